@@ -1,0 +1,85 @@
+/**
+ * Compute backends: the few heavy kernels that the primitives' evaluation
+ * rules hand off (matrix products first of all). Everything the engine
+ * differentiates sits above this interface, so a backend changes speed and
+ * rounding, never the mathematics.
+ *
+ * A backend works on flat, row-major typed arrays. `matmul` computes
+ * C = op(A) · op(B), where op(A) is A ([m, k]) or, with transA, the transpose
+ * of an A stored as [k, m]; likewise B is [k, n], or [n, k] with transB.
+ */
+import type { DType, FloatArray } from './dtype.js';
+
+export interface MatmulArgs {
+  a: FloatArray;
+  b: FloatArray;
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+  dtype: DType;
+}
+
+export interface Backend {
+  /** Short name used by setBackend and --backend. */
+  readonly name: string;
+  /** What actually runs (e.g. "gpu.js webasm backend, float32"). */
+  describe(): string;
+  /** Which dtypes this backend computes natively. */
+  readonly dtypes: readonly DType[];
+  /** C = op(A) · op(B) as a new row-major array of args.dtype. */
+  matmul(args: MatmulArgs): FloatArray;
+}
+
+/**
+ * The reference kernel: the plain i-k-j loop. Exact to float64 rounding, slow;
+ * kept as the baseline that every faster kernel is compared with.
+ */
+export function referenceMatmul({ a, b, m, k, n, transA, transB, dtype }: MatmulArgs): FloatArray {
+  const out = dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const aip = transA ? a[p * m + i]! : a[i * k + p]!;
+      if (aip === 0) continue;
+      const rowOut = i * n;
+      if (transB) for (let j = 0; j < n; j++) out[rowOut + j]! += aip * b[j * k + p]!;
+      else {
+        const rowB = p * n;
+        for (let j = 0; j < n; j++) out[rowOut + j]! += aip * b[rowB + j]!;
+      }
+    }
+  }
+  return out;
+}
+
+export const referenceBackend: Backend = {
+  name: 'reference',
+  describe: () => 'plain i-k-j loops in TypeScript (float64 and float32)',
+  dtypes: ['float64', 'float32'],
+  matmul: referenceMatmul,
+};
+
+const registry = new Map<string, Backend>([[referenceBackend.name, referenceBackend]]);
+let current: Backend = referenceBackend;
+
+/** Makes a backend available to setBackend by its name. */
+export function registerBackend(backend: Backend): void {
+  registry.set(backend.name, backend);
+}
+
+export function availableBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** Selects the backend used by every later operation. */
+export function setBackend(name: string): Backend {
+  const b = registry.get(name);
+  if (!b) throw new Error(`setBackend: unknown backend ${JSON.stringify(name)}; available: ${availableBackends().join(', ')}`);
+  current = b;
+  return b;
+}
+
+export function getBackend(): Backend {
+  return current;
+}
