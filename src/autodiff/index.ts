@@ -3,6 +3,19 @@
  * Everything above this layer (nn, landscape, cli, tutorials) imports from
  * here and nowhere else in src/autodiff.
  */
+export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export { tensor, fromTypedArray, fromNdarray, full, zeros, ones, zerosLike, onesLike, arange, eye, randn, uniform } from './creation.js';
+export {
+  scalar, add, sub, mul, div, neg, exp, log, tanh, pow, sqrt, square, abs, relu, leakyRelu, sigmoid, maximum, minimum,
+  greater, greaterEqual, less, lessEqual, equal, notEqual, where,
+  sum, mean, max, min, logSumExp, logSoftmax, softmax,
+  reshape, transpose, broadcastTo, slice, index, pad, concatenate, stack, gather, takeAlongAxis,
+  matmul, dot, outer, astype, stopGradient, softmaxCrossEntropy, meanSquaredError,
+} from './ops.js';
+export { jvp } from './jvp.js';
+export { vjp } from './vjp.js';
+export { grad, valueAndGrad, hvp, hvpReverseOverReverse, jacfwd, jacrev, hessian } from './transforms.js';
+export type { Primitive, PrimitiveParams } from './primitives.js';
 export { Random } from './random.js';
 export type { DType, FloatArray } from './dtype.js';
 export { checkDType } from './dtype.js';

@@ -1,0 +1,293 @@
+/**
+ * Array kernels: the plain loops that evaluate primitives on concrete data.
+ *
+ * Data lives in ndarray views ({data, shape, stride, offset}), so transpose,
+ * broadcastTo and slice cost nothing: they only change strides. Kernels that
+ * need row-major data call `toContiguous` first (a copy only when the view is
+ * not already a plain row-major array). Results are always new row-major
+ * arrays. Matrix products go to the selected backend (backend.ts).
+ *
+ * These loops know nothing about derivatives; see eval.ts for the table that
+ * maps each primitive to its kernel.
+ */
+import ndarray from 'ndarray';
+import type { NdArray } from 'ndarray';
+import { allocate, dtypeOf, type DType, type FloatArray } from './dtype.js';
+import { contiguousStrides, sizeOf, type Shape } from './shape.js';
+import type { Comparison } from './primitives.js';
+import { getBackend } from './backend.js';
+
+export type View = NdArray<FloatArray>;
+
+export function view(data: FloatArray, shape: Shape): View {
+  return ndarray(data, [...shape], contiguousStrides(shape), 0);
+}
+
+/** True when the view is exactly its whole buffer in row-major order. */
+export function isPlainRowMajor(x: View): boolean {
+  if (x.offset !== 0 || x.data.length !== x.size) return false;
+  const expected = contiguousStrides(x.shape);
+  return x.shape.every((d, i) => d === 1 || x.stride[i] === expected[i]);
+}
+
+/**
+ * Copies the elements of `src` into `dst` (same shape, any strides), walking
+ * all axes but the last with a counter and the last one in a tight loop.
+ */
+export function copyInto(src: View, dst: View): void {
+  const shape = src.shape;
+  const n = sizeOf(shape);
+  if (n === 0) return;
+  const rank = shape.length;
+  const s = src.data;
+  const d = dst.data;
+  if (rank === 0) {
+    d[dst.offset] = s[src.offset]!;
+    return;
+  }
+  const last = rank - 1;
+  const len = shape[last]!;
+  const ss = src.stride[last]!;
+  const ds = dst.stride[last]!;
+  const counter = new Array<number>(rank).fill(0);
+  let sBase = src.offset;
+  let dBase = dst.offset;
+  for (let row = n / len; row > 0; row--) {
+    for (let j = 0, sp = sBase, dp = dBase; j < len; j++, sp += ss, dp += ds) d[dp] = s[sp]!;
+    for (let ax = last - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      sBase += src.stride[ax]!;
+      dBase += dst.stride[ax]!;
+      if (counter[ax]! < shape[ax]!) break;
+      sBase -= src.stride[ax]! * shape[ax]!;
+      dBase -= dst.stride[ax]! * shape[ax]!;
+      counter[ax] = 0;
+    }
+  }
+}
+
+/** The view's elements as a row-major array (no copy when already plain). */
+export function toContiguous(x: View): FloatArray {
+  if (isPlainRowMajor(x)) return x.data;
+  const out = allocate(dtypeOf(x.data), x.size);
+  copyInto(x, view(out, x.shape));
+  return out;
+}
+
+// ---------------------------------------------------------------- elementwise
+
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh';
+
+export function unary(op: UnaryOp, x: View): View {
+  const a = toContiguous(x);
+  const out = allocate(dtypeOf(a), a.length);
+  const n = a.length;
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -a[i]!; break;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!); break;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!); break;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!); break;
+  }
+  return view(out, x.shape);
+}
+
+export function power(x: View, exponent: number): View {
+  const a = toContiguous(x);
+  const out = allocate(dtypeOf(a), a.length);
+  if (exponent === 2) for (let i = 0; i < a.length; i++) out[i] = a[i]! * a[i]!;
+  else if (exponent === 0.5) for (let i = 0; i < a.length; i++) out[i] = Math.sqrt(a[i]!);
+  else if (exponent === -1) for (let i = 0; i < a.length; i++) out[i] = 1 / a[i]!;
+  else for (let i = 0; i < a.length; i++) out[i] = a[i]! ** exponent;
+  return view(out, x.shape);
+}
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+
+export function binary(op: BinaryOp, x: View, y: View): View {
+  const a = toContiguous(x);
+  const b = toContiguous(y);
+  const out = allocate(dtypeOf(a), a.length);
+  const n = a.length;
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; break;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
+    case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
+  }
+  return view(out, x.shape);
+}
+
+export function compare(op: Comparison, x: View, y: View): View {
+  const a = toContiguous(x);
+  const b = toContiguous(y);
+  const out = allocate(dtypeOf(a), a.length);
+  const n = a.length;
+  switch (op) {
+    case 'greater': for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
+    case 'greaterEqual': for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
+    case 'less': for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
+    case 'lessEqual': for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; break;
+    case 'equal': for (let i = 0; i < n; i++) out[i] = a[i]! === b[i]! ? 1 : 0; break;
+    case 'notEqual': for (let i = 0; i < n; i++) out[i] = a[i]! !== b[i]! ? 1 : 0; break;
+  }
+  return view(out, x.shape);
+}
+
+export function where(cond: View, x: View, y: View): View {
+  const c = toContiguous(cond);
+  const a = toContiguous(x);
+  const b = toContiguous(y);
+  const out = allocate(dtypeOf(a), a.length);
+  for (let i = 0; i < out.length; i++) out[i] = c[i]! !== 0 ? a[i]! : b[i]!;
+  return view(out, x.shape);
+}
+
+// ----------------------------------------------------------------- reductions
+
+/**
+ * Reduces `axes` with sum or max. The reduced axes are moved to the end
+ * (a free transpose), the data made row-major, and each contiguous block of
+ * `inner` numbers folded into one.
+ */
+export function reduce(kind: 'sum' | 'max', x: View, axes: readonly number[], outShape: Shape): View {
+  const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const moved = x.transpose(...keep, ...axes);
+  const a = toContiguous(moved);
+  const inner = axes.reduce((p, ax) => p * x.shape[ax]!, 1);
+  const outer = inner === 0 ? sizeOf(keep.map((i) => x.shape[i]!)) : a.length / inner;
+  const out = allocate(dtypeOf(a), outer);
+  for (let o = 0; o < outer; o++) {
+    const base = o * inner;
+    if (kind === 'sum') {
+      let s = 0;
+      for (let j = 0; j < inner; j++) s += a[base + j]!;
+      out[o] = s;
+    } else {
+      let m = -Infinity;
+      for (let j = 0; j < inner; j++) {
+        const v = a[base + j]!;
+        if (v > m || Number.isNaN(v)) m = v;
+        if (Number.isNaN(m)) break;
+      }
+      out[o] = m;
+    }
+  }
+  return view(out, outShape);
+}
+
+// ---------------------------------------------------------------------- shape
+
+export function reshape(x: View, shape: Shape): View {
+  return view(toContiguous(x), shape);
+}
+
+/** A zero-copy view with stride 0 along broadcast axes. */
+export function broadcastTo(x: View, shape: Shape): View {
+  const lead = shape.length - x.shape.length;
+  const stride = shape.map((d, i) => {
+    if (i < lead) return 0;
+    const own = x.shape[i - lead]!;
+    return own === 1 && d !== 1 ? 0 : x.stride[i - lead]!;
+  });
+  return ndarray(x.data, [...shape], stride, x.offset);
+}
+
+export function slice(x: View, starts: readonly number[], ends: readonly number[]): View {
+  return x.hi(...ends).lo(...starts);
+}
+
+export function pad(x: View, before: readonly number[], after: readonly number[]): View {
+  const shape = x.shape.map((d, i) => d + before[i]! + after[i]!);
+  const out = allocate(dtypeOf(x.data), sizeOf(shape));
+  const target = view(out, shape).hi(...shape.map((d, i) => d - after[i]!)).lo(...before);
+  copyInto(x, target);
+  return view(out, shape);
+}
+
+export function concatenate(xs: readonly View[], axis: number): View {
+  const first = xs[0]!;
+  const shape = [...first.shape];
+  shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
+  const out = view(allocate(dtypeOf(first.data), sizeOf(shape)), shape);
+  let at = 0;
+  for (const x of xs) {
+    const starts = shape.map((_, i) => (i === axis ? at : 0));
+    const ends = shape.map((d, i) => (i === axis ? at + x.shape[axis]! : d));
+    copyInto(x, slice(out, starts, ends));
+    at += x.shape[axis]!;
+  }
+  return out;
+}
+
+/** Splits a shape around `axis` into (outer, size, inner) element counts. */
+function around(shape: Shape, axis: number): [number, number, number] {
+  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
+}
+
+export function gather(x: View, indices: Int32Array, axis: number, outShape: Shape): View {
+  const a = toContiguous(x);
+  const [outer, size, inner] = around(x.shape, axis);
+  const out = allocate(dtypeOf(a), sizeOf(outShape));
+  const k = indices.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) {
+      const src = (o * size + indices[j]!) * inner;
+      const dst = (o * k + j) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i] = a[src + i]!;
+    }
+  }
+  return view(out, outShape);
+}
+
+export function scatterAdd(x: View, indices: Int32Array, axis: number, axisSize: number, outShape: Shape): View {
+  const a = toContiguous(x);
+  const k = indices.length;
+  const outer = sizeOf(outShape.slice(0, axis));
+  const inner = sizeOf(outShape.slice(axis + 1));
+  const out = allocate(dtypeOf(a), sizeOf(outShape));
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < k; j++) {
+      const dst = (o * axisSize + indices[j]!) * inner;
+      const src = (o * k + j) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i]! += a[src + i]!;
+    }
+  }
+  return view(out, outShape);
+}
+
+export function astype(x: View, dtype: DType): View {
+  const out = allocate(dtype, x.size);
+  copyInto(x, view(out, x.shape));
+  return view(out, x.shape);
+}
+
+// ------------------------------------------------------------- linear algebra
+
+/**
+ * A 2-D operand for the backend: its row-major data and whether it is stored
+ * transposed. A transposed row-major array (the usual result of `.T`) is
+ * passed as is, with the flag set, instead of being copied.
+ */
+function matrixOperand(x: View): { data: FloatArray; transposed: boolean } {
+  if (isPlainRowMajor(x)) return { data: x.data, transposed: false };
+  const t = x.transpose(1, 0);
+  if (isPlainRowMajor(t)) return { data: t.data, transposed: true };
+  return { data: toContiguous(x), transposed: false };
+}
+
+function matmul2d(a: View, b: View): FloatArray {
+  const [m, k] = a.shape as [number, number];
+  const n = b.shape[1]!;
+  const A = matrixOperand(a);
+  const B = matrixOperand(b);
+  return getBackend().matmul({ a: A.data, b: B.data, m, k, n, transA: A.transposed, transB: B.transposed, dtype: dtypeOf(a.data) });
+}
+
+export function matmul(a: View, b: View): View {
+  if (a.shape.length === 2) return view(matmul2d(a, b), [a.shape[0]!, b.shape[1]!]);
+  const [batch, m] = a.shape as [number, number];
+  const n = b.shape[2]!;
+  const out = allocate(dtypeOf(a.data), batch * m * n);
+  for (let i = 0; i < batch; i++) out.set(matmul2d(a.pick(i, null, null), b.pick(i, null, null)), i * m * n);
+  return view(out, [batch, m, n]);
+}
