@@ -146,21 +146,33 @@ export function min(x: Tensor, axes?: number | readonly number[], keepdims = fal
 }
 
 /**
- * log Σ exp(x) over axes, stable for large |x|: with m = max x (held constant:
- * the result does not depend on it mathematically), m + log Σ exp(x − m).
+ * The maximum over `axes` (kept as size-1 axes), held constant: softmax and
+ * log Σ exp do not depend on a shift mathematically, so subtracting it only
+ * keeps exp from overflowing. A row that is all −∞ gets a shift of 0.
  */
+function stableShift(x: Tensor, axes: number[]): Tensor {
+  const m = stopGradient(max(x, axes, true));
+  return where(less(abs(m), Infinity), m, 0);
+}
+
+/** log Σ exp(x) over axes, computed as m + log Σ exp(x − m) with m the maximum. */
 export function logSumExp(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
   const list = normalizeAxes(axes, x.rank, 'logSumExp');
-  const m = stopGradient(max(x, list, true));
-  const shift = where(less(abs(m), Infinity), m, 0); // an all −∞ row keeps the shift finite
+  const shift = stableShift(x, list);
   const out = add(log(sum(exp(sub(x, shift)), list, true)), shift);
   return keepdims ? out : reshape(out, reducedShape(x.shape, list, false));
 }
+/** log softmax(x) = (x − m) − log Σ exp(x − m) along one axis. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(x, logSumExp(x, axis, true));
+  const list = normalizeAxes(axis, x.rank, 'logSoftmax');
+  const shifted = sub(x, stableShift(x, list));
+  return sub(shifted, log(sum(exp(shifted), list, true)));
 }
+/** softmax(x) = exp(x − m) / Σ exp(x − m) along one axis. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const list = normalizeAxes(axis, x.rank, 'softmax');
+  const e = exp(sub(x, stableShift(x, list)));
+  return div(e, sum(e, list, true));
 }
 
 // ---------------------------------------------------------------------- shape
