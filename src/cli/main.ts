@@ -1,0 +1,82 @@
+/**
+ * The `goldilocks` command-line program.
+ *
+ * This file only assembles the program; each command lives in its own file,
+ * `src/cli/commands/<name>.ts`, which exports
+ *
+ *   export function register(program: Command): void
+ *
+ * and adds itself with `program.command('<name>')`. Every such file is found
+ * and registered here, in alphabetical order, so adding a command means
+ * adding a file and nothing else. (Keep heavy imports, like the plotting
+ * stack, inside the command's action with `await import(...)`, so that
+ * `goldilocks --help` stays fast.)
+ *
+ * Errors: commander is told not to exit by itself (`exitOverride`) nor to
+ * print its errors (`outputError`); its errors are thrown like any other and
+ * runMain (errors.ts) turns every failure into one line and an exit code.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command } from 'commander';
+import { runMain } from './errors.js';
+
+/** What a file in src/cli/commands/ must export. */
+export interface CommandModule {
+  register(program: Command): void;
+}
+
+const COMMANDS_DIR = new URL('./commands/', import.meta.url);
+
+/** This package's version, from package.json. */
+export function goldilocksVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
+
+/** The command files, e.g. ['info.ts', 'train.ts'], sorted. */
+export function commandFiles(): string[] {
+  return readdirSync(fileURLToPath(COMMANDS_DIR))
+    .filter((f) => /\.(ts|js)$/.test(f) && !/\.(d|test)\.ts$/.test(f))
+    .sort();
+}
+
+async function loadCommand(file: string): Promise<CommandModule> {
+  const mod = (await import(new URL(file, COMMANDS_DIR).href)) as Partial<CommandModule>;
+  if (typeof mod.register !== 'function') {
+    throw new Error(`src/cli/commands/${file} must export a function register(program: Command)`);
+  }
+  return mod as CommandModule;
+}
+
+/** Applies the CLI's error handling to a command and all of its subcommands. */
+function quietCommanderErrors(command: Command): void {
+  command.exitOverride().configureOutput({ outputError: () => {} });
+  for (const sub of command.commands) quietCommanderErrors(sub);
+}
+
+/** Builds the whole program with every command registered. */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('goldilocks')
+    .description('Automatic differentiation from scratch, neural networks, and the Goldilocks zone of their loss landscapes.')
+    .version(goldilocksVersion(), '-V, --version', 'print the version and exit')
+    .helpOption('-h, --help', 'show help for goldilocks or for a command')
+    .showSuggestionAfterError(true);
+  for (const file of commandFiles()) (await loadCommand(file)).register(program);
+  quietCommanderErrors(program);
+  return program;
+}
+
+/** Parses `argv` (node, script, ...args) and runs the chosen command. */
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  await runMain(async () => {
+    const program = await buildProgram();
+    await program.parseAsync([...argv]);
+  });
+}
+
+// Run when executed directly (`tsx src/cli/main.ts ...`); bin/goldilocks.js calls main() itself.
+// (Not a top-level await: command files may import from this module, and
+// would wait forever for a module that is still evaluating.)
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) void main();
