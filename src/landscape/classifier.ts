@@ -1,0 +1,160 @@
+/**
+ * A classifier seen from the landscape: its logits as a function of the flat
+ * parameter vector θ on a fixed batch, the labels, and a softmax temperature T.
+ *
+ *   L(θ) = −(1/N) Σ_s log softmax(z_s(θ)/T)[y_s]
+ *
+ * From one forward pass: loss, accuracy, the mean entropy of the softmax
+ * output, and Γ = Tr(M)/‖M‖_F of the mean softmax covariance
+ * M = (1/N) Σ_s (diag p_s − p_s p_sᵀ) (Vysogorets et al.).
+ *
+ * The Gauss-Newton split (Vysogorets et al.; Fort & Ganguli): the Hessian of
+ * L is G + H′, where the G-term
+ *
+ *   G = (1/N) Σ_s J_sᵀ (diag p_s − p_s p_sᵀ) J_s,   J_s = ∂(z_s/T)/∂θ,
+ *
+ * is positive semi-definite, and the H-term H′ carries the logits' own
+ * curvature weighted by the residuals p_s − onehot(y_s). Restricted to a
+ * subspace, J_s P has columns J_s p_j: one forward-mode product (jvp) of the
+ * logits per direction, d in all.
+ */
+import { fromTypedArray, jvp, softmaxCrossEntropy, type Tensor } from '../autodiff/index.js';
+import type { RandomSubspace } from './linalg/subspace.js';
+import { symmetricEigen } from './linalg/symmetric-eigen.js';
+import { toFloat64, type LossOfTheta } from './hessian-operator.js';
+import type { RestrictedHessian } from './restricted-hessian.js';
+
+export interface Classifier {
+  /** Logits [N, C] of the network with flat parameters θ, on the fixed batch. */
+  logits: (theta: Tensor) => Tensor;
+  labels: Int32Array;
+  numClasses: number;
+}
+
+export function crossEntropyLoss(classifier: Classifier, temperature = 1): LossOfTheta {
+  checkTemperature(temperature);
+  const labels = classifier.labels;
+  return temperature === 1
+    ? (theta) => softmaxCrossEntropy(classifier.logits(theta), labels)
+    : (theta) => softmaxCrossEntropy(classifier.logits(theta).div(temperature), labels);
+}
+
+function checkTemperature(t: number): void {
+  if (!(t > 0) || !Number.isFinite(t)) throw new Error(`temperature must be a positive finite number, got ${t}`);
+}
+
+export interface OutputStatistics {
+  loss: number;
+  accuracy: number;
+  /** Mean entropy of the softmax output, in nats (log C at uniform output). */
+  entropy: number;
+  /** Γ = Tr(M)/‖M‖_F of the mean softmax covariance M. */
+  gamma: number;
+  /** Fraction of logits that are exactly 0 (dead ReLU networks, tiny scales). */
+  zeroLogitFraction: number;
+}
+
+/** Row-wise softmax of logits/T as plain numbers, in float64. */
+export function softmaxRows(logits: Float64Array, n: number, c: number, temperature: number): Float64Array {
+  const p = new Float64Array(n * c);
+  for (let s = 0; s < n; s++) {
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) m = Math.max(m, logits[s * c + k]! / temperature);
+    let total = 0;
+    for (let k = 0; k < c; k++) {
+      const e = Math.exp(logits[s * c + k]! / temperature - m);
+      p[s * c + k] = e;
+      total += e;
+    }
+    for (let k = 0; k < c; k++) p[s * c + k]! /= total;
+  }
+  return p;
+}
+
+export function outputStatistics(classifier: Classifier, theta: Float64Array, temperature = 1): OutputStatistics {
+  checkTemperature(temperature);
+  const { labels, numClasses: c } = classifier;
+  const n = labels.length;
+  const z = toFloat64(classifier.logits(fromTypedArray(theta, [theta.length])));
+  const p = softmaxRows(z, n, c, temperature);
+  let loss = 0;
+  let correct = 0;
+  let entropy = 0;
+  let zeros = 0;
+  const M = new Float64Array(c * c);
+  for (let s = 0; s < n; s++) {
+    const row = s * c;
+    let best = 0;
+    for (let k = 0; k < c; k++) {
+      const pk = p[row + k]!;
+      if (z[row + k]! > z[row + best]!) best = k;
+      if (pk > 0) entropy -= pk * Math.log(pk);
+      if (z[row + k] === 0) zeros += 1;
+      M[k * c + k]! += pk;
+      for (let l = 0; l < c; l++) M[k * c + l]! -= pk * p[row + l]!;
+    }
+    if (best === labels[s]) correct += 1;
+    // log-sum-exp form of −log p_y, accurate even when p_y underflows
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) m = Math.max(m, z[row + k]! / temperature);
+    let total = 0;
+    for (let k = 0; k < c; k++) total += Math.exp(z[row + k]! / temperature - m);
+    loss += m + Math.log(total) - z[row + labels[s]!]! / temperature;
+  }
+  let traceM = 0;
+  let frobM = 0;
+  for (let k = 0; k < c * c; k++) frobM += (M[k]! / n) ** 2;
+  for (let k = 0; k < c; k++) traceM += M[k * c + k]! / n;
+  frobM = Math.sqrt(frobM);
+  return { loss: loss / n, accuracy: correct / n, entropy: entropy / n, gamma: frobM === 0 ? 0 : traceM / frobM, zeroLogitFraction: zeros / (n * c) };
+}
+
+/** The G-term of the Hessian restricted to the subspace: d forward-mode products of the logits. */
+export function restrictedGaussNewton(classifier: Classifier, theta: Float64Array, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
+  checkTemperature(temperature);
+  const { labels, numClasses: c } = classifier;
+  const n = labels.length;
+  const d = subspace.subspaceDim;
+  const at = fromTypedArray(theta, [theta.length]);
+  const z = toFloat64(classifier.logits(at));
+  const p = softmaxRows(z, n, c, temperature);
+  // Columns J P e_j, each [N, C], scaled by 1/T.
+  const columns: Float64Array[] = [];
+  const unit = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    const direction = fromTypedArray(subspace.project(unit), [theta.length]);
+    const [, dz] = jvp(classifier.logits, [at], [direction]);
+    columns.push(toFloat64(dz).map((v) => v / temperature));
+  }
+  const G = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      const a = columns[i]!;
+      const b = columns[j]!;
+      let total = 0;
+      for (let s = 0; s < n; s++) {
+        const row = s * c;
+        let weighted = 0;
+        let pa = 0;
+        let pb = 0;
+        for (let k = 0; k < c; k++) {
+          const pk = p[row + k]!;
+          weighted += pk * a[row + k]! * b[row + k]!;
+          pa += pk * a[row + k]!;
+          pb += pk * b[row + k]!;
+        }
+        total += weighted - pa * pb;
+      }
+      G[i * d + j] = total / n;
+      G[j * d + i] = total / n;
+    }
+  }
+  return { matrix: G, d, asymmetry: 0 };
+}
+
+/** Eigenvalues (ascending) of a restricted matrix. */
+export function eigenvaluesOf(m: RestrictedHessian): Float64Array {
+  return symmetricEigen(m.matrix).values;
+}
