@@ -1,0 +1,60 @@
+/**
+ * Vectors and linear operators: the vocabulary of matrix-free linear algebra.
+ *
+ * The algorithms in this folder (Lanczos, Hutchinson, stochastic Lanczos
+ * quadrature, MINRES-QLP) never look inside a matrix. All they need is the
+ * ability to multiply a vector by it, v ↦ A·v. For a network's Hessian that
+ * product costs about two backward passes, while the matrix itself (D×D for D
+ * parameters) would not fit in memory. So a matrix is represented here by a
+ * `LinearOperator`: its dimension plus an `apply` function.
+ *
+ * Vectors are plain Float64Arrays. The helpers below are the handful of BLAS-1
+ * operations the algorithms use; they are deliberately tiny.
+ */
+
+/** A square matrix known only through its action v ↦ A·v (symmetric where an algorithm says so). */
+export type LinearOperator = {
+  /** n, the size of the n×n matrix. */
+  dim: number;
+  /** Returns a new vector A·v; must not modify v. */
+  apply(v: Float64Array): Float64Array;
+};
+
+/** ⟨x, y⟩ = Σ xᵢyᵢ. */
+export function dot(x: Float64Array, y: Float64Array): number {
+  if (x.length !== y.length) throw new Error(`dot: length mismatch ${x.length} vs ${y.length}`);
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i]! * y[i]!;
+  return sum;
+}
+
+/** The Euclidean norm ‖x‖₂ (computed without overflow for huge entries). */
+export function norm(x: Float64Array): number {
+  let scale = 0;
+  for (let i = 0; i < x.length; i++) scale = Math.max(scale, Math.abs(x[i]!));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) {
+    const t = x[i]! / scale;
+    sum += t * t;
+  }
+  return scale * Math.sqrt(sum);
+}
+
+/** y ← a·x + y, in place; returns y. */
+export function axpy(a: number, x: Float64Array, y: Float64Array): Float64Array {
+  if (x.length !== y.length) throw new Error(`axpy: length mismatch ${x.length} vs ${y.length}`);
+  for (let i = 0; i < x.length; i++) y[i] = y[i]! + a * x[i]!;
+  return y;
+}
+
+/** x ← a·x, in place; returns x. */
+export function scale(a: number, x: Float64Array): Float64Array {
+  for (let i = 0; i < x.length; i++) x[i] = a * x[i]!;
+  return x;
+}
+
+/** A fresh copy of x. */
+export function copy(x: Float64Array): Float64Array {
+  return Float64Array.from(x);
+}
