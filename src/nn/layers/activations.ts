@@ -1,0 +1,64 @@
+/**
+ * Activations: the elementwise nonlinearities between weight layers.
+ *
+ *   relu(x)        = max(x, 0)
+ *   leaky-relu(x)  = x for x > 0, slope·x otherwise (default slope 0.01)
+ *   tanh(x)        = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)
+ *   sigmoid(x)     = 1 / (1 + e⁻ˣ)
+ *   identity(x)    = x
+ *
+ * All are the engine's ops, differentiable to any order (relu and leaky relu
+ * piecewise). relu, leaky relu and identity are positively homogeneous,
+ * φ(βx) = β·φ(x) for β > 0; tanh and sigmoid are not.
+ */
+import { leakyRelu, relu, sigmoid, tanh, type Tensor } from '../../autodiff/index.js';
+import { makeSpec } from '../parameters.js';
+import type { Layer } from './layer.js';
+
+export const ACTIVATION_NAMES = ['relu', 'tanh', 'sigmoid', 'identity', 'leaky-relu'] as const;
+export type ActivationName = (typeof ACTIVATION_NAMES)[number];
+
+export interface ActivationOptions {
+  /** The negative-side slope of leaky-relu (default 0.01). */
+  slope?: number;
+}
+
+export function isActivationName(name: string): name is ActivationName {
+  return (ACTIVATION_NAMES as readonly string[]).includes(name);
+}
+
+/** The activation as a plain function of a tensor. */
+export function activationFunction(name: ActivationName, options: ActivationOptions = {}): (x: Tensor) => Tensor {
+  const slope = options.slope ?? 0.01;
+  switch (name) {
+    case 'relu':
+      return relu;
+    case 'leaky-relu':
+      if (!Number.isFinite(slope)) throw new Error(`activation: the leaky-relu slope must be a finite number, got ${slope}`);
+      return (x) => leakyRelu(x, slope);
+    case 'tanh':
+      return tanh;
+    case 'sigmoid':
+      return sigmoid;
+    case 'identity':
+      return (x) => x;
+    default:
+      throw new Error(`activation: unknown activation ${JSON.stringify(name)}; allowed: ${ACTIVATION_NAMES.join(', ')}`);
+  }
+}
+
+/** The activation as a parameter-free layer. */
+export function activation(name: ActivationName, options: ActivationOptions = {}): Layer {
+  const f = activationFunction(name, options);
+  const label = name === 'leaky-relu' ? `leaky-relu (slope ${options.slope ?? 0.01})` : name;
+  return {
+    kind: name,
+    spec: makeSpec([]),
+    weightLayers: 0,
+    homogeneous: name === 'relu' || name === 'leaky-relu' || name === 'identity',
+    init: () => ({}),
+    apply: (_params, x: Tensor) => f(x),
+    outputShape: (inputShape) => [...inputShape],
+    describe: () => label,
+  };
+}
