@@ -13,33 +13,13 @@
  * writeJson and writeCsv therefore refuse non-finite numbers and name the
  * field that holds one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../nn/index.js';
 import { UserError } from './errors.js';
 
-let tempCounter = 0;
-
-/** Writes `data` to `path` through a temporary file and a rename. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const target = resolve(path);
-  // Unique without randomness: this process's id and a counter.
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${++tempCounter}.tmp`);
-  try {
-    const fd = openSync(temp, 'wx');
-    try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, target);
-  } catch (err) {
-    rmSync(temp, { force: true });
-    throw err;
-  }
-}
+/** Writes `data` to `path` through a temporary file and a rename (shared with checkpoints). */
+export { writeFileAtomic };
 
 /** Creates `dir` (and its parents) if needed; returns its absolute path. */
 export function ensureOutDir(dir: string): string {

@@ -61,3 +61,8 @@ export {
   saveCheckpoint, loadCheckpoint, checkpointPaths, writeFileAtomic, DEFAULT_CHECKPOINT_NAME,
   type Checkpoint, type CheckpointParameter, type CheckpointPaths,
 } from './checkpoint.js';
+
+export {
+  trainModel, evaluate, identityParametrisation, NonFiniteLossError,
+  type Parametrisation, type TrainOptions, type TrainResult, type EpochRecord, type StepInfo,
+} from './train.js';

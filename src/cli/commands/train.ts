@@ -1,0 +1,117 @@
+/**
+ * `goldilocks train`: train a network on a dataset, with a progress bar, a
+ * per-epoch log (JSON and CSV), the final checkpoint and a plot of the curves.
+ *
+ *   npx goldilocks train --dataset mnist --model 784-200-200-10 --activation relu \
+ *     --init xavier --optimizer adam --lr 1e-3 --epochs 3 --seed 0 --out runs/mlp
+ */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import {
+  NonFiniteLossError, adam, constantSchedule, cosineSchedule, expectedRadius, saveCheckpoint, sgd, stepSchedule, toNamedArrays, trainModel,
+  fromNamedArrays, loadCheckpoint, type EpochRecord, type Optimizer, type Schedule,
+} from '../../nn/index.js';
+import { fromTypedArray, getBackend } from '../../autodiff/index.js';
+import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
+import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { savePlot, lineChartSpec } from '../plot.js';
+import { createProgress } from '../progress.js';
+import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+
+interface TrainFlags extends DataOptions, ModelFlags, RunFlags {
+  optimizer: 'adam' | 'sgd';
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: 'constant' | 'step' | 'cosine';
+  epochs: number;
+  batchSize: number;
+  initScale: number;
+  from?: string;
+}
+
+function makeOptimizer(flags: TrainFlags): Optimizer<unknown> {
+  return (flags.optimizer === 'adam'
+    ? adam({ learningRate: flags.lr, weightDecay: flags.weightDecay })
+    : sgd({ learningRate: flags.lr, momentum: flags.momentum, weightDecay: flags.weightDecay })) as Optimizer<unknown>;
+}
+
+function makeSchedule(flags: TrainFlags, stepsPerEpoch: number): Schedule {
+  if (flags.schedule === 'step') return stepSchedule(flags.lr, { every: Math.max(1, Math.ceil(flags.epochs / 3)), gamma: 0.1, stepsPerEpoch });
+  if (flags.schedule === 'cosine') return cosineSchedule(flags.lr, { totalSteps: flags.epochs * stepsPerEpoch });
+  return constantSchedule(flags.lr);
+}
+
+export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecord[] }> {
+  const backend = selectBackend(flags.backend);
+  const out = ensureOutDir(flags.out);
+  const rng = seededRandom(flags.seed);
+  const { train, test } = loadData(flags, flags.seed);
+  const model = buildModel(flags, train);
+  let theta: Float64Array;
+  if (flags.from) {
+    const checkpoint = loadCheckpoint(flags.from);
+    try {
+      theta = fromNamedArrays(checkpoint.params, model.spec).toTypedArray() as Float64Array;
+    } catch (error) {
+      throw new UserError(`--from ${flags.from}: ${(error as Error).message}`);
+    }
+  } else {
+    theta = model.init(rng, flags.init, flags.initScale).toTypedArray() as Float64Array;
+  }
+  const stepsPerEpoch = Math.ceil(train.labels.length / flags.batchSize);
+  const progress = createProgress({ label: 'train', total: flags.epochs * stepsPerEpoch, quiet: flags.quiet });
+  const config = {
+    command: 'train',
+    dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
+    model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, initScale: flags.initScale, bias: flags.bias,
+    expectedInitRadius: expectedRadius(model, flags.init, flags.initScale),
+    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, weightDecay: flags.weightDecay, schedule: flags.schedule,
+    epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, dtype: flags.dtype,
+    backend, backendDescription: getBackend().describe(), from: flags.from ?? null,
+  };
+  let result;
+  try {
+    result = trainModel({
+      model, train, test, optimizer: makeOptimizer(flags), schedule: makeSchedule(flags, stepsPerEpoch),
+      epochs: flags.epochs, batchSize: flags.batchSize, rng, initial: theta, dtype: flags.dtype,
+      onStep: (info) => progress.update(info.globalStep, { epoch: info.epoch, loss: info.loss }),
+      onEpoch: (r) => progress.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, accuracy ${(100 * r.trainAccuracy).toFixed(2)} %; test loss ${r.testLoss?.toFixed(4)}, accuracy ${(100 * (r.testAccuracy ?? 0)).toFixed(2)} % (${r.seconds.toFixed(1)} s)`),
+    });
+  } catch (error) {
+    progress.stop();
+    if (error instanceof NonFiniteLossError) throw new UserError(error.message);
+    throw error;
+  }
+  progress.stop();
+  const { history } = result;
+  writeJson(join(out, 'log.json'), { config, history });
+  writeCsv(join(out, 'log.csv'), history.map((r) => ({ ...r })));
+  saveCheckpoint(join(out, 'checkpoint'), toNamedArrays(fromTypedArray(result.theta, [result.theta.length]), model.spec), { ...config, epoch: flags.epochs });
+  const series = (name: string, key: keyof EpochRecord) => ({ name, points: history.map((r) => ({ x: r.epoch, y: r[key] as number })) });
+  await savePlot(join(out, 'loss'), lineChartSpec({ title: `${model.name} on ${flags.dataset}: loss`, xLabel: 'epoch', yLabel: 'cross-entropy', series: [series('train', 'trainLoss'), series('test', 'testLoss')] }), { png: true });
+  await savePlot(join(out, 'accuracy'), lineChartSpec({ title: `${model.name} on ${flags.dataset}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', series: [series('train', 'trainAccuracy'), series('test', 'testAccuracy')] }), { png: true });
+  const last = history[history.length - 1]!;
+  process.stdout.write(`test accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} % after ${flags.epochs} epoch(s); wrote ${out}/log.json, log.csv, checkpoint.json/.bin, loss.svg/.png, accuracy.svg/.png\n`);
+  return { history };
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('train').description('train a network and write its log, checkpoint and curves');
+  addDataOptions(cmd);
+  addModelOptions(cmd);
+  cmd
+    .option('--init-scale <alpha>', 'multiply the initial weights by alpha', parsePositive('--init-scale'), 1)
+    .option('--from <checkpoint>', 'start from a saved checkpoint instead of an initialisation')
+    .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
+    .option('--lr <rate>', 'learning rate', parsePositive('--lr'), 1e-3)
+    .option('--momentum <m>', 'SGD momentum', parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
+    .option('--weight-decay <w>', 'L2 weight decay', parseFloatOption('--weight-decay', { min: 0 }), 0)
+    .option('--schedule <name>', 'learning-rate schedule: constant, step, cosine', parseChoice('--schedule', ['constant', 'step', 'cosine'] as const), 'constant')
+    .option('--epochs <n>', 'epochs', parseIntOption('--epochs', 1), 3)
+    .option('--batch-size <n>', 'mini-batch size', parseIntOption('--batch-size', 1), 128);
+  addRunOptions(cmd, 'runs/train');
+  cmd.action(async (flags: TrainFlags) => {
+    await runTrain(flags);
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Options and set-up shared by the commands that train or analyse a network:
+ * the dataset, the model, its initialisation, the compute backend and the
+ * seed. Each option is parsed and checked once here, so every command rejects
+ * a bad value with the same clear message.
+ */
+import type { Command } from 'commander';
+import { Random, availableBackends, setBackend, getBackend, type DType } from '../autodiff/index.js';
+import { ACTIVATION_NAMES, INIT_NAMES, createModel, data, type ActivationName, type InitName, type Model } from '../nn/index.js';
+import { UserError, parseChoice, parseFloatOption, parseIntOption } from './errors.js';
+
+export interface DataOptions {
+  dataset: string;
+  dataDir?: string;
+  samples?: number;
+  testSamples?: number;
+}
+
+export interface ModelFlags {
+  model: string;
+  activation: ActivationName;
+  init: InitName;
+  bias: boolean;
+  pooling?: 'avg' | 'max';
+}
+
+export interface RunFlags {
+  seed: number;
+  backend?: string;
+  dtype: DType;
+  out: string;
+  quiet?: boolean;
+}
+
+export function addDataOptions(cmd: Command, defaults: { samples?: number } = {}): Command {
+  return cmd
+    .option('--dataset <name>', `dataset: ${data.DATASET_NAMES.join(', ')}`, parseChoice('--dataset', data.DATASET_NAMES), 'mnist')
+    .option('--data-dir <dir>', 'directory with the dataset files (Fashion-MNIST, CIFAR-10)')
+    .option('--samples <n>', 'training examples to use (a seeded random subset)', parseIntOption('--samples', 1), defaults.samples)
+    .option('--test-samples <n>', 'test examples to use (a seeded random subset)', parseIntOption('--test-samples', 1));
+}
+
+export function addModelOptions(cmd: Command, defaults: { model?: string; activation?: ActivationName; init?: InitName } = {}): Command {
+  return cmd
+    .option('--model <name>', "widths like 784-200-200-10, or lenet5, lenet-300-100", defaults.model ?? '784-200-200-10')
+    .option('--activation <name>', `activation: ${ACTIVATION_NAMES.join(', ')}`, parseChoice('--activation', ACTIVATION_NAMES), defaults.activation ?? 'relu')
+    .option('--init <name>', `initialisation: ${INIT_NAMES.join(', ')} (or xavier, he, lecun)`, parseInit, defaults.init ?? 'xavier-normal')
+    .option('--no-bias', 'networks without bias terms (homogeneous for relu)')
+    .option('--pooling <kind>', 'pooling in LeNet-5: avg or max', parseChoice('--pooling', ['avg', 'max'] as const));
+}
+
+export function addRunOptions(cmd: Command, defaultOut: string): Command {
+  return cmd
+    .option('--seed <n>', 'seed for every random choice', parseIntOption('--seed', 0), 0)
+    .option('--backend <name>', 'compute backend for matrix products (see `goldilocks info`)')
+    .option('--dtype <dtype>', 'float64 or float32', parseChoice('--dtype', ['float64', 'float32'] as const), 'float64')
+    .option('--out <dir>', 'output directory', defaultOut)
+    .option('--quiet', 'no progress output');
+}
+
+const INIT_ALIASES: Record<string, InitName> = { xavier: 'xavier-normal', glorot: 'xavier-normal', he: 'he-normal', kaiming: 'he-normal', lecun: 'lecun-normal' };
+
+function parseInit(value: string): InitName {
+  const name = INIT_ALIASES[value] ?? value;
+  if ((INIT_NAMES as readonly string[]).includes(name)) return name as InitName;
+  throw new UserError(`--init must be one of ${INIT_NAMES.join(', ')} (or xavier, he, lecun), got "${value}"`);
+}
+
+export const parsePositive = (flag: string): ((v: string) => number) => parseFloatOption(flag, { min: 0, exclusiveMin: true });
+
+/** Selects the compute backend, or explains which exist. */
+export function selectBackend(name: string | undefined): string {
+  if (name === undefined) return getBackend().name;
+  if (!availableBackends().includes(name)) throw new UserError(`--backend must be one of ${availableBackends().join(', ')}, got "${name}"`);
+  setBackend(name);
+  return name;
+}
+
+/** Loads the training and test sets the flags ask for. */
+export function loadData(options: DataOptions, seed: number): { train: data.Dataset; test: data.Dataset } {
+  try {
+    const common = { dataDir: options.dataDir, seed };
+    const train = data.loadDataset(options.dataset, { ...common, split: 'train', samples: options.samples });
+    const test = data.loadDataset(options.dataset, { ...common, split: 'test', samples: options.testSamples });
+    return { train, test };
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+}
+
+/** The model the flags name, checked against the dataset's input size and classes. */
+export function buildModel(flags: ModelFlags, dataset: data.Dataset): Model {
+  let model: Model;
+  try {
+    const sample = dataset.sampleShape;
+    const inputShape = sample.length === 3 ? ([sample[0]!, sample[1]!, sample[2]!] as const) : undefined;
+    model = createModel(flags.model, { activation: flags.activation, bias: flags.bias, pooling: flags.pooling, numClasses: dataset.numClasses, ...(inputShape ? { inputShape } : {}) });
+  } catch (error) {
+    throw new UserError(`--model: ${(error as Error).message}`);
+  }
+  const inputSize = model.inputShape.reduce((a, b) => a * b, 1);
+  const sampleSize = dataset.sampleShape.reduce((a, b) => a * b, 1);
+  if (inputSize !== sampleSize) throw new UserError(`--model ${flags.model} takes inputs of size ${inputSize}, but ${dataset.name} samples have size ${sampleSize} (shape [${dataset.sampleShape.join(', ')}])`);
+  if (model.numClasses !== dataset.numClasses) throw new UserError(`--model ${flags.model} has ${model.numClasses} outputs, but ${dataset.name} has ${dataset.numClasses} classes`);
+  return model;
+}
+
+export function seededRandom(seed: number): Random {
+  return new Random(seed);
+}

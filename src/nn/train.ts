@@ -1,0 +1,179 @@
+/**
+ * The training loop: mini-batch gradient steps on a flat vector, with
+ * evaluation after every epoch.
+ *
+ * What is trained is a vector w that a `Parametrisation` maps to the
+ * network's parameters θ(w). Ordinary training uses the identity, θ = w.
+ * Training on a random hyperplane uses θ = θ₀ + P·w, on a hypersphere a
+ * θ held at fixed norm (see src/landscape/subspace-training.ts). The loop
+ * needs from a parametrisation only θ(w), the pull-back of ∇θL to ∇wL (for
+ * θ₀ + P·w: Pᵀ∇θL, by the chain rule), and optionally a projection applied
+ * after each step (for the sphere: rescale to the radius).
+ *
+ * A loss that stops being finite ends the run with a NonFiniteLossError
+ * saying where; nothing is reported as if it were valid.
+ */
+import { fromTypedArray, valueAndGrad, type DType, type Random, type Tensor } from '../autodiff/index.js';
+import type { Model } from './models.js';
+import { accuracy, loss as lossOf, type LossOptions } from './losses.js';
+import type { Optimizer, Schedule } from './optim.js';
+import { batchIndices, gather, numSamples, type Dataset } from './data/dataset.js';
+
+export interface Parametrisation {
+  /** θ ∈ ℝ^D from the trained vector w. */
+  toTheta(w: Float64Array): Float64Array;
+  /** ∇_w L from ∇_θ L (the chain rule through θ(w)). */
+  pullBack(gradientTheta: Float64Array, w: Float64Array): Float64Array;
+  /** Applied to w after each optimiser step (default: nothing). */
+  project?(w: Float64Array): Float64Array;
+}
+
+export const identityParametrisation: Parametrisation = {
+  toTheta: (w) => w,
+  pullBack: (g) => g,
+};
+
+export class NonFiniteLossError extends Error {
+  constructor(readonly epoch: number, readonly step: number, readonly value: number) {
+    super(`training diverged: the loss is ${value} at epoch ${epoch}, step ${step}; try a smaller learning rate or a smaller initial scale`);
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss and accuracy over the epoch's mini-batches. */
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number | null;
+  testAccuracy: number | null;
+  learningRate: number;
+  /** ‖θ‖ at the end of the epoch. */
+  radius: number;
+  seconds: number;
+}
+
+export interface StepInfo {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  /** Total optimiser steps so far. */
+  globalStep: number;
+}
+
+export interface TrainOptions<S> {
+  model: Model;
+  train: Dataset;
+  test?: Dataset;
+  optimizer: Optimizer<S>;
+  schedule?: Schedule;
+  epochs: number;
+  batchSize: number;
+  rng: Random;
+  /** The starting trained vector (θ itself for ordinary training). */
+  initial: Float64Array;
+  parametrisation?: Parametrisation;
+  loss?: LossOptions;
+  /** The dtype of forward and backward passes (the optimiser state stays float64). */
+  dtype?: DType;
+  evalBatchSize?: number;
+  onStep?: (info: StepInfo, w: Float64Array) => void;
+  onEpoch?: (record: EpochRecord, w: Float64Array) => void;
+}
+
+export interface TrainResult {
+  w: Float64Array;
+  theta: Float64Array;
+  history: EpochRecord[];
+}
+
+function asTensor(data: Float64Array, shape: number[], dtype: DType): Tensor {
+  return fromTypedArray(dtype === 'float64' ? data : Float32Array.from(data), shape);
+}
+
+function widen(t: Tensor): Float64Array {
+  const v = t.toTypedArray();
+  return v instanceof Float64Array ? v : Float64Array.from(v);
+}
+
+/** Loss and accuracy of θ on a whole dataset, in chunks. */
+export function evaluate(model: Model, theta: Float64Array, ds: Dataset, options: { loss?: LossOptions; batchSize?: number; dtype?: DType } = {}): { loss: number; accuracy: number } {
+  const dtype = options.dtype ?? 'float64';
+  const thetaT = asTensor(theta, [theta.length], dtype);
+  let total = 0;
+  let correct = 0;
+  const n = numSamples(ds);
+  for (const indices of batchIndices(n, options.batchSize ?? 1000)) {
+    const { x, labels } = gather(ds, indices);
+    const logits = model.apply(thetaT, asTensor(x, [indices.length, ...ds.sampleShape], dtype));
+    total += lossOf(logits, labels, options.loss).item() * indices.length;
+    correct += accuracy(logits, labels) * indices.length;
+  }
+  return { loss: total / n, accuracy: correct / n };
+}
+
+export function norm(v: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
+  return Math.sqrt(s);
+}
+
+export function trainModel<S>(options: TrainOptions<S>): TrainResult {
+  const { model, optimizer, epochs, batchSize, rng } = options;
+  const parametrisation = options.parametrisation ?? identityParametrisation;
+  const dtype = options.dtype ?? 'float64';
+  const n = numSamples(options.train);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`train: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`train: batch size must be a positive integer, got ${batchSize}`);
+  const stepsPerEpoch = Math.ceil(n / batchSize);
+  let w: Float64Array = Float64Array.from(options.initial);
+  let state = optimizer.init(w);
+  let globalStep = 0;
+  const history: EpochRecord[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const started = performance.now();
+    let lossSum = 0;
+    let correctSum = 0;
+    let step = 0;
+    let learningRate = optimizer.learningRate;
+    for (const indices of batchIndices(n, batchSize, rng)) {
+      step += 1;
+      const { x, labels } = gather(options.train, indices);
+      const xT = asTensor(x, [indices.length, ...options.train.sampleShape], dtype);
+      let logits: Tensor | null = null;
+      const objective = (t: Tensor): Tensor => {
+        logits = model.apply(t, xT);
+        return lossOf(logits, labels, options.loss);
+      };
+      const theta = parametrisation.toTheta(w);
+      const [value, gradient] = valueAndGrad(objective)(asTensor(theta, [theta.length], dtype));
+      const lossValue = value.item();
+      if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(epoch, step, lossValue);
+      lossSum += lossValue * indices.length;
+      correctSum += accuracy(logits!, labels) * indices.length;
+      learningRate = options.schedule ? options.schedule(globalStep) : optimizer.learningRate;
+      const update = optimizer.step(w, parametrisation.pullBack(widen(gradient), w), state, learningRate);
+      w = parametrisation.project ? parametrisation.project(update.theta) : update.theta;
+      state = update.state;
+      globalStep += 1;
+      options.onStep?.({ epoch, step, stepsPerEpoch, loss: lossValue, globalStep }, w);
+    }
+    const theta = parametrisation.toTheta(w);
+    const test = options.test ? evaluate(model, theta, options.test, { loss: options.loss, batchSize: options.evalBatchSize, dtype }) : null;
+    if (test && !Number.isFinite(test.loss)) throw new NonFiniteLossError(epoch, step, test.loss);
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: lossSum / n,
+      trainAccuracy: correctSum / n,
+      testLoss: test?.loss ?? null,
+      testAccuracy: test?.accuracy ?? null,
+      learningRate,
+      radius: norm(theta),
+      seconds: (performance.now() - started) / 1000,
+    };
+    history.push(record);
+    options.onEpoch?.(record, w);
+  }
+  return { w, theta: parametrisation.toTheta(w), history };
+}
