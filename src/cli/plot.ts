@@ -152,7 +152,7 @@ function colorEncoding(names: readonly string[]) {
     field: 'series',
     type: 'nominal' as const,
     scale: { domain: [...names] },
-    legend: names.length > 1 ? { title: null } : null,
+    legend: names.length > 1 ? { title: null, labelLimit: 400 } : null,
   };
 }
 

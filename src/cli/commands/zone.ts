@@ -1,0 +1,177 @@
+/**
+ * `goldilocks zone`: the Goldilocks zone study (Fort & Scherlis; Vysogorets
+ * et al.) from one command.
+ *
+ * Draws θ_init, scales it by α over a log grid (radius r = α·r_init), and at
+ * each radius restricts the Hessian of the training loss (on `--samples`
+ * examples, full batch) to `--repeats` random `--subspace-dim`-dimensional
+ * subspaces; reports Tr(H)/‖H‖_F, the fraction of positive eigenvalues, the
+ * eigenvalues, loss, accuracy, output entropy, Γ and the gradient norm, and
+ * the zone: the range of radii where the excess of positive curvature is
+ * significant. Optional: the Gauss-Newton split, and a temperature sweep at
+ * the initial weights (for bias-free ReLU networks, the same curve).
+ */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { fromTypedArray, getBackend } from '../../autodiff/index.js';
+import { expectedRadius, type Model } from '../../nn/index.js';
+import {
+  findZone, logSpace, scaleSweep, temperatureSweep, zoneCriterion,
+  type MeasureOptions, type PointMeasurement, type TemperaturePoint, type ZoneBounds, type ZonePoint,
+} from '../../landscape/zone.js';
+import type { Classifier } from '../../landscape/classifier.js';
+import { norm } from '../../landscape/linalg/vector.js';
+import { UserError, parseChoice, parseFloatOption, parseIntOption, parseRange, type Range } from '../errors.js';
+import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { lineChartSpec, savePlot, type Band, type Series } from '../plot.js';
+import { createProgress } from '../progress.js';
+import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+
+interface ZoneFlags extends DataOptions, ModelFlags, RunFlags {
+  subspaceDim: number;
+  projection: 'dense' | 'sparse';
+  scales: Range;
+  repeats: number;
+  gaussNewton?: boolean;
+  temperatureSweep?: boolean;
+  temperatures?: Range;
+  z: number;
+}
+
+export interface ZoneReport {
+  config: Record<string, unknown>;
+  rInit: number;
+  expectedRInit: number;
+  points: ZonePoint[];
+  zone: ZoneBounds | null;
+  criterion: ReturnType<typeof zoneCriterion>;
+  temperature?: { numLayers: number; homogeneous: boolean; points: (TemperaturePoint & { equivalentScale: number })[] };
+}
+
+const CSV_COLUMNS = [
+  'scale', 'radius', 'radiusRatio', 'loss', 'accuracy', 'entropy', 'gamma', 'gradientNorm', 'zeroLogitFraction',
+  'trace', 'frobeniusNorm', 'traceOverNorm', 'traceOverNormStd', 'positiveFraction', 'positiveFractionStd', 'minEigenvalue', 'maxEigenvalue', 'asymmetry',
+] as const;
+
+function csvRow(p: PointMeasurement & Record<string, unknown>): Record<string, number | string | null> {
+  const row: Record<string, number | string | null> = {};
+  for (const key of [...CSV_COLUMNS, 'temperature', 'equivalentScale']) if (typeof p[key] === 'number') row[key] = p[key] as number;
+  if (p.gaussNewton) Object.assign(row, p.gaussNewton);
+  row.eigenvalues = p.eigenvalues.map((l) => l.toPrecision(8)).join(' ');
+  return row;
+}
+
+function classifierFor(model: Model, x: Float64Array, labels: Int32Array, sampleShape: number[], dtype: 'float64' | 'float32'): Classifier {
+  const input = fromTypedArray(dtype === 'float64' ? x : Float32Array.from(x), [labels.length, ...sampleShape]);
+  return {
+    logits: (theta) => model.apply(dtype === 'float64' ? theta : theta.astype('float32'), input).astype('float64'),
+    labels,
+    numClasses: model.numClasses,
+  };
+}
+
+export async function runZone(flags: ZoneFlags): Promise<ZoneReport> {
+  const backend = selectBackend(flags.backend);
+  const { train } = loadData({ ...flags, testSamples: 1 }, flags.seed);
+  const model = buildModel(flags, train);
+  if (flags.subspaceDim > model.spec.size) throw new UserError(`--subspace-dim ${flags.subspaceDim} exceeds the ${model.spec.size} parameters of ${model.name}`);
+  const out = ensureOutDir(flags.out);
+  const thetaInit = model.init(seededRandom(flags.seed), flags.init).toTypedArray() as Float64Array;
+  const rInit = norm(thetaInit);
+  const classifier = classifierFor(model, train.x, train.labels, train.sampleShape, flags.dtype);
+  const scales = logSpace(flags.scales.min, flags.scales.max, flags.scales.count);
+  const measure: MeasureOptions = { subspaceDim: flags.subspaceDim, projection: flags.projection, repeats: flags.repeats, seed: flags.seed, gaussNewton: Boolean(flags.gaussNewton) };
+  const temperatures = flags.temperatureSweep ? logSpace(flags.temperatures!.min, flags.temperatures!.max, flags.temperatures!.count) : [];
+  const progress = createProgress({ label: 'zone', total: scales.length + temperatures.length, quiet: flags.quiet });
+  const points = scaleSweep(classifier, thetaInit, scales, measure, (done) => {
+    const p = done - 1;
+    progress.update(done, { 'r/r_init': scales[p]! });
+  });
+  const criterion = zoneCriterion(flags.subspaceDim, flags.repeats, flags.z);
+  const zone = findZone(points, criterion);
+  const report: ZoneReport = {
+    config: {
+      command: 'zone', dataset: flags.dataset, samples: train.labels.length, model: model.name, parameters: model.spec.size,
+      activation: flags.activation, init: flags.init, bias: flags.bias, subspaceDim: flags.subspaceDim, projection: flags.projection,
+      scales: flags.scales, repeats: flags.repeats, gaussNewton: Boolean(flags.gaussNewton), seed: flags.seed, dtype: flags.dtype,
+      backend, backendDescription: getBackend().describe(),
+    },
+    rInit,
+    expectedRInit: expectedRadius(model, flags.init),
+    points,
+    zone,
+    criterion,
+  };
+  if (flags.temperatureSweep) {
+    const tPoints = temperatureSweep(classifier, thetaInit, temperatures, measure, (done) => progress.update(scales.length + done, { T: temperatures[done - 1]! }));
+    report.temperature = {
+      numLayers: model.numLayers,
+      homogeneous: model.homogeneous,
+      // for a homogeneous network, temperature T matches the scale α = T^(−1/L)
+      points: tPoints.map((p) => ({ ...p, equivalentScale: p.temperature ** (-1 / model.numLayers) })),
+    };
+  }
+  progress.stop();
+  writeJson(join(out, 'zone.json'), report);
+  writeCsv(join(out, 'zone.csv'), points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
+  if (report.temperature) writeCsv(join(out, 'temperature.csv'), report.temperature.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
+  await writePlots(out, report, model);
+  const summary = zone
+    ? `Goldilocks zone: r from ${zone.lower.toFixed(3)} to ${zone.upper.toFixed(3)} (r/r_init ${zone.lowerRatio.toPrecision(3)} to ${zone.upperRatio.toPrecision(3)}${zone.openBelow || zone.openAbove ? ', reaching the edge of the scanned range' : ''})`
+    : 'no radius with significant excess positive curvature in the scanned range';
+  process.stdout.write(`r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv and plots\n`);
+  return report;
+}
+
+async function writePlots(out: string, report: ZoneReport, model: Model): Promise<void> {
+  const bands: Band[] = report.zone ? [{ from: report.zone.lowerRatio, to: report.zone.upperRatio, label: 'Goldilocks zone' }] : [];
+  const curve = (name: string, pts: { x: number; y: number }[]): Series => ({ name, points: pts });
+  const scaleCurve = (key: 'traceOverNorm' | 'positiveFraction'): Series[] => {
+    const series = [curve(`${model.name}, scaling θ`, report.points.map((p) => ({ x: p.radiusRatio, y: p[key] })))];
+    if (report.temperature) series.push(curve('temperature T = α^(−L)', report.temperature.points.map((p) => ({ x: p.equivalentScale, y: p[key] }))));
+    return series;
+  };
+  const title = `${model.name} on ${String(report.config.dataset)}, d = ${String(report.config.subspaceDim)}`;
+  await savePlot(join(out, 'trace-over-norm'), lineChartSpec({ title: `Tr(H)/‖H‖ — ${title}`, xLabel: 'r / r_init', yLabel: 'Tr(H) / ‖H‖_F', xLog: true, bands, series: scaleCurve('traceOverNorm') }), { png: true });
+  await savePlot(join(out, 'positive-fraction'), lineChartSpec({ title: `positive eigenvalues — ${title}`, xLabel: 'r / r_init', yLabel: 'fraction of eigenvalues > 0', xLog: true, bands, series: scaleCurve('positiveFraction') }), { png: true });
+  // the spectrum at the smallest radius, r_init (the scale closest to 1) and the largest, each normalised by its largest |λ|
+  const nearest = report.points.reduce((best, p) => (Math.abs(Math.log(p.scale)) < Math.abs(Math.log(best.scale)) ? p : best));
+  const chosen = [...new Set([report.points[0]!, nearest, report.points[report.points.length - 1]!])];
+  await savePlot(join(out, 'spectrum'), lineChartSpec({
+    title: `restricted Hessian eigenvalues / max |λ| — ${title}`, xLabel: 'eigenvalue index (ascending)', yLabel: 'λ / max|λ|',
+    series: chosen.map((p) => {
+      const scale = Math.max(...p.eigenvalues.map(Math.abs)) || 1;
+      return curve(`r/r_init = ${p.radiusRatio.toPrecision(3)}`, p.eigenvalues.map((l, i) => ({ x: i + 1, y: l / scale })));
+    }),
+  }), { png: true });
+  if (report.points[0]!.gaussNewton) {
+    const positive = (v: number): number => Math.max(v, 1e-300);
+    await savePlot(join(out, 'gauss-newton'), lineChartSpec({
+      title: `spectral norms of the Hessian's parts — ${title}`, xLabel: 'r / r_init', yLabel: 'spectral norm', xLog: true, yLog: true, bands,
+      series: [
+        curve('Hessian', report.points.map((p) => ({ x: p.radiusRatio, y: positive(Math.max(Math.abs(p.minEigenvalue), Math.abs(p.maxEigenvalue))) }))),
+        curve('G-term', report.points.map((p) => ({ x: p.radiusRatio, y: positive(p.gaussNewton!.gSpectralNorm) }))),
+        curve('H-term', report.points.map((p) => ({ x: p.radiusRatio, y: positive(p.gaussNewton!.hSpectralNorm) }))),
+      ],
+    }), { png: true });
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program.command('zone').description('the Goldilocks zone: curvature on random subspaces across radii (default: MNIST, MLP 784-200-200-10, ReLU, Xavier)');
+  addDataOptions(cmd, { samples: 1000 });
+  addModelOptions(cmd);
+  cmd
+    .option('--subspace-dim <d>', 'dimension d of the random subspaces', parseIntOption('--subspace-dim', 1), 20)
+    .option('--projection <kind>', 'dense (exactly orthonormal) or sparse (±1, density 1/√D)', parseChoice('--projection', ['dense', 'sparse'] as const), 'dense')
+    .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of the initial radius', parseRange('--scales'), { min: 0.01, max: 100, count: 17 })
+    .option('--repeats <n>', 'independent random subspaces per radius (mean and spread reported)', parseIntOption('--repeats', 1), 1)
+    .option('--gauss-newton', 'also split the Hessian into its Gauss-Newton G-term and H-term')
+    .option('--temperature-sweep', 'also sweep the softmax temperature at the initial weights')
+    .option('--temperatures <MIN:MAX:COUNT>', 'log-spaced temperatures for --temperature-sweep', parseRange('--temperatures'), { min: 1e-6, max: 1e6, count: 13 })
+    .option('--z <z>', 'significance: standard errors above the random-matrix reference', parseFloatOption('--z', { min: 0, exclusiveMin: true }), 3);
+  addRunOptions(cmd, 'runs/zone');
+  cmd.action(async (flags: ZoneFlags) => {
+    await runZone(flags);
+  });
+}
