@@ -40,6 +40,29 @@ test('broadcasting follows NumPy: trailing alignment, size-1 axes stretch', () =
   assert.equal(ad.zeros([2, 1, 4]).add(ad.zeros([3, 1])).shape, [2, 3, 4]);
 });
 
+test('elementwise kernels read broadcast and strided operands without copying, with identical results', () => {
+  const r = new ad.Random(1);
+  const materialise = (t: ad.Tensor, shape: readonly number[]): ad.Tensor => ad.tensor(Array.from(t.broadcastTo(shape).toTypedArray()), shape);
+  const cases: [number[], ad.Tensor][] = [
+    [[4, 5], ad.randn([5], r)], // a bias: tiled rows
+    [[4, 5], ad.randn([4, 1], r)], // a column: repeated entries
+    [[4, 5], ad.randn([], r)], // a scalar
+    [[2, 3, 4], ad.randn([3, 1], r)],
+    [[2, 3, 4], ad.randn([2, 1, 4], r)], // neither pattern: copied once
+    [[3, 4], ad.randn([4, 3], r).T], // a transpose
+    [[2, 3], ad.randn([4, 3], r).slice([1], [3])], // a slice with an offset
+  ];
+  for (const [shape, b] of cases) {
+    const a = ad.randn(shape, r);
+    const full = ad.add(a, b).shape;
+    const [A, B] = [materialise(a, full), materialise(b, full)];
+    for (const op of ['add', 'sub', 'mul', 'div', 'greater', 'lessEqual'] as const) {
+      assert.equal(values(a[op](b)), values(A[op](B)), `${op} ${shape} with ${b.shape}`);
+      assert.equal(values(b[op](a)), values(B[op](A)), `${op} ${b.shape} with ${shape}`);
+    }
+  }
+});
+
 test('transpose and broadcastTo are views: no data is copied', () => {
   const a = ad.tensor([[1, 2, 3], [4, 5, 6]]);
   const t = a.T;

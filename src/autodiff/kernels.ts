@@ -103,33 +103,109 @@ export function power(x: View, exponent: number): View {
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
 
-export function binary(op: BinaryOp, x: View, y: View): View {
-  const a = toContiguous(x);
-  const b = toContiguous(y);
-  const out = allocate(dtypeOf(a), a.length);
-  const n = a.length;
-  switch (op) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; break;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
-    case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
+/**
+ * How to read a (possibly broadcast) operand without copying it, as runs of
+ * `run` elements: a run starts at `start(r)` and advances by `step` (1, or 0
+ * for a value repeated along the run). Broadcasting a bias [c] to [n, c]
+ * gives n runs of c reading the same c numbers; a column [n, 1] broadcast to
+ * [n, c] gives n runs of c repeating one number. Anything else is copied to
+ * row-major order once.
+ */
+interface Runs {
+  data: FloatArray;
+  run: number;
+  step: number;
+  start: (r: number) => number;
+}
+
+function asRuns(x: View): Runs {
+  const { shape, stride, offset, data } = x;
+  const n = x.size;
+  if (isPlainRowMajor(x)) return { data, run: n, step: 1, start: () => 0 };
+  // Split the axes where leading ones stop being broadcast (stride 0) and trailing ones are row-major.
+  const rank = shape.length;
+  let k = rank;
+  let expected = 1;
+  while (k > 0 && (shape[k - 1] === 1 || stride[k - 1] === expected)) {
+    expected *= shape[k - 1]!;
+    k--;
   }
+  if (shape.slice(0, k).every((d, i) => d === 1 || stride[i] === 0)) {
+    const block = sizeOf(shape.slice(k)); // a contiguous block tiled n / block times
+    if (block === 1) return { data, run: n, step: 0, start: () => offset }; // one number everywhere
+    return { data, run: block, step: 1, start: () => offset };
+  }
+  // leading axes row-major, trailing ones broadcast: each element repeated `repeat` times
+  k = 0;
+  while (k < rank && (shape[k] === 1 || stride[k] !== 0)) k++;
+  const lead = shape.slice(0, k);
+  const leadStrides = contiguousStrides(lead);
+  if (shape.slice(k).every((d, i) => d === 1 || stride[k + i] === 0) && lead.every((d, i) => d === 1 || stride[i] === leadStrides[i])) {
+    const repeat = sizeOf(shape.slice(k));
+    return { data, run: repeat, step: 0, start: (r) => offset + r };
+  }
+  return { data: toContiguous(x), run: n, step: 1, start: () => 0 };
+}
+
+/** Reads two operands run by run; calls `segment` for stretches where both advance uniformly. */
+function forEachSegment(
+  a: Runs, b: Runs, n: number,
+  segment: (outStart: number, ai: number, aStep: number, bi: number, bStep: number, len: number) => void,
+): void {
+  if (n === 0) return;
+  const len = gcdRun(a.run, b.run);
+  for (let o = 0; o < n; o += len) {
+    const ar = Math.floor(o / a.run);
+    const br = Math.floor(o / b.run);
+    const ai = a.start(ar) + (a.step === 0 ? 0 : o - ar * a.run);
+    const bi = b.start(br) + (b.step === 0 ? 0 : o - br * b.run);
+    segment(o, ai, a.step, bi, b.step, len);
+  }
+}
+
+/** The longest stretch over which both operands advance uniformly: a run length dividing both. */
+function gcdRun(x: number, y: number): number {
+  while (y !== 0) [x, y] = [y, x % y];
+  return x;
+}
+
+export function binary(op: BinaryOp, x: View, y: View): View {
+  const n = x.size;
+  const out = allocate(dtypeOf(x.data), n);
+  const A = asRuns(x);
+  const B = asRuns(y);
+  const a = A.data;
+  const b = B.data;
+  forEachSegment(A, B, n, (o, ai, as, bi, bs, len) => {
+    const end = o + len;
+    switch (op) {
+      case 'add': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! + b[bi]!; break;
+      case 'sub': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! - b[bi]!; break;
+      case 'mul': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! * b[bi]!; break;
+      case 'div': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! / b[bi]!; break;
+    }
+  });
   return view(out, x.shape);
 }
 
 export function compare(op: Comparison, x: View, y: View): View {
-  const a = toContiguous(x);
-  const b = toContiguous(y);
-  const out = allocate(dtypeOf(a), a.length);
-  const n = a.length;
-  switch (op) {
-    case 'greater': for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; break;
-    case 'greaterEqual': for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; break;
-    case 'less': for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; break;
-    case 'lessEqual': for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; break;
-    case 'equal': for (let i = 0; i < n; i++) out[i] = a[i]! === b[i]! ? 1 : 0; break;
-    case 'notEqual': for (let i = 0; i < n; i++) out[i] = a[i]! !== b[i]! ? 1 : 0; break;
-  }
+  const n = x.size;
+  const out = allocate(dtypeOf(x.data), n);
+  const A = asRuns(x);
+  const B = asRuns(y);
+  const a = A.data;
+  const b = B.data;
+  forEachSegment(A, B, n, (o, ai, as, bi, bs, len) => {
+    const end = o + len;
+    switch (op) {
+      case 'greater': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! > b[bi]! ? 1 : 0; break;
+      case 'greaterEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! >= b[bi]! ? 1 : 0; break;
+      case 'less': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! < b[bi]! ? 1 : 0; break;
+      case 'lessEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! <= b[bi]! ? 1 : 0; break;
+      case 'equal': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! === b[bi]! ? 1 : 0; break;
+      case 'notEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! !== b[bi]! ? 1 : 0; break;
+    }
+  });
   return view(out, x.shape);
 }
 
