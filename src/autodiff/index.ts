@@ -2,7 +2,19 @@
  * goldilocks/autodiff — the public API of the automatic-differentiation engine.
  * Everything above this layer (nn, landscape, cli, tutorials) imports from
  * here and nowhere else in src/autodiff.
+ *
+ * Importing it registers the built-in compute backends and selects 'js'
+ * (register-blocked TypeScript, threaded over the cores for large products:
+ * the fastest correct choice for both dtypes on a CPU; see bench/README.md).
+ * 'gpu' (gpu.js, float32) and 'reference' (the plain loop) can be chosen
+ * with setBackend.
  */
+import { setBackend as selectBackend } from './backend.js';
+import { registerBuiltinBackends } from './backends/index.js';
+
+registerBuiltinBackends();
+selectBackend('js');
+
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { tensor, fromTypedArray, fromNdarray, full, zeros, ones, zerosLike, onesLike, arange, eye, randn, uniform } from './creation.js';
 export {
@@ -21,3 +33,5 @@ export type { DType, FloatArray } from './dtype.js';
 export { checkDType } from './dtype.js';
 export type { Backend, MatmulArgs } from './backend.js';
 export { setBackend, getBackend, registerBackend, availableBackends, referenceMatmul } from './backend.js';
+export { setMatmulThreads, getMatmulThreads } from './backends/index.js';
+

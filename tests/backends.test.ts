@@ -1,0 +1,216 @@
+/**
+ * Compute backends against the float64 reference: every kernel (js float64,
+ * js float32, js threaded, gpu.js float32) on seeded random shapes, all four
+ * transA/transB combinations, odd sizes, sizes that do not divide the
+ * register tiles (3×2 for js, 4 rows for gpu), m, k or n of 1, empty
+ * products, and an inner dimension above gpu.js's 1000-iteration loop cap.
+ *
+ * Errors are measured elementwise against the natural scale of a dot product,
+ * S_ij = Σ_p |a_ip|·|b_pj| (relative to |c_ij| would be meaningless when the
+ * sum cancels). With u32 = 2⁻²⁴ and u64 = 2⁻⁵³ the unit roundoffs:
+ *  - float64, summed in order: |ĉ - c| ≤ γ_k·S ≈ k·u64·S, and the reference
+ *    itself errs by as much, so |ĉ - ref| ≤ 2k·u64·S ≈ 2.4e-13·S for
+ *    k ≤ 1100. We assert the stated bound 1e-12·S.
+ *  - js float32: inputs are float32 numbers; the kernel sums in float64 and
+ *    rounds once, so |ĉ - c| ≤ u32·|c| + k·u64·S and |ĉ - ref| ≤
+ *    (u32 + 2k·u64)·S. Asserted exactly so (a rigorous bound).
+ *  - gpu.js float32: every product and every partial sum rounds to float32.
+ *    The worst case is γ_k ≈ k·u32·S (6.6e-5·S at k = 1100), but rounding
+ *    errors behave like a random walk, so in practice the error is
+ *    ~√k·u32·S (Higham & Mary, SIAM J. Sci. Comput. 2019: with probability
+ *    close to 1 it is below λ·√k·u32·S for a modest λ). We assert
+ *    (1 + 4√k)·u32·S: λ = 4 plus the final rounding. That is ~100× below the
+ *    worst case at k = 1100 and ~3× above the largest error seen here
+ *    (seeded, so the test is deterministic).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { availableBackends, getBackend, referenceMatmul, setBackend, type MatmulArgs } from '../src/autodiff/backend.js';
+import type { DType, FloatArray } from '../src/autodiff/dtype.js';
+import { Random } from '../src/autodiff/random.js';
+import {
+  getMatmulThreads, jsBackend, lastThreadedMatmulStats, matmulSingleThreaded, setMatmulThreads, whenMatmulWorkersReady,
+} from '../src/autodiff/backends/js.js';
+import { gpuBackend, gpuBackendInfo } from '../src/autodiff/backends/gpu.js';
+import { registerBuiltinBackends } from '../src/autodiff/backends/index.js';
+
+const U32 = 2 ** -24;
+const U64 = 2 ** -53;
+const TRANS: ReadonlyArray<readonly [boolean, boolean]> = [[false, false], [true, false], [false, true], [true, true]];
+
+type Shape3 = readonly [number, number, number];
+
+/** Fixed awkward shapes plus seeded random ones. */
+function shapes(rng: Random): Shape3[] {
+  const fixed: Shape3[] = [
+    [1, 1, 1], [1, 7, 1], [1, 5, 9], [9, 5, 1], [6, 1, 4], [3, 4, 2], [6, 8, 4], [7, 5, 3], [13, 17, 11],
+    [5, 1100, 3], // k above gpu.js's silent 1000-iteration loop cap
+  ];
+  const random: Shape3[] = [];
+  for (let i = 0; i < 12; i++) random.push([1 + rng.int(40), 1 + rng.int(40), 1 + rng.int(40)]);
+  return [...fixed, ...random];
+}
+
+function randomMatrix(rng: Random, size: number, dtype: DType): FloatArray {
+  const data = dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+  for (let i = 0; i < size; i++) data[i] = rng.normal();
+  return data;
+}
+
+function makeArgs(rng: Random, [m, k, n]: Shape3, transA: boolean, transB: boolean, dtype: DType): MatmulArgs {
+  return { a: randomMatrix(rng, m * k, dtype), b: randomMatrix(rng, k * n, dtype), m, k, n, transA, transB, dtype };
+}
+
+/** Largest |ĉ - ref| / (tolerance(k)·S) over the elements: ≤ 1 passes. */
+function worstError(args: MatmulArgs, result: FloatArray, relTol: number): number {
+  const { m, n } = args;
+  assert.is(result.length, m * n, 'result length');
+  const ref = referenceMatmul({ ...args, dtype: 'float64' });
+  const scale = referenceMatmul({ ...args, a: args.a.map(Math.abs), b: args.b.map(Math.abs), dtype: 'float64' });
+  let worst = 0;
+  for (let i = 0; i < m * n; i++) {
+    const err = Math.abs(result[i]! - ref[i]!);
+    if (!(err <= relTol * scale[i]! + Number.MIN_VALUE)) worst = Math.max(worst, err / (relTol * scale[i]!));
+    if (Number.isNaN(result[i]!)) return Infinity;
+  }
+  return worst;
+}
+
+function label(args: MatmulArgs): string {
+  return `${args.dtype} ${args.m}×${args.k}×${args.n} transA=${args.transA} transB=${args.transB}`;
+}
+
+const float32Tolerance = (k: number): number => U32 + 2 * k * U64;
+const gpuTolerance = (k: number): number => (1 + 4 * Math.sqrt(k)) * U32;
+
+test('js float64 matches the reference within 1e-12·Σ|a||b|', () => {
+  const rng = new Random(101);
+  for (const shape of shapes(rng)) {
+    for (const [transA, transB] of TRANS) {
+      const args = makeArgs(rng, shape, transA, transB, 'float64');
+      const c = matmulSingleThreaded(args);
+      assert.instance(c, Float64Array);
+      assert.ok(worstError(args, c, 1e-12) <= 1, label(args));
+    }
+  }
+});
+
+test('js float32 returns Float32Array within (u32 + 2k·u64)·Σ|a||b|', () => {
+  const rng = new Random(102);
+  for (const shape of shapes(rng)) {
+    for (const [transA, transB] of TRANS) {
+      const args = makeArgs(rng, shape, transA, transB, 'float32');
+      const c = matmulSingleThreaded(args);
+      assert.instance(c, Float32Array);
+      assert.ok(worstError(args, c, float32Tolerance(shape[1])) <= 1, label(args));
+    }
+  }
+});
+
+test('js handles empty products and rejects inconsistent sizes', () => {
+  const empty = jsBackend.matmul({ a: new Float64Array(0), b: new Float64Array(0), m: 2, k: 0, n: 3, transA: false, transB: false, dtype: 'float64' });
+  assert.equal(Array.from(empty), [0, 0, 0, 0, 0, 0]);
+  assert.is(jsBackend.matmul({ a: new Float32Array(0), b: new Float32Array(6), m: 0, k: 2, n: 3, transA: false, transB: false, dtype: 'float32' }).length, 0);
+  assert.throws(
+    () => jsBackend.matmul({ a: new Float64Array(5), b: new Float64Array(6), m: 2, k: 3, n: 2, transA: false, transB: false, dtype: 'float64' }),
+    /A has 5 elements, expected/,
+  );
+});
+
+test('js threaded: bit-identical to single-threaded, work really shared with a worker', async () => {
+  const saved = getMatmulThreads();
+  setMatmulThreads(2);
+  try {
+    await whenMatmulWorkersReady();
+    const rng = new Random(103);
+    // m·k·n above the threading threshold (2^20); m, k, n odd and not tile multiples.
+    const shape: Shape3 = [301, 97, 89];
+    let chunksOnWorkers = 0;
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const [transA, transB] of TRANS) {
+        const args = makeArgs(rng, shape, transA, transB, dtype);
+        const single = matmulSingleThreaded(args);
+        const threaded = jsBackend.matmul(args);
+        assert.is(threaded.constructor, single.constructor, label(args));
+        assert.ok(threaded.every((v, i) => Object.is(v, single[i])), `bit-identical: ${label(args)}`);
+        chunksOnWorkers += lastThreadedMatmulStats().chunksOnWorkers;
+        if (dtype === 'float64') assert.ok(worstError(args, threaded, 1e-12) <= 1, label(args));
+      }
+    }
+    // On a busy machine the main thread may take every chunk of a job before
+    // the worker is scheduled; give it a few larger jobs before concluding.
+    const big = makeArgs(rng, [600, 200, 150], false, false, 'float64');
+    for (let attempt = 0; attempt < 30 && chunksOnWorkers === 0; attempt++) {
+      jsBackend.matmul(big);
+      chunksOnWorkers += lastThreadedMatmulStats().chunksOnWorkers;
+    }
+    assert.ok(chunksOnWorkers > 0, 'the worker computed some chunks');
+  } finally {
+    setMatmulThreads(saved);
+  }
+});
+
+test('setMatmulThreads validates its argument; 1 turns threading off', () => {
+  const saved = getMatmulThreads();
+  assert.throws(() => setMatmulThreads(0), /positive integer/);
+  assert.throws(() => setMatmulThreads(1.5), /positive integer/);
+  setMatmulThreads(1);
+  assert.match(jsBackend.describe(), /single-threaded/);
+  setMatmulThreads(saved);
+});
+
+test('idle matmul workers do not keep the process alive (worker source runs under tsx)', () => {
+  const script = [
+    `import { jsBackend, setMatmulThreads, whenMatmulWorkersReady, lastThreadedMatmulStats } from ${JSON.stringify(new URL('../src/autodiff/backends/js.ts', import.meta.url).href)};`,
+    `setMatmulThreads(2);`,
+    `await whenMatmulWorkersReady();`,
+    `const m = 200, k = 100, n = 100;`,
+    `jsBackend.matmul({ a: new Float64Array(m * k).fill(1), b: new Float64Array(k * n).fill(1), m, k, n, transA: false, transB: false, dtype: 'float64' });`,
+    `console.log(JSON.stringify(lastThreadedMatmulStats()));`,
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(child.error, undefined, 'child exited by itself (no hang)');
+  assert.is(child.status, 0, child.stderr);
+  const stats = JSON.parse(child.stdout.trim()) as { chunks: number };
+  assert.ok(stats.chunks > 1, 'the product took the threaded path');
+});
+
+test('gpu float32 (gpu.js) matches the reference within (1 + 4√k)·u32·Σ|a||b|', () => {
+  const rng = new Random(104);
+  for (const shape of shapes(rng)) {
+    for (const [transA, transB] of TRANS) {
+      const args = makeArgs(rng, shape, transA, transB, 'float32');
+      const c = gpuBackend.matmul(args);
+      assert.instance(c, Float32Array);
+      assert.ok(worstError(args, c, gpuTolerance(shape[1])) <= 1, label(args));
+    }
+  }
+});
+
+test('gpu reports the gpu.js engine that actually ran and refuses float64', () => {
+  // gpu.js picks webasm on Node without the optional `gl` package; set
+  // GOLDILOCKS_GPU_MODE to run this suite against another engine.
+  const expected = process.env.GOLDILOCKS_GPU_MODE?.trim() || 'webasm';
+  const info = gpuBackendInfo();
+  assert.is(info.engine, expected === 'gpu' ? info.engine : expected);
+  assert.is(info.kernelClass, expected === 'webasm' ? 'WebAssemblyKernel' : info.kernelClass);
+  assert.not.ok(info.fellBack, `fell back: ${info.fallbackReason}`);
+  assert.ok(gpuBackend.describe().includes(`${info.engine} backend`), gpuBackend.describe());
+  assert.equal(gpuBackend.dtypes, ['float32']);
+  assert.throws(
+    () => gpuBackend.matmul({ a: new Float64Array(1), b: new Float64Array(1), m: 1, k: 1, n: 1, transA: false, transB: false, dtype: 'float64' }),
+    /computes float32 only/,
+  );
+});
+
+test('registerBuiltinBackends makes js and gpu selectable', () => {
+  const previous = getBackend().name;
+  registerBuiltinBackends();
+  assert.ok(availableBackends().includes('js') && availableBackends().includes('gpu'));
+  assert.is(setBackend('js'), jsBackend);
+  assert.is(setBackend('gpu'), gpuBackend);
+  setBackend(previous);
+});
+
+test.run();
