@@ -1,0 +1,292 @@
+/**
+ * Choosing initialisations by curvature (Fort & Scherlis 2019, §"selecting
+ * initialisations").
+ *
+ * Draw K initialisations θ₁ … θ_K (seeded). Score each one on a fixed batch
+ * without training it:
+ *
+ *   traceOverNorm     Tr(H)/‖H‖_F of the Hessian restricted to a random
+ *                     d-dimensional subspace (higher is better: more of the
+ *                     Goldilocks zone's excess positive curvature),
+ *   positiveFraction  the fraction of its eigenvalues that are positive
+ *                     (higher is better),
+ *   initialLoss       the loss at θ_k (lower is better),
+ *
+ * all from one call of measurePoint (src/landscape/zone.ts). For each score,
+ * train the best and the worst candidate for the same fixed budget, with the
+ * same mini-batch order, and record the training loss (evaluated on the whole
+ * training set after the budget), the test loss and the test accuracy.
+ * Repeat over T independent trials (seeds). A trial gives one pair
+ * (best, worst) per score; the question is whether best beats worst more
+ * often and by more than chance allows. Two paired tests answer it:
+ *
+ *   paired t-test       t = mean(Δ) / (sd(Δ)/√n), n − 1 degrees of freedom,
+ *                       Δ_i = best_i − worst_i. Assumes Δ roughly normal.
+ *   Wilcoxon signed-rank W⁺ = sum of the ranks of |Δ_i| over Δ_i > 0;
+ *                       no normality assumed. Exact null distribution for
+ *                       n ≤ 50 without ties or zeros, else the normal
+ *                       approximation with continuity correction.
+ *
+ * Both are two-sided and come from the maintained stdlib packages
+ * @stdlib/stats-ttest and @stdlib/stats-wilcoxon; `pairedTTest` and
+ * `wilcoxonSignedRank` wrap them into plain, JSON-safe records.
+ *
+ * The K candidates are drawn as init × α with α log-uniform in
+ * [scaleRange.min, scaleRange.max] (α = 1 for all when min = max). With one
+ * fixed scale the candidates differ only by the random draw, and their
+ * radii concentrate tightly, so the curvature scores vary little; spreading
+ * α across and beyond the Goldilocks zone is what gives the scores something
+ * to select.
+ */
+import ttest from '@stdlib/stats-ttest';
+import wilcoxon from '@stdlib/stats-wilcoxon';
+import { Random, type DType } from '../autodiff/index.js';
+import { evaluate, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
+import { modelClassifier } from './model-classifier.js';
+import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
+import { norm } from './linalg/vector.js';
+
+export const SELECTION_SCORES = ['traceOverNorm', 'positiveFraction', 'initialLoss'] as const;
+export type SelectionScore = (typeof SELECTION_SCORES)[number];
+
+/** Whether a larger value of the score marks a better initialisation. */
+export const HIGHER_IS_BETTER: Readonly<Record<SelectionScore, boolean>> = { traceOverNorm: true, positiveFraction: true, initialLoss: false };
+
+export interface InitCandidate {
+  index: number;
+  /** α, the factor on the initialisation. */
+  scale: number;
+  radius: number;
+  traceOverNorm: number;
+  positiveFraction: number;
+  initialLoss: number;
+  theta: Float64Array;
+}
+
+export interface CandidateOptions {
+  model: Model;
+  /** The batch the scores are measured on. */
+  scoringBatch: { x: Float64Array; labels: Int32Array };
+  count: number;
+  init: InitName;
+  /** α is log-uniform in [min, max]; min = max = 1 draws plain initialisations. */
+  scaleRange: { min: number; max: number };
+  subspaceDim: number;
+  projection: ProjectionKind;
+  seed: number;
+  /** The dtype of the training runs (scores are always measured in float64). */
+  dtype?: DType;
+  onCandidate?: (done: number, total: number) => void;
+}
+
+/** Draws `count` initialisations from `seed` and scores each on one random subspace (the same for all). */
+export function scoreCandidates(options: CandidateOptions): InitCandidate[] {
+  const { model, count, scaleRange } = options;
+  if (!Number.isInteger(count) || count < 2) throw new Error(`init selection: need at least 2 candidates to pick a best and a worst, got ${count}`);
+  if (!(scaleRange.min > 0 && scaleRange.max >= scaleRange.min)) throw new Error(`init selection: need 0 < min ≤ max for the scale range, got ${scaleRange.min}, ${scaleRange.max}`);
+  const rng = new Random(options.seed);
+  const subspaces = makeSubspaces(model.spec.size, { subspaceDim: options.subspaceDim, projection: options.projection, repeats: 1, seed: rng.nextUint32() });
+  const classifier = modelClassifier(model, options.scoringBatch.x, options.scoringBatch.labels);
+  const candidates: InitCandidate[] = [];
+  for (let index = 0; index < count; index++) {
+    const candidateRng = rng.split();
+    const scale = Math.exp(candidateRng.uniform(Math.log(scaleRange.min), Math.log(scaleRange.max)));
+    const theta = model.init(candidateRng, options.init, scale).toTypedArray() as Float64Array;
+    const point = measurePoint(classifier, theta, 1, subspaces, false);
+    candidates.push({ index, scale, radius: norm(theta), traceOverNorm: point.traceOverNorm, positiveFraction: point.positiveFraction, initialLoss: point.loss, theta });
+    options.onCandidate?.(index + 1, count);
+  }
+  return candidates;
+}
+
+/** The best and the worst candidate by one score (ties: the lower index). */
+export function bestAndWorst(candidates: readonly InitCandidate[], score: SelectionScore): { best: InitCandidate; worst: InitCandidate } {
+  if (candidates.length < 2) throw new Error('init selection: need at least 2 candidates');
+  const sign = HIGHER_IS_BETTER[score] ? 1 : -1;
+  let best = candidates[0]!;
+  let worst = candidates[0]!;
+  for (const c of candidates) {
+    if (sign * c[score] > sign * best[score]) best = c;
+    if (sign * c[score] < sign * worst[score]) worst = c;
+  }
+  return { best, worst };
+}
+
+// ---------------------------------------------------------------------------
+// Paired significance tests
+
+export interface PairedTestResult {
+  test: 'paired t-test' | 'Wilcoxon signed-rank';
+  /** n, the number of pairs used (Wilcoxon drops zero differences). */
+  n: number;
+  /** mean of a − b over all pairs. */
+  meanDifference: number;
+  /** t (paired t-test); W⁺ (Wilcoxon, exact) or its z-score (normal approximation); null when undefined. */
+  statistic: number | null;
+  statisticKind: 't' | 'W+' | 'z';
+  /** Degrees of freedom (t-test only). */
+  df: number | null;
+  /** Two-sided p-value; null when the test is undefined (e.g. all differences zero). */
+  pValue: number | null;
+  note?: string;
+}
+
+function differences(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length !== b.length) throw new Error(`paired test: the samples have different lengths, ${a.length} and ${b.length}`);
+  return a.map((v, i) => {
+    const d = v - b[i]!;
+    if (!Number.isFinite(d)) throw new Error(`paired test: pair ${i} is not finite (${v}, ${b[i]})`);
+    return d;
+  });
+}
+
+const meanOf = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+
+/** Two-sided paired t-test of mean(a − b) = 0 (Student 1908), via @stdlib/stats-ttest. */
+export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTestResult {
+  const d = differences(a, b);
+  const base = { test: 'paired t-test' as const, n: d.length, meanDifference: d.length ? meanOf(d) : 0, statisticKind: 't' as const, df: d.length - 1 };
+  if (d.length < 2) return { ...base, statistic: null, pValue: null, df: null, note: 'needs at least two pairs' };
+  const m = meanOf(d);
+  if (d.every((v) => v === m)) return { ...base, statistic: null, pValue: null, note: 'the differences have zero variance' };
+  const result = ttest([...a], [...b], { alternative: 'two-sided' });
+  return { ...base, statistic: result.statistic, df: result.df, pValue: Math.min(1, result.pValue) };
+}
+
+/** Two-sided Wilcoxon signed-rank test of a − b symmetric about 0 (zeros dropped), via @stdlib/stats-wilcoxon. */
+export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): PairedTestResult {
+  const d = differences(a, b);
+  const nonzero = d.filter((v) => v !== 0);
+  const base = { test: 'Wilcoxon signed-rank' as const, n: nonzero.length, meanDifference: d.length ? meanOf(d) : 0, df: null };
+  if (nonzero.length === 0) return { ...base, statistic: null, statisticKind: 'W+', pValue: null, note: 'all differences are zero' };
+  const absolute = nonzero.map(Math.abs);
+  const hasTies = new Set(absolute).size !== absolute.length;
+  const exact = nonzero.length <= 50 && nonzero.length === d.length && !hasTies;
+  const result = wilcoxon([...a], [...b], { alternative: 'two-sided', zeroMethod: 'wilcox', correction: true });
+  // doubling a one-sided p at the centre of the distribution can give 1 + ε: a p-value is at most 1
+  return { ...base, statistic: result.statistic, statisticKind: exact ? 'W+' : 'z', pValue: Math.min(1, result.pValue), ...(exact ? {} : { note: 'normal approximation with continuity correction (zeros, ties, or n > 50)' }) };
+}
+
+// ---------------------------------------------------------------------------
+// The experiment
+
+/** What a fixed training budget made of one candidate. */
+export interface TrainingOutcome {
+  /** Loss on the whole training set after the budget. */
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Mean of the per-epoch training losses (lower = faster early progress). */
+  meanEpochTrainLoss: number;
+}
+
+export interface ScoreSelection {
+  score: SelectionScore;
+  best: { index: number; value: number; outcome: TrainingOutcome };
+  worst: { index: number; value: number; outcome: TrainingOutcome };
+}
+
+export interface SelectionTrial {
+  seed: number;
+  candidates: Omit<InitCandidate, 'theta'>[];
+  selections: ScoreSelection[];
+}
+
+export interface ScoreComparison {
+  score: SelectionScore;
+  /** How many trials had best strictly better than worst in training loss. */
+  bestWins: number;
+  trials: number;
+  /** best − worst in final training loss (negative: best trains faster). */
+  trainLoss: { tTest: PairedTestResult; wilcoxon: PairedTestResult };
+  /** best − worst in test accuracy (positive: best is better). */
+  testAccuracy: { tTest: PairedTestResult; wilcoxon: PairedTestResult };
+}
+
+export interface InitSelectionOptions extends Omit<CandidateOptions, 'seed' | 'onCandidate'> {
+  train: data.Dataset;
+  test: data.Dataset;
+  makeOptimizer: () => Optimizer<unknown>;
+  epochs: number;
+  batchSize: number;
+  /** One trial per seed. */
+  seeds: readonly number[];
+  scores?: readonly SelectionScore[];
+  onProgress?: (event: { trial: number; phase: 'score' | 'train'; done: number; total: number }) => void;
+}
+
+export interface InitSelectionReport {
+  trials: SelectionTrial[];
+  comparisons: ScoreComparison[];
+}
+
+function trainCandidate(options: InitSelectionOptions, theta: Float64Array, batchSeed: number): TrainingOutcome {
+  const result = trainModel({
+    model: options.model, train: options.train, test: options.test,
+    optimizer: options.makeOptimizer(), epochs: options.epochs, batchSize: options.batchSize,
+    rng: new Random(batchSeed), initial: theta, dtype: options.dtype,
+  });
+  const last = result.history[result.history.length - 1]!;
+  const onTrain = evaluate(options.model, result.theta, options.train, { dtype: options.dtype });
+  return {
+    trainLoss: onTrain.loss,
+    testLoss: last.testLoss ?? NaN,
+    testAccuracy: last.testAccuracy ?? NaN,
+    meanEpochTrainLoss: meanOf(result.history.map((r) => r.trainLoss)),
+  };
+}
+
+/** Compares best and worst per score over the trials with both paired tests. */
+export function compareSelections(trials: readonly SelectionTrial[], scores: readonly SelectionScore[]): ScoreComparison[] {
+  return scores.map((score) => {
+    const picks = trials.map((t) => {
+      const s = t.selections.find((x) => x.score === score);
+      if (!s) throw new Error(`init selection: trial ${t.seed} has no selection by ${score}`);
+      return s;
+    });
+    const best = picks.map((p) => p.best.outcome);
+    const worst = picks.map((p) => p.worst.outcome);
+    const bestLoss = best.map((o) => o.trainLoss);
+    const worstLoss = worst.map((o) => o.trainLoss);
+    const bestAccuracy = best.map((o) => o.testAccuracy);
+    const worstAccuracy = worst.map((o) => o.testAccuracy);
+    return {
+      score,
+      bestWins: bestLoss.filter((b, i) => b < worstLoss[i]!).length,
+      trials: picks.length,
+      trainLoss: { tTest: pairedTTest(bestLoss, worstLoss), wilcoxon: wilcoxonSignedRank(bestLoss, worstLoss) },
+      testAccuracy: { tTest: pairedTTest(bestAccuracy, worstAccuracy), wilcoxon: wilcoxonSignedRank(bestAccuracy, worstAccuracy) },
+    };
+  });
+}
+
+/**
+ * The whole experiment: per seed, draw and score K candidates, train the best
+ * and worst by each score (a candidate picked twice is trained once), then
+ * compare over the trials.
+ */
+export function initSelectionExperiment(options: InitSelectionOptions): InitSelectionReport {
+  const scores = options.scores ?? SELECTION_SCORES;
+  if (options.seeds.length < 1) throw new Error('init selection: need at least one seed');
+  const trials: SelectionTrial[] = options.seeds.map((seed, trial) => {
+    const candidates = scoreCandidates({ ...options, seed, onCandidate: (done, total) => options.onProgress?.({ trial, phase: 'score', done, total }) });
+    const picks = scores.map((score) => ({ score, ...bestAndWorst(candidates, score) }));
+    const toTrain = [...new Set(picks.flatMap((p) => [p.best.index, p.worst.index]))];
+    const batchSeed = new Random(seed).split().nextUint32(); // the same batch order for every candidate of the trial
+    const outcomes = new Map<number, TrainingOutcome>();
+    toTrain.forEach((index, i) => {
+      outcomes.set(index, trainCandidate(options, candidates[index]!.theta, batchSeed));
+      options.onProgress?.({ trial, phase: 'train', done: i + 1, total: toTrain.length });
+    });
+    return {
+      seed,
+      candidates: candidates.map(({ theta: _theta, ...rest }) => rest),
+      selections: picks.map((p) => ({
+        score: p.score,
+        best: { index: p.best.index, value: p.best[p.score], outcome: outcomes.get(p.best.index)! },
+        worst: { index: p.worst.index, value: p.worst[p.score], outcome: outcomes.get(p.worst.index)! },
+      })),
+    };
+  });
+  return { trials, comparisons: compareSelections(trials, scores) };
+}
