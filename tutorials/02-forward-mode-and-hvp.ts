@@ -10,7 +10,7 @@
  * nested derivatives need levels. Every step checks its numbers.
  */
 import {
-  grad, hvp, hvpReverseOverReverse, jvp, hessian, tensor, randn, scalar, Random, softmaxCrossEntropy, type Tensor,
+  grad, hvp, hvpReverseOverReverse, jvp, hessian, randn, scalar, Random, softmaxCrossEntropy, type Tensor,
 } from '../src/autodiff/index.js';
 
 function check(label: string, got: number, expected: number, tolerance: number): void {

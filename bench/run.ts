@@ -1,0 +1,49 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run, so that all
+ * rows share the machine's state at that moment (the machine is noisy: read
+ * ratios, not absolute times).
+ *
+ *   1. matrix products at the MNIST MLP's sizes, every kernel next to the
+ *      naive i-k-j loop (bench/matmul.ts);
+ *   2. the MLP 784-200-200-10 at batch 1000 in float64 and float32 on each
+ *      backend that computes that dtype: forward, gradient and exact HVP
+ *      times, with the ratios HVP/gradient and gradient/forward
+ *      (bench/mlp.ts).
+ *
+ * Targets (issue "compute kernels"): best matmul ≥ 8 GFLOP/s float32 and
+ * ≥ 5 GFLOP/s float64; HVP/gradient ≤ 3; MLP HVP at batch 1000, float64,
+ * ≤ 300 ms. The last lines say which are met.
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { getBackend, setBackend } from '../src/autodiff/index.js';
+import { benchMatmul, formatMatmulTable } from './matmul.js';
+import { benchMlp, type MlpTiming } from './mlp.js';
+
+const repeats = Number(process.argv[2] ?? 5);
+console.log(`goldilocks benchmarks — ${new Date().toISOString().slice(0, 10)}, ${cpus()[0]?.model.trim()}, ${availableParallelism()} cores, Node ${process.versions.node}, load average ${loadavg()[0]!.toFixed(2)}`);
+
+console.log('\n## Matrix products (GFLOP/s; ratio = median speed over the naive loop)\n');
+const matmulRows = await benchMatmul(repeats);
+console.log(formatMatmulTable(matmulRows));
+
+console.log('\n## MLP 784-200-200-10, batch 1000 (median of the timed runs, ms)\n');
+const mlpRows: MlpTiming[] = [];
+for (const [backend, dtypes] of [['js', ['float64', 'float32']], ['gpu', ['float32']]] as const) {
+  setBackend(backend);
+  for (const dtype of dtypes) mlpRows.push({ ...benchMlp(dtype, 1000, repeats), backend: `${backend} (${getBackend().describe().split(',')[0]})` });
+}
+setBackend('js');
+console.log('| backend | dtype | forward | gradient | HVP | HVP/gradient | gradient/forward |');
+console.log('|---|---|---:|---:|---:|---:|---:|');
+for (const r of mlpRows) {
+  console.log(`| ${r.backend} | ${r.dtype} | ${r.forwardMs.toFixed(0)} | ${r.gradientMs.toFixed(0)} | ${r.hvpMs.toFixed(0)} | ${(r.hvpMs / r.gradientMs).toFixed(2)} | ${(r.gradientMs / r.forwardMs).toFixed(2)} |`);
+}
+
+const best = (dtype: string): number => Math.max(...matmulRows.filter((r) => r.dtype === dtype && !r.kernel.startsWith('naive')).map((r) => r.bestGflops));
+const js64 = mlpRows.find((r) => r.backend.startsWith('js') && r.dtype === 'float64')!;
+const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+console.log('\n## Targets\n');
+console.log(`- best matmul float32 ≥ 8 GFLOP/s: ${best('float32').toFixed(1)} — ${verdict(best('float32') >= 8)}`);
+console.log(`- best matmul float64 ≥ 5 GFLOP/s: ${best('float64').toFixed(1)} — ${verdict(best('float64') >= 5)}`);
+console.log(`- HVP/gradient ≤ 3 (js float64): ${(js64.hvpMs / js64.gradientMs).toFixed(2)} — ${verdict(js64.hvpMs / js64.gradientMs <= 3)}`);
+console.log(`- MLP HVP at batch 1000, float64 ≤ 300 ms: ${js64.hvpMs.toFixed(0)} ms — ${verdict(js64.hvpMs <= 300)}`);

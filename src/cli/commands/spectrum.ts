@@ -1,0 +1,248 @@
+/**
+ * `goldilocks spectrum`: the Hessian spectrum of a network's loss, in the
+ * full parameter space, from exact Hessian-vector products.
+ *
+ *   goldilocks spectrum --model 784-32-10 --activation tanh --samples 1000 --top-k 20 --out runs/spectrum
+ *   goldilocks spectrum --checkpoint runs/track/checkpoint --model 784-32-10 --activation tanh --out runs/trained
+ *
+ * At θ (an initialisation, or the parameters of a checkpoint) it computes
+ * the top-k eigenvalues (Lanczos), Tr(H) and ‖H‖_F with error bars
+ * (Hutchinson), the smoothed eigenvalue density (stochastic Lanczos
+ * quadrature), and the overlap of the gradient with the top eigenvectors.
+ * `--operator gauss-newton` analyses the Gauss-Newton matrix G instead.
+ *
+ * Writes to --out: spectrum.json (everything), eigenvalues.csv, density.csv,
+ * and the plots density.svg/.png and eigenvalues.svg/.png.
+ *
+ * This file also holds what `track` shares with it: the network options and
+ * how they become a model, a dataset and θ.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { Random } from '../../autodiff/index.js';
+import {
+  ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data, fromNamedArrays, loadCheckpoint,
+  type ActivationName, type InitName, type Model,
+} from '../../nn/index.js';
+import {
+  analyzeSpectrum, crossEntropyLoss, datasetClassifier, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics,
+  overlapWithEigenvectors, type Classifier, type SpectrumStage,
+} from '../../landscape/index.js';
+import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
+import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { createProgress } from '../progress.js';
+
+// ---------------------------------------------------------------------------
+// Shared with `track`: the network and the data
+
+export interface NetworkOptions {
+  dataset: string;
+  model: string;
+  activation: ActivationName;
+  init: InitName;
+  alpha: number;
+  bias: boolean;
+  samples: number;
+  seed: number;
+}
+
+/** Adds --dataset, --model, --activation, --init, --alpha, --no-bias, --samples, --seed. */
+export function addNetworkOptions(command: Command, defaults: { samples: number; model: string }): Command {
+  return command
+    .option('--dataset <name>', `dataset: ${data.DATASET_NAMES.join(', ')}`, parseChoice('--dataset', data.DATASET_NAMES), 'mnist')
+    .option('--model <name>', "widths like 784-32-10, or 'lenet-300-100', 'lenet5'", defaults.model)
+    .option('--activation <name>', `activation: ${ACTIVATION_NAMES.join(', ')}`, parseChoice('--activation', ACTIVATION_NAMES), 'tanh')
+    .option('--init <name>', `initialisation: ${INIT_NAMES.join(', ')}`, parseChoice('--init', INIT_NAMES), DEFAULT_INIT)
+    .option('--alpha <number>', 'multiplier of the initialisation', parseFloatOption('--alpha', { min: 0, exclusiveMin: true }), 1)
+    .option('--no-bias', 'dense layers without biases')
+    .option('--samples <n>', 'training samples (a seeded subset)', parseIntOption('--samples', 2, 60000), defaults.samples)
+    .option('--seed <n>', 'seed of every random choice', parseIntOption('--seed', 0), 0);
+}
+
+export interface NetworkSetup {
+  model: Model;
+  dataset: data.Dataset;
+  classifier: Classifier;
+  /** θ from the initialisation (seeded), times α. */
+  theta: Float64Array;
+}
+
+/** Loads the data and builds the model and its initial θ; bad combinations become UserErrors. */
+export function loadNetwork(options: NetworkOptions): NetworkSetup {
+  let model: Model;
+  try {
+    model = createModel(options.model, { activation: options.activation, bias: options.bias });
+  } catch (err) {
+    throw new UserError(`--model: ${(err as Error).message}`);
+  }
+  let dataset: data.Dataset;
+  try {
+    dataset = data.loadDataset(options.dataset, { split: 'train', samples: options.samples, seed: options.seed });
+  } catch (err) {
+    throw new UserError(`--dataset ${options.dataset}: ${(err as Error).message}`);
+  }
+  const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
+  const inputLength = model.inputShape.reduce((a, b) => a * b, 1);
+  if (rowLength !== inputLength) throw new UserError(`--model ${options.model} takes ${inputLength} inputs, but a ${options.dataset} sample has ${rowLength}`);
+  if (model.numClasses !== dataset.numClasses) throw new UserError(`--model ${options.model} has ${model.numClasses} outputs, but ${options.dataset} has ${dataset.numClasses} classes`);
+  const theta = Float64Array.from(model.init(new Random(options.seed), options.init, options.alpha).toTypedArray());
+  return { model, dataset, classifier: datasetClassifier(model, dataset), theta };
+}
+
+/** θ from a checkpoint, checked against the model's parameter layout. */
+export function loadTheta(path: string, model: Model): Float64Array {
+  const checkpoint = loadCheckpoint(path);
+  try {
+    return Float64Array.from(fromNamedArrays(checkpoint.params, model.spec).toTypedArray());
+  } catch (err) {
+    throw new UserError(`--checkpoint ${path} does not fit --model ${model.name}: ${(err as Error).message}`);
+  }
+}
+
+/** Writes an SVG and a PNG of a chart (plot.ts is imported on first use: it is slow to load). */
+export async function savePlots(outDir: string, plots: { name: string; svg: () => Promise<string> }[]): Promise<string[]> {
+  const { savePlot } = await import('../plot.js');
+  const written: string[] = [];
+  for (const plot of plots) {
+    const paths = await savePlot(join(outDir, plot.name), await plot.svg(), { png: true });
+    written.push(paths.svg, ...(paths.png ? [paths.png] : []));
+  }
+  return written;
+}
+
+// ---------------------------------------------------------------------------
+// The command
+
+interface SpectrumOptions extends NetworkOptions {
+  checkpoint?: string;
+  operator: 'hessian' | 'gauss-newton';
+  topK: number;
+  overlapK: number;
+  probes: number;
+  slqProbes: number;
+  slqSteps: number;
+  out: string;
+  quiet?: boolean;
+}
+
+async function runSpectrum(options: SpectrumOptions): Promise<void> {
+  const outDir = ensureOutDir(options.out);
+  const setup = loadNetwork(options);
+  const { model, classifier } = setup;
+  const theta = options.checkpoint ? loadTheta(options.checkpoint, model) : setup.theta;
+  const D = theta.length;
+  if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
+  if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
+  const loss = crossEntropyLoss(classifier);
+  const stats = outputStatistics(classifier, theta);
+  const op = options.operator === 'hessian' ? hessianOperator(loss, theta) : gaussNewtonOperator(classifier, theta);
+
+  const stageBudget: Record<SpectrumStage, number> = {
+    top: Math.min(D, Math.max(4 * options.topK, 60)),
+    bottom: 0,
+    trace: options.probes,
+    density: options.slqProbes * Math.min(D, options.slqSteps),
+  };
+  const total = stageBudget.top + stageBudget.trace + stageBudget.density;
+  const progress = createProgress({ label: 'spectrum', total, quiet: options.quiet });
+  progress.log(`${model.name}: D = ${D}, ${classifier.labels.length} samples, loss ${stats.loss.toFixed(4)}, accuracy ${stats.accuracy.toFixed(3)}; operator ${options.operator}`);
+  let done = 0;
+  const report = analyzeSpectrum(op, {
+    topK: options.topK,
+    traceProbes: options.probes,
+    densityProbes: options.slqProbes,
+    densitySteps: options.slqSteps,
+    seed: options.seed,
+    onProgress: (stage) => progress.update(++done, { stage }),
+  });
+  progress.update(total);
+  progress.stop();
+
+  const top = report.top!;
+  const gradient = gradientAt(loss, theta);
+  const overlap = overlapWithEigenvectors(gradient, top, options.overlapK);
+  const density = report.density!;
+  const result = {
+    command: 'spectrum',
+    config: { ...options, out: outDir },
+    model: model.name,
+    dim: D,
+    samples: classifier.labels.length,
+    numClasses: classifier.numClasses,
+    statistics: stats,
+    gradientNorm: overlap.gradientNorm,
+    operator: options.operator,
+    topEigenvalues: top.values,
+    topResidualNorms: top.residualNorms,
+    lanczosConverged: top.converged,
+    lanczosSteps: top.steps,
+    trace: report.trace,
+    frobeniusNorm: report.frobeniusNorm,
+    traceProbes: report.traceProbes,
+    gradientOverlap: { k: overlap.k, overlap: overlap.overlap, perDirection: overlap.perDirection, randomBaseline: overlap.randomBaseline },
+    density: { sigma: density.sigma, probes: options.slqProbes, steps: options.slqSteps },
+    products: report.products,
+    seconds: report.seconds,
+  };
+  writeJson(join(outDir, 'spectrum.json'), result);
+  writeCsv(
+    join(outDir, 'eigenvalues.csv'),
+    top.values.map((value, i) => ({ rank: i + 1, eigenvalue: value, residual: top.residualNorms[i]!, gradientOverlapSquared: i < overlap.k ? overlap.perDirection[i]! : null })),
+  );
+  writeCsv(join(outDir, 'density.csv'), Array.from(density.grid, (t, i) => ({ eigenvalue: t, density: density.density[i]! })));
+
+  // The density spans many orders of magnitude (a bulk near 0, a few outliers): plot it on a log axis, floored.
+  const peak = Math.max(...density.density);
+  const floor = peak * 1e-8;
+  const { lineChart, scatterChart } = await import('../plot.js');
+  const what = options.operator === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix';
+  const plots = await savePlots(outDir, [
+    {
+      name: 'density',
+      svg: () =>
+        lineChart({
+          title: `Eigenvalue density of the ${what} (SLQ, ${options.slqProbes} probes × ${options.slqSteps} steps)`,
+          xLabel: 'eigenvalue',
+          yLabel: 'density (log)',
+          yLog: true,
+          series: [{ name: 'density', points: Array.from(density.grid, (x, i) => ({ x, y: Math.max(floor, density.density[i]!) })) }],
+        }),
+    },
+    {
+      name: 'eigenvalues',
+      svg: () =>
+        scatterChart({
+          title: `Top ${top.values.length} eigenvalues of the ${what} (${model.name})`,
+          xLabel: 'rank',
+          yLabel: 'eigenvalue',
+          series: [{ name: 'eigenvalue', points: top.values.map((y, i) => ({ x: i + 1, y })) }],
+        }),
+    },
+  ]);
+  const fmt = (x: number): string => x.toPrecision(4);
+  process.stdout.write(
+    [
+      `top eigenvalues: ${top.values.slice(0, 12).map(fmt).join(', ')}${top.values.length > 12 ? ', …' : ''}`,
+      `trace ${fmt(report.trace!.estimate)} ± ${fmt(report.trace!.standardError)}, ‖·‖_F ${fmt(report.frobeniusNorm!.estimate)} ± ${fmt(report.frobeniusNorm!.standardError)}`,
+      `gradient overlap with the top-${overlap.k} subspace: ${fmt(overlap.overlap)} (random: ${fmt(overlap.randomBaseline)})`,
+      `${report.products} products in ${report.seconds.toFixed(1)} s; wrote ${['spectrum.json', 'eigenvalues.csv', 'density.csv', ...plots.map((p) => p.slice(outDir.length + 1))].join(', ')} to ${outDir}`,
+    ].join('\n') + '\n',
+  );
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command('spectrum')
+    .description('top eigenvalues, Hutchinson trace and SLQ eigenvalue density of the loss Hessian of a network');
+  addNetworkOptions(command, { samples: 1000, model: '784-32-10' })
+    .option('--checkpoint <path>', 'analyse the parameters of this checkpoint instead of an initialisation')
+    .option('--operator <name>', 'hessian or gauss-newton', parseChoice('--operator', ['hessian', 'gauss-newton'] as const), 'hessian')
+    .option('--top-k <n>', 'number of top eigenvalues', parseIntOption('--top-k', 1, 500), 20)
+    .option('--overlap-k <n>', 'dimension of the top subspace for the gradient overlap', parseIntOption('--overlap-k', 1, 500), 10)
+    .option('--probes <n>', 'Hutchinson probes for the trace and Frobenius norm', parseIntOption('--probes', 2, 100000), 50)
+    .option('--slq-probes <n>', 'probes of the stochastic Lanczos quadrature', parseIntOption('--slq-probes', 1, 1000), 3)
+    .option('--slq-steps <n>', 'Lanczos steps per SLQ probe', parseIntOption('--slq-steps', 2, 1000), 60)
+    .option('--out <dir>', 'output directory', 'runs/spectrum')
+    .option('--quiet', 'no progress output')
+    .action(async (options: SpectrumOptions) => runSpectrum(options));
+}

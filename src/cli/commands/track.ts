@@ -1,0 +1,228 @@
+/**
+ * `goldilocks track`: watch the Hessian while a network trains.
+ *
+ *   goldilocks track --model 784-32-10 --activation tanh --samples 1000 --steps 200 --every 50 --out runs/track
+ *
+ * A short training run (Adam or SGD from goldilocks/nn, full batch unless
+ * --batch-size is given) that every --every steps, and at the end, records
+ * on the training subset:
+ *
+ *   the loss, accuracy and gradient norm;
+ *   the top-k Hessian eigenvalues (Lanczos on exact HVPs);
+ *   the overlap ‖P g‖/‖g‖ of the gradient with the top --overlap-k
+ *   eigenvectors (Gur-Ari et al.: it grows to near 1 as training starts);
+ *   the within-class and cross-class alignment of the logit gradients
+ *   (WCA, CCA; Fort & Ganguli, Vysogorets et al.) on a class-balanced
+ *   subsample of --align-per-class samples per class.
+ *
+ * Writes to --out: track.json, track.csv, the plots eigenvalues, overlap,
+ * alignment and loss (.svg and .png), and the final parameters as a
+ * checkpoint (checkpoint.json/.bin), which `goldilocks spectrum
+ * --checkpoint` reads.
+ */
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { Random, fromTypedArray, valueAndGrad, type Tensor } from '../../autodiff/index.js';
+import { adam, saveCheckpoint, sgd, toNamedArrays, toFloat64 as vectorToFloat64, type Optimizer } from '../../nn/index.js';
+import {
+  classBalancedIndices, countingOperator, crossEntropyLoss, datasetClassifier, gradientAt, hessianOperator, logitGradientAlignment, modelClassifier,
+  outputStatistics, overlapWithEigenvectors, selectRows, topEigenpairs,
+} from '../../landscape/index.js';
+import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
+import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
+import { createProgress } from '../progress.js';
+import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from './spectrum.js';
+
+interface TrackOptions extends NetworkOptions {
+  optimizer: 'adam' | 'sgd';
+  lr?: number;
+  steps: number;
+  every: number;
+  batchSize?: number;
+  topK: number;
+  overlapK: number;
+  alignPerClass: number;
+  out: string;
+  quiet?: boolean;
+}
+
+export interface TrackRecord {
+  step: number;
+  loss: number;
+  accuracy: number;
+  gradientNorm: number;
+  topEigenvalues: number[];
+  lanczosConverged: boolean;
+  overlap: number;
+  randomBaseline: number;
+  withinClassAlignment: number | null;
+  crossClassAlignment: number;
+  differentClassAlignment: number | null;
+  seconds: number;
+}
+
+/** One optimiser as a function θ, g ↦ θ′ that keeps its own state. */
+function stepper<State>(optimizer: Optimizer<State>, theta0: Float64Array): (theta: Float64Array, gradient: Float64Array) => Float64Array {
+  let state = optimizer.init(theta0);
+  return (theta, gradient) => {
+    const next = optimizer.step(theta, gradient, state);
+    state = next.state;
+    return next.theta;
+  };
+}
+
+async function runTrack(options: TrackOptions): Promise<void> {
+  const outDir = ensureOutDir(options.out);
+  const { model, dataset, classifier, theta: theta0 } = loadNetwork(options);
+  const D = theta0.length;
+  const n = classifier.labels.length;
+  if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
+  if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
+  const batchSize = Math.min(options.batchSize ?? n, n);
+  const learningRate = options.lr ?? (options.optimizer === 'adam' ? 1e-3 : 0.1);
+  const loss = crossEntropyLoss(classifier);
+  const alignIndices = classBalancedIndices(dataset.labels, dataset.numClasses, options.alignPerClass, options.seed + 1);
+  const alignClassifier = datasetClassifier(model, dataset, alignIndices);
+  const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
+
+  const recordSteps = new Set<number>([0, options.steps]);
+  for (let s = options.every; s < options.steps; s += options.every) recordSteps.add(s);
+  const lanczosSteps = Math.min(D, Math.max(4 * options.topK, 60));
+  const total = options.steps + recordSteps.size * lanczosSteps; // progress: one unit per training step and per HVP
+  const progress = createProgress({ label: 'track', total, quiet: options.quiet });
+  progress.log(`${model.name}: D = ${D}, ${n} samples, ${options.optimizer} lr ${learningRate}, batch ${batchSize}; recording at ${recordSteps.size} steps`);
+  let done = 0;
+
+  const records: TrackRecord[] = [];
+  const measure = (step: number, theta: Float64Array): TrackRecord => {
+    const started = performance.now();
+    const stats = outputStatistics(classifier, theta);
+    const gradient = gradientAt(loss, theta);
+    const H = countingOperator(hessianOperator(loss, theta), () => progress.update(++done, { step, stage: 'lanczos' }));
+    const pairs = topEigenpairs(H, options.topK, { seed: options.seed, tolerance: 1e-6, maxSteps: lanczosSteps });
+    const overlap = overlapWithEigenvectors(gradient, pairs, options.overlapK);
+    progress.update(done, { step, stage: 'alignment' });
+    const alignment = logitGradientAlignment(alignClassifier, theta);
+    return {
+      step,
+      loss: stats.loss,
+      accuracy: stats.accuracy,
+      gradientNorm: overlap.gradientNorm,
+      topEigenvalues: Array.from(pairs.values),
+      lanczosConverged: pairs.converged,
+      overlap: overlap.overlap,
+      randomBaseline: overlap.randomBaseline,
+      withinClassAlignment: alignment.withinClass,
+      crossClassAlignment: alignment.crossClass,
+      differentClassAlignment: alignment.differentClass,
+      seconds: (performance.now() - started) / 1000,
+    };
+  };
+
+  // The training loop: θ ← optimizer step with the (mini-)batch gradient.
+  const started = performance.now();
+  const step = options.optimizer === 'adam' ? stepper(adam({ learningRate }), theta0) : stepper(sgd({ learningRate }), theta0);
+  const rng = new Random(options.seed + 2);
+  let order = rng.permutation(n);
+  let cursor = 0;
+  let theta = theta0;
+  for (let t = 0; t <= options.steps; t++) {
+    if (recordSteps.has(t)) {
+      const record = measure(t, theta);
+      records.push(record);
+      progress.log(
+        `step ${t}: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(3)}, λ₁ ${record.topEigenvalues[0]!.toPrecision(4)}, ` +
+          `overlap ${record.overlap.toFixed(3)}, WCA ${record.withinClassAlignment?.toFixed(3) ?? '-'}, CCA ${record.crossClassAlignment.toFixed(3)}`,
+      );
+    }
+    if (t === options.steps) break;
+    let batchLoss: (theta: Tensor) => Tensor = loss;
+    if (batchSize < n) {
+      if (cursor + batchSize > n) {
+        order = rng.permutation(n);
+        cursor = 0;
+      }
+      const rows = order.subarray(cursor, cursor + batchSize);
+      cursor += batchSize;
+      batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!)));
+    }
+    const [value, gradient] = valueAndGrad(batchLoss)(fromTypedArray(theta, [D]));
+    if (!Number.isFinite(value.item())) throw new UserError(`the loss became ${value.item()} at step ${t}; lower --lr`);
+    theta = step(theta, vectorToFloat64(gradient));
+    progress.update(++done, { step: t + 1, loss: value.item() });
+  }
+  progress.update(total);
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+
+  const config = { ...options, lr: learningRate, batchSize, out: outDir };
+  writeJson(join(outDir, 'track.json'), { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds });
+  const rows: Record<string, CsvValue>[] = records.map((r) => {
+    const row: Record<string, CsvValue> = {
+      step: r.step, loss: r.loss, accuracy: r.accuracy, gradientNorm: r.gradientNorm, overlap: r.overlap, randomBaseline: r.randomBaseline,
+      withinClassAlignment: r.withinClassAlignment, crossClassAlignment: r.crossClassAlignment, differentClassAlignment: r.differentClassAlignment,
+    };
+    r.topEigenvalues.forEach((v, i) => (row[`lambda${i + 1}`] = v));
+    return row;
+  });
+  writeCsv(join(outDir, 'track.csv'), rows);
+  saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), { model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed });
+
+  const { lineChart } = await import('../plot.js');
+  const series = (name: string, y: (r: TrackRecord) => number | null) => ({
+    name,
+    points: records.flatMap((r) => {
+      const v = y(r);
+      return v === null ? [] : [{ x: r.step, y: v }];
+    }),
+  });
+  const shown = Math.min(options.topK, 10);
+  await savePlots(outDir, [
+    {
+      name: 'eigenvalues',
+      svg: () => lineChart({ title: `Top ${shown} Hessian eigenvalues during training (${model.name})`, xLabel: 'step', yLabel: 'eigenvalue', series: Array.from({ length: shown }, (_, i) => series(`λ${i + 1}`, (r) => r.topEigenvalues[i]!)) }),
+    },
+    {
+      name: 'overlap',
+      svg: () =>
+        lineChart({
+          title: `Gradient overlap with the top-${options.overlapK} Hessian subspace`,
+          xLabel: 'step',
+          yLabel: '‖P g‖ / ‖g‖',
+          series: [series('overlap', (r) => r.overlap), series(`random direction √(k/D)`, (r) => r.randomBaseline)],
+        }),
+    },
+    {
+      name: 'alignment',
+      svg: () =>
+        lineChart({
+          title: `Logit-gradient alignment (${alignIndices.length} samples)`,
+          xLabel: 'step',
+          yLabel: 'mean cosine',
+          series: [series('within class (WCA)', (r) => r.withinClassAlignment), series('all pairs (CCA)', (r) => r.crossClassAlignment), series('different classes', (r) => r.differentClassAlignment)],
+        }),
+    },
+    { name: 'loss', svg: () => lineChart({ title: 'Training loss', xLabel: 'step', yLabel: 'loss', series: [series('loss', (r) => r.loss)] }) },
+  ]);
+  const last = records[records.length - 1]!;
+  process.stdout.write(
+    `after ${options.steps} steps (${seconds.toFixed(1)} s): loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}, ` +
+      `top eigenvalues ${last.topEigenvalues.slice(0, 5).map((v) => v.toPrecision(4)).join(', ')}, overlap ${last.overlap.toFixed(3)}; wrote ${outDir}\n`,
+  );
+}
+
+export function register(program: Command): void {
+  const command = program.command('track').description('train a network briefly, recording top Hessian eigenvalues, gradient overlap and logit-gradient alignment');
+  addNetworkOptions(command, { samples: 1000, model: '784-32-10' })
+    .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
+    .option('--lr <number>', 'learning rate (default 1e-3 for adam, 0.1 for sgd)', parseFloatOption('--lr', { min: 0, exclusiveMin: true }))
+    .option('--steps <n>', 'training steps', parseIntOption('--steps', 1, 1_000_000), 200)
+    .option('--every <n>', 'record every this many steps', parseIntOption('--every', 1, 1_000_000), 50)
+    .option('--batch-size <n>', 'mini-batch size (default: the whole training subset)', parseIntOption('--batch-size', 1))
+    .option('--top-k <n>', 'top eigenvalues to track', parseIntOption('--top-k', 1, 200), 10)
+    .option('--overlap-k <n>', 'dimension of the top subspace for the gradient overlap', parseIntOption('--overlap-k', 1, 200), 10)
+    .option('--align-per-class <n>', 'samples per class for the logit-gradient alignment', parseIntOption('--align-per-class', 2, 100), 3)
+    .option('--out <dir>', 'output directory', 'runs/track')
+    .option('--quiet', 'no progress output')
+    .action(async (options: TrackOptions) => runTrack(options));
+}

@@ -1,0 +1,117 @@
+/**
+ * The `spectrum`, `track` and `critical` commands, run as a user runs them
+ * (`node bin/goldilocks.js ...`) at tiny sizes: they finish, write their
+ * JSON, CSV and plots, and the JSON makes sense; bad flags end in one line
+ * on stderr and exit code 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'goldilocks.js');
+const scratch = mkdtempSync(join(tmpdir(), 'goldilocks-cli-landscape-'));
+
+function goldilocks(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+function expectFiles(dir: string, names: string[]): void {
+  for (const name of names) assert.ok(existsSync(join(dir, name)), `${name} missing in ${dir}`);
+}
+
+test('critical --problem toy --runs 3 writes the summary, the runs, the traces and the plots', () => {
+  const out = join(scratch, 'critical-toy');
+  const run = goldilocks('critical', '--problem', 'toy', '--runs', '3', '--seed', '1', '--out', out, '--quiet');
+  assert.is(run.status, 0, run.stderr);
+  assert.match(run.stdout, /3 runs in .* s: critical \d+ ± \d+ %, gradient-flat \d+ ± \d+ %/);
+  expectFiles(out, ['critical.json', 'runs.csv', 'traces.csv', 'loss-vs-index.svg', 'loss-vs-index.png', 'gradient-norm.svg', 'gradient-norm.png', 'residual.svg', 'residual.png']);
+  const result = readJson(join(out, 'critical.json'));
+  const summary = result.summary as { runs: number; fractionCritical: number; fractionFlat: number; fractionNeither: number };
+  assert.is(summary.runs, 3);
+  assert.ok(Math.abs(summary.fractionCritical + summary.fractionFlat + summary.fractionNeither - 1) < 1e-12);
+  const runs = result.runs as { kind: string; loss: number; squaredGradientNorm: number; index: number; indexDetails: { method: string } }[];
+  assert.is(runs.length, 3);
+  for (const r of runs) {
+    assert.ok(['critical', 'gradient-flat', 'neither'].includes(r.kind));
+    if (r.kind === 'critical') assert.ok(Math.abs(r.loss - 6.25) < 1e-9 && r.squaredGradientNorm < 1e-10);
+    if (r.kind === 'gradient-flat') assert.ok(Math.abs(r.squaredGradientNorm - (9 - 4 * Math.SQRT2) ** 2) < 1e-2);
+    assert.ok(r.index >= 0 && r.index <= 1);
+    assert.is(r.indexDetails.method, 'dense');
+  }
+  assert.is(readFileSync(join(out, 'runs.csv'), 'utf8').trim().split('\n').length, 4);
+});
+
+test('critical --method gnm on the DLAE runs with a small budget (no residual plot: GNM solves no systems)', () => {
+  const out = join(scratch, 'critical-dlae-gnm');
+  const run = goldilocks('critical', '--problem', 'dlae', '--method', 'gnm', '--runs', '2', '--iterations', '20', '--samples', '200', '--out', out, '--quiet');
+  assert.is(run.status, 0, run.stderr);
+  expectFiles(out, ['critical.json', 'loss-vs-index.png', 'gradient-norm.png']);
+  assert.not.ok(existsSync(join(out, 'residual.svg')));
+  const result = readJson(join(out, 'critical.json'));
+  assert.equal((result.problem as { dim: number }).dim, 128);
+  assert.is((result.config as { iterations: number }).iterations, 20);
+});
+
+test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP', () => {
+  const tracked = join(scratch, 'track');
+  const common = ['--model', '784-4-10', '--samples', '40', '--quiet'];
+  const trackRun = goldilocks('track', ...common, '--steps', '2', '--every', '1', '--top-k', '2', '--overlap-k', '2', '--align-per-class', '2', '--out', tracked);
+  assert.is(trackRun.status, 0, trackRun.stderr);
+  expectFiles(tracked, ['track.json', 'track.csv', 'eigenvalues.png', 'overlap.png', 'alignment.png', 'loss.png', 'checkpoint.json', 'checkpoint.bin']);
+  const track = readJson(join(tracked, 'track.json'));
+  const records = track.records as { step: number; topEigenvalues: number[]; overlap: number; crossClassAlignment: number }[];
+  assert.equal(records.map((r) => r.step), [0, 1, 2]);
+  for (const r of records) {
+    assert.is(r.topEigenvalues.length, 2);
+    assert.ok(r.topEigenvalues[0]! >= r.topEigenvalues[1]!);
+    assert.ok(r.overlap >= 0 && r.overlap <= 1);
+    assert.ok(Math.abs(r.crossClassAlignment) <= 1);
+  }
+
+  const out = join(scratch, 'spectrum');
+  const spectrumArgs = ['--top-k', '3', '--overlap-k', '2', '--probes', '4', '--slq-probes', '1', '--slq-steps', '10'];
+  const run = goldilocks('spectrum', ...common, ...spectrumArgs, '--checkpoint', join(tracked, 'checkpoint'), '--out', out);
+  assert.is(run.status, 0, run.stderr);
+  expectFiles(out, ['spectrum.json', 'eigenvalues.csv', 'density.csv', 'density.svg', 'density.png', 'eigenvalues.svg', 'eigenvalues.png']);
+  const spectrum = readJson(join(out, 'spectrum.json'));
+  const top = spectrum.topEigenvalues as number[];
+  assert.is(top.length, 3);
+  assert.ok(top[0]! >= top[1]! && top[1]! >= top[2]!);
+  assert.is(spectrum.dim, 784 * 4 + 4 + 4 * 10 + 10);
+  assert.ok(Number.isFinite((spectrum.trace as { estimate: number }).estimate));
+  // The checkpoint holds the trained θ: its top eigenvalue is the one track recorded last.
+  assert.ok(Math.abs(top[0]! - records[2]!.topEigenvalues[0]!) < 1e-4 * Math.abs(top[0]!), `${top[0]} vs ${records[2]!.topEigenvalues[0]}`);
+});
+
+test('bad flags: one line on stderr, exit code 2', () => {
+  const cases: [string[], RegExp][] = [
+    [['critical', '--runs', '0'], /--runs must be an integer >= 1/],
+    [['critical', '--method', 'newton'], /--method must be one of newton-mr, damped-newton, gnm/],
+    [['critical', '--frobnicate'], /unknown option/],
+    [['spectrum', '--top-k', 'many'], /--top-k must be an integer/],
+    [['spectrum', '--model', '10-10', '--samples', '20', '--out', join(scratch, 'bad')], /--model 10-10 takes 10 inputs/],
+    [['track', '--align-per-class', '1'], /--align-per-class must be an integer >= 2/],
+  ];
+  for (const [args, message] of cases) {
+    const run = goldilocks(...args);
+    assert.is(run.status, 2, `${args.join(' ')}: status ${run.status}, stderr ${run.stderr}`);
+    const lines = run.stderr.trim().split('\n');
+    assert.is(lines.length, 1, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(lines[0]!, message);
+    assert.match(lines[0]!, /^goldilocks: /);
+  }
+});
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test.run();
