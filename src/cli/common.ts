@@ -49,10 +49,16 @@ export function addModelOptions(cmd: Command, defaults: { model?: string; activa
     .option('--pooling <kind>', 'pooling in LeNet-5: avg or max', parseChoice('--pooling', ['avg', 'max'] as const));
 }
 
+export const BACKEND_HELP = 'compute backend for matrix products: js (the default: register-blocked TypeScript, threaded; float64 and float32), gpu (gpu.js, float32 only), reference (plain loops)';
+
+/** --backend: which kernels run the matrix products (applied before the command runs, see main.ts). */
+export function addBackendOption(cmd: Command): Command {
+  return cmd.option('--backend <name>', BACKEND_HELP);
+}
+
 export function addRunOptions(cmd: Command, defaultOut: string): Command {
-  return cmd
+  return addBackendOption(cmd)
     .option('--seed <n>', 'seed for every random choice', parseIntOption('--seed', 0), 0)
-    .option('--backend <name>', 'compute backend for matrix products (see `goldilocks info`)')
     .option('--dtype <dtype>', 'float64 or float32', parseChoice('--dtype', ['float64', 'float32'] as const), 'float64')
     .option('--out <dir>', 'output directory', defaultOut)
     .option('--quiet', 'no progress output');

@@ -20,6 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { runMain } from './errors.js';
+import { selectBackend } from './common.js';
 
 /** What a file in src/cli/commands/ must export. */
 export interface CommandModule {
@@ -63,6 +64,11 @@ export async function buildProgram(): Promise<Command> {
     .helpOption('-h, --help', 'show help for goldilocks or for a command')
     .showSuggestionAfterError(true);
   for (const file of commandFiles()) (await loadCommand(file)).register(program);
+  // Every command with --backend selects it before running, so no command can forget to.
+  program.hook('preAction', (_program, command) => {
+    const { backend } = command.opts<{ backend?: string }>();
+    if (backend !== undefined) selectBackend(backend);
+  });
   quietCommanderErrors(program);
   return program;
 }

@@ -27,6 +27,7 @@ import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../err
 import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
 import { createProgress } from '../progress.js';
 import { savePlots } from './spectrum.js';
+import { BACKEND_HELP } from '../common.js';
 
 const PROBLEMS = ['toy', 'dlae', 'mnist-mlp'] as const;
 type ProblemName = (typeof PROBLEMS)[number];
@@ -202,6 +203,7 @@ export function register(program: Command): void {
     .option('--maxit <n>', 'MINRES-QLP iterations per Newton solve (default min(D, 200))', parseIntOption('--maxit', 1, 1_000_000))
     .option('--tolerance <number>', 'stop a run once ‖∇f‖² is below this', parseFloatOption('--tolerance', { min: 0 }), 1e-20)
     .option('--seed <n>', 'seed of the data and the starting points', parseIntOption('--seed', 0), 0)
+    .option('--backend <name>', BACKEND_HELP)
     .option('--out <dir>', 'output directory', 'runs/critical')
     .option('--quiet', 'no progress output')
     .action(async (options: CriticalOptions) => runCritical(options));

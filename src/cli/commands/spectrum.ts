@@ -31,6 +31,7 @@ import {
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
+import { BACKEND_HELP } from '../common.js';
 
 // ---------------------------------------------------------------------------
 // Shared with `track`: the network and the data
@@ -56,7 +57,8 @@ export function addNetworkOptions(command: Command, defaults: { samples: number;
     .option('--alpha <number>', 'multiplier of the initialisation', parseFloatOption('--alpha', { min: 0, exclusiveMin: true }), 1)
     .option('--no-bias', 'dense layers without biases')
     .option('--samples <n>', 'training samples (a seeded subset)', parseIntOption('--samples', 2, 60000), defaults.samples)
-    .option('--seed <n>', 'seed of every random choice', parseIntOption('--seed', 0), 0);
+    .option('--seed <n>', 'seed of every random choice', parseIntOption('--seed', 0), 0)
+    .option('--backend <name>', BACKEND_HELP);
 }
 
 export interface NetworkSetup {
