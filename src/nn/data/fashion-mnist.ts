@@ -71,7 +71,7 @@ export function loadFashionMnistJson(dir: string, options: FashionMnistOptions =
     try {
       parsed = JSON.parse(readFileSync(path, 'utf8')) as { data?: unknown };
     } catch (error) {
-      throw new Error(`loadFashionMnist: cannot read ${path}: ${(error as Error).message}`);
+      throw new Error(`loadFashionMnist: cannot read ${path}: ${(error as Error).message}`, { cause: error });
     }
     if (!Array.isArray(parsed.data)) throw new Error(`loadFashionMnist: ${path} has no "data" array of images`);
     // The package's 0.json holds two empty entries among its 7002; they are skipped.
