@@ -22,8 +22,8 @@
 import { minresQlp } from '../linalg/minres-qlp.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import {
-  LossOracle, defaultMinresSettings, iterationRecord, resolveFinderOptions, stepAlong,
-  type FinderIteration, type FinderOptions, type FinderResult, type MinresSettings, type PointEvaluation, type StopReason,
+  FinderRun, defaultMinresSettings, resolveFinderOptions, stepAlong,
+  type FinderOptions, type FinderResult, type MinresSettings, type PointEvaluation, type StopReason,
 } from './finder.js';
 
 export const DEFAULT_DAMPINGS: readonly number[] = [1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6];
@@ -37,28 +37,24 @@ export interface DampedNewtonOptions extends FinderOptions {
 }
 
 export function dampedNewton(loss: LossOfTheta, theta0: Float64Array, options: DampedNewtonOptions = {}): FinderResult {
-  const started = performance.now();
-  const { maxIterations, squaredGradientTolerance } = resolveFinderOptions(options, 500);
+  const budget = resolveFinderOptions(options, 500);
   const dampings = options.dampings ?? DEFAULT_DAMPINGS;
   const stepSize = options.stepSize ?? 0.1;
   if (dampings.length === 0 || dampings.some((g) => !(g > 0))) throw new Error(`dampedNewton: dampings must be positive numbers, got ${dampings.join(', ')}`);
   if (!(stepSize > 0)) throw new Error(`dampedNewton: stepSize must be positive, got ${stepSize}`);
   const settings = defaultMinresSettings(theta0.length, options.minres);
 
-  const oracle = new LossOracle(loss, theta0.length);
+  const run = new FinderRun(loss, theta0.length, options.onIteration);
+  const oracle = run.oracle;
   let theta: Float64Array = Float64Array.from(theta0);
   let point = oracle.evaluate(theta);
-  const trace: FinderIteration[] = [];
-  const record = (r: FinderIteration): void => {
-    trace.push(r);
-    options.onIteration?.(r);
-  };
   let stopReason: StopReason;
 
   for (let t = 0; ; t++) {
-    if (point.squaredGradientNorm <= squaredGradientTolerance || t === maxIterations) {
-      stopReason = point.squaredGradientNorm <= squaredGradientTolerance ? 'tolerance' : 'max-iterations';
-      record(iterationRecord(oracle, t, point));
+    const end = FinderRun.budgetStop(point, t, budget);
+    if (end !== null) {
+      stopReason = end;
+      run.record(t, point);
       break;
     }
     const H = oracle.hessianAt(theta);
@@ -75,23 +71,13 @@ export function dampedNewton(loss: LossOfTheta, theta0: Float64Array, options: D
     const diagnostics = { relativeResidual: best!.relres, relativeCokernelResidual: best!.relAres, damping: best!.gamma };
     if (!(best!.point.squaredGradientNorm < point.squaredGradientNorm)) {
       stopReason = 'stalled';
-      record(iterationRecord(oracle, t, point, diagnostics));
+      run.record(t, point, diagnostics);
       break;
     }
-    record(iterationRecord(oracle, t, point, { ...diagnostics, stepSize }));
+    run.record(t, point, { ...diagnostics, stepSize });
     theta = best!.theta;
     point = best!.point;
   }
 
-  return {
-    method: 'damped-newton',
-    theta,
-    loss: point.loss,
-    squaredGradientNorm: point.squaredGradientNorm,
-    trace,
-    stopReason,
-    gradientEvaluations: oracle.gradientEvaluations,
-    hessianProducts: oracle.hessianProducts,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return run.result('damped-newton', theta, point, stopReason);
 }

@@ -207,3 +207,45 @@ export function iterationRecord(
     hessianProducts: oracle.hessianProducts,
   };
 }
+
+/**
+ * The bookkeeping every finder shares: the oracle, the trace of recorded
+ * iterations (each also passed to onIteration), the end-of-budget test and
+ * the final result. A finder only decides where to step.
+ */
+export class FinderRun {
+  readonly oracle: LossOracle;
+  readonly trace: FinderIteration[] = [];
+  private readonly started = performance.now();
+
+  constructor(loss: LossOfTheta, dim: number, private readonly onIteration?: (record: FinderIteration) => void) {
+    this.oracle = new LossOracle(loss, dim);
+  }
+
+  /** Appends the record of iteration t at `point` (counts filled in from the oracle). */
+  record(iteration: number, point: PointEvaluation, extra: Parameters<typeof iterationRecord>[3] = {}): void {
+    const r = iterationRecord(this.oracle, iteration, point, extra);
+    this.trace.push(r);
+    this.onIteration?.(r);
+  }
+
+  /** 'tolerance' once ‖∇f‖² is small enough, 'max-iterations' at the budget, else null. */
+  static budgetStop(point: PointEvaluation, iteration: number, options: Required<Omit<FinderOptions, 'onIteration'>>): StopReason | null {
+    if (point.squaredGradientNorm <= options.squaredGradientTolerance) return 'tolerance';
+    return iteration === options.maxIterations ? 'max-iterations' : null;
+  }
+
+  result(method: FinderMethod, theta: Float64Array, point: PointEvaluation, stopReason: StopReason): FinderResult {
+    return {
+      method,
+      theta,
+      loss: point.loss,
+      squaredGradientNorm: point.squaredGradientNorm,
+      trace: this.trace,
+      stopReason,
+      gradientEvaluations: this.oracle.gradientEvaluations,
+      hessianProducts: this.oracle.hessianProducts,
+      seconds: (performance.now() - this.started) / 1000,
+    };
+  }
+}

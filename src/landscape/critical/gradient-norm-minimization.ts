@@ -44,8 +44,8 @@
 import { dot } from '../linalg/vector.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import {
-  LossOracle, iterationRecord, negligibleDecrease, resolveFinderOptions, sameVector, smallestStepSize, stepAlong,
-  type FinderIteration, type FinderOptions, type FinderResult, type PointEvaluation, type StopReason,
+  FinderRun, negligibleDecrease, resolveFinderOptions, sameVector, smallestStepSize, stepAlong,
+  type FinderOptions, type FinderResult, type PointEvaluation, type StopReason,
 } from './finder.js';
 
 export interface GradientNormMinimizationOptions extends FinderOptions {
@@ -65,8 +65,7 @@ export interface GradientNormMinimizationOptions extends FinderOptions {
 
 /** Minimises ½‖∇f‖² by back-tracking gradient descent, from θ₀. */
 export function gradientNormMinimization(loss: LossOfTheta, theta0: Float64Array, options: GradientNormMinimizationOptions = {}): FinderResult {
-  const started = performance.now();
-  const { maxIterations, squaredGradientTolerance } = resolveFinderOptions(options, 5000);
+  const budget = resolveFinderOptions(options, 5000);
   let alpha = options.initialStepSize ?? 0.1;
   const beta = options.beta ?? 0.5;
   const rho = options.rho ?? 1e-4;
@@ -76,24 +75,21 @@ export function gradientNormMinimization(loss: LossOfTheta, theta0: Float64Array
   if (!(beta > 0 && beta < 1)) throw new Error(`gradientNormMinimization: beta must be in (0, 1), got ${beta}`);
   const minStepSize = options.minStepSize ?? smallestStepSize(alpha, beta);
 
-  const oracle = new LossOracle(loss, theta0.length);
+  const run = new FinderRun(loss, theta0.length, options.onIteration);
+  const oracle = run.oracle;
   let theta: Float64Array = Float64Array.from(theta0);
   let point = oracle.evaluate(theta);
   /** ∇G(θ) = H(θ)·∇f(θ): one HVP. */
   const gradientOfG = (at: Float64Array, evaluation: PointEvaluation): Float64Array => oracle.hessianAt(at).apply(evaluation.gradient);
   let gradG = gradientOfG(theta, point);
-  const trace: FinderIteration[] = [];
-  const record = (r: FinderIteration): void => {
-    trace.push(r);
-    options.onIteration?.(r);
-  };
   let stopReason: StopReason;
 
   for (let t = 0; ; t++) {
     const curvatureAlongGradient = point.squaredGradientNorm > 0 ? dot(point.gradient, gradG) / point.squaredGradientNorm : 0;
-    if (point.squaredGradientNorm <= squaredGradientTolerance || t === maxIterations) {
-      stopReason = point.squaredGradientNorm <= squaredGradientTolerance ? 'tolerance' : 'max-iterations';
-      record(iterationRecord(oracle, t, point, { curvatureAlongGradient }));
+    const end = FinderRun.budgetStop(point, t, budget);
+    if (end !== null) {
+      stopReason = end;
+      run.record(t, point, { curvatureAlongGradient });
       break;
     }
     const direction = gradG.map((v) => -v);
@@ -127,30 +123,20 @@ export function gradientNormMinimization(loss: LossOfTheta, theta0: Float64Array
     if (accepted) alpha = accepted.alpha;
     if (!accepted) {
       stopReason = 'line-search-failed';
-      record(iterationRecord(oracle, t, point, { curvatureAlongGradient }));
+      run.record(t, point, { curvatureAlongGradient });
       break;
     }
     if (sameVector(accepted.theta, theta) || negligibleDecrease(point.squaredGradientNorm, accepted.point.squaredGradientNorm)) {
       stopReason = 'stalled';
-      record(iterationRecord(oracle, t, point, { curvatureAlongGradient }));
+      run.record(t, point, { curvatureAlongGradient });
       break;
     }
-    record(iterationRecord(oracle, t, point, { curvatureAlongGradient, stepSize: alpha }));
+    run.record(t, point, { curvatureAlongGradient, stepSize: alpha });
     theta = accepted.theta;
     point = accepted.point;
     gradG = accepted.gradG ?? gradientOfG(theta, point);
     alpha /= beta;
   }
 
-  return {
-    method: 'gnm',
-    theta,
-    loss: point.loss,
-    squaredGradientNorm: point.squaredGradientNorm,
-    trace,
-    stopReason,
-    gradientEvaluations: oracle.gradientEvaluations,
-    hessianProducts: oracle.hessianProducts,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return run.result('gnm', theta, point, stopReason);
 }

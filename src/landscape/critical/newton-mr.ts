@@ -34,8 +34,8 @@ import { dot } from '../linalg/vector.js';
 import { minresQlp } from '../linalg/minres-qlp.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import {
-  LossOracle, defaultMinresSettings, iterationRecord, negligibleDecrease, resolveFinderOptions, sameVector, smallestStepSize, stepAlong,
-  type FinderIteration, type FinderOptions, type FinderResult, type MinresSettings, type PointEvaluation, type StopReason,
+  FinderRun, defaultMinresSettings, negligibleDecrease, resolveFinderOptions, sameVector, smallestStepSize, stepAlong,
+  type FinderOptions, type FinderResult, type MinresSettings, type PointEvaluation, type StopReason,
 } from './finder.js';
 
 export interface NewtonMrOptions extends FinderOptions {
@@ -57,8 +57,7 @@ export interface NewtonMrOptions extends FinderOptions {
 
 /** Runs Newton-MR from θ₀. */
 export function newtonMR(loss: LossOfTheta, theta0: Float64Array, options: NewtonMrOptions = {}): FinderResult {
-  const started = performance.now();
-  const { maxIterations, squaredGradientTolerance } = resolveFinderOptions(options, 500);
+  const budget = resolveFinderOptions(options, 500);
   const beta = options.beta ?? 0.5;
   const rho = options.rho ?? 1e-4;
   const rhoPure = options.rhoPure ?? 0.5;
@@ -69,20 +68,17 @@ export function newtonMR(loss: LossOfTheta, theta0: Float64Array, options: Newto
   const minStepSize = options.minStepSize ?? smallestStepSize(1, beta);
   const settings = defaultMinresSettings(theta0.length, options.minres);
 
-  const oracle = new LossOracle(loss, theta0.length);
+  const run = new FinderRun(loss, theta0.length, options.onIteration);
+  const oracle = run.oracle;
   let theta: Float64Array = Float64Array.from(theta0);
   let point = oracle.evaluate(theta);
-  const trace: FinderIteration[] = [];
-  const record = (r: FinderIteration): void => {
-    trace.push(r);
-    options.onIteration?.(r);
-  };
   let stopReason: StopReason;
 
   for (let t = 0; ; t++) {
-    if (point.squaredGradientNorm <= squaredGradientTolerance || t === maxIterations) {
-      stopReason = point.squaredGradientNorm <= squaredGradientTolerance ? 'tolerance' : 'max-iterations';
-      record(iterationRecord(oracle, t, point));
+    const end = FinderRun.budgetStop(point, t, budget);
+    if (end !== null) {
+      stopReason = end;
+      run.record(t, point);
       break;
     }
     // The Newton-MR direction: p ≈ −H⁺g.
@@ -112,30 +108,20 @@ export function newtonMR(loss: LossOfTheta, theta0: Float64Array, options: Newto
     }
     if (!accepted) {
       stopReason = 'line-search-failed';
-      record(iterationRecord(oracle, t, point, diagnostics));
+      run.record(t, point, diagnostics);
       break;
     }
     const next = stepAlong(theta, alpha, p);
     if (sameVector(next, theta) || negligibleDecrease(point.squaredGradientNorm, accepted.squaredGradientNorm)) {
       stopReason = 'stalled';
-      record(iterationRecord(oracle, t, point, diagnostics));
+      run.record(t, point, diagnostics);
       break;
     }
-    record(iterationRecord(oracle, t, point, { ...diagnostics, stepSize: alpha }));
+    run.record(t, point, { ...diagnostics, stepSize: alpha });
     theta = next;
     point = accepted;
     alpha = Math.min(1, alpha / beta);
   }
 
-  return {
-    method: 'newton-mr',
-    theta,
-    loss: point.loss,
-    squaredGradientNorm: point.squaredGradientNorm,
-    trace,
-    stopReason,
-    gradientEvaluations: oracle.gradientEvaluations,
-    hessianProducts: oracle.hessianProducts,
-    seconds: (performance.now() - started) / 1000,
-  };
+  return run.result('newton-mr', theta, point, stopReason);
 }
