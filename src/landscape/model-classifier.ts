@@ -7,7 +7,7 @@
  * seeded class-balanced subsample (the logit-gradient statistics need a few
  * samples of every class) and a plain row copy.
  */
-import { Random, fromTypedArray, type Tensor } from '../autodiff/index.js';
+import { Random, fromTypedArray, type DType, type Tensor } from '../autodiff/index.js';
 import type { Model, data } from '../nn/index.js';
 import type { Classifier } from './classifier.js';
 
@@ -37,13 +37,21 @@ export function classBalancedIndices(labels: Int32Array, numClasses: number, per
   return Int32Array.from(chosen.flat());
 }
 
-/** The classifier "this model on these samples": logits(θ) = model.apply(θ, x). */
-export function modelClassifier(model: Model, x: Float64Array, labels: Int32Array): Classifier {
+/**
+ * The classifier "this model on these samples": logits(θ) = model.apply(θ, x).
+ * With dtype 'float32' the network runs in float32 and its logits are widened
+ * back to float64, so everything downstream stays float64.
+ */
+export function modelClassifier(model: Model, x: Float64Array, labels: Int32Array, dtype: DType = 'float64'): Classifier {
   const n = labels.length;
   const sampleSize = model.inputShape.reduce((a, b) => a * b, 1);
   if (x.length !== n * sampleSize) throw new Error(`modelClassifier: ${n} labels need ${n * sampleSize} input numbers (${sampleSize} each), got ${x.length}`);
-  const inputs = fromTypedArray(x, [n, sampleSize]);
-  return { logits: (theta: Tensor) => model.apply(theta, inputs), labels, numClasses: model.numClasses };
+  if (dtype === 'float64') {
+    const inputs = fromTypedArray(x, [n, sampleSize]);
+    return { logits: (theta: Tensor) => model.apply(theta, inputs), labels, numClasses: model.numClasses };
+  }
+  const inputs = fromTypedArray(Float32Array.from(x), [n, sampleSize]);
+  return { logits: (theta: Tensor) => model.apply(theta.astype('float32'), inputs).astype('float64'), labels, numClasses: model.numClasses };
 }
 
 /** The classifier of a model on a dataset, or on the rows `indices` of it. */

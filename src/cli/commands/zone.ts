@@ -13,14 +13,12 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { fromTypedArray, getBackend } from '../../autodiff/index.js';
+import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius, type Model } from '../../nn/index.js';
 import {
-  findZone, logSpace, scaleSweep, temperatureSweep, zoneCriterion,
+  findZone, logSpace, modelClassifier, norm, scaleSweep, temperatureSweep, zoneCriterion,
   type MeasureOptions, type PointMeasurement, type TemperaturePoint, type ZoneBounds, type ZonePoint,
-} from '../../landscape/zone.js';
-import type { Classifier } from '../../landscape/classifier.js';
-import { norm } from '../../landscape/linalg/vector.js';
+} from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, parseRange, type Range } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { lineChartSpec, savePlot, type Band, type Series } from '../plot.js';
@@ -61,15 +59,6 @@ function csvRow(p: PointMeasurement & Record<string, unknown>): Record<string, n
   return row;
 }
 
-function classifierFor(model: Model, x: Float64Array, labels: Int32Array, sampleShape: number[], dtype: 'float64' | 'float32'): Classifier {
-  const input = fromTypedArray(dtype === 'float64' ? x : Float32Array.from(x), [labels.length, ...sampleShape]);
-  return {
-    logits: (theta) => model.apply(dtype === 'float64' ? theta : theta.astype('float32'), input).astype('float64'),
-    labels,
-    numClasses: model.numClasses,
-  };
-}
-
 export async function runZone(flags: ZoneFlags): Promise<ZoneReport> {
   const backend = selectBackend(flags.backend);
   const { train } = loadData({ ...flags, testSamples: 1 }, flags.seed);
@@ -78,7 +67,7 @@ export async function runZone(flags: ZoneFlags): Promise<ZoneReport> {
   const out = ensureOutDir(flags.out);
   const thetaInit = model.init(seededRandom(flags.seed), flags.init).toTypedArray() as Float64Array;
   const rInit = norm(thetaInit);
-  const classifier = classifierFor(model, train.x, train.labels, train.sampleShape, flags.dtype);
+  const classifier = modelClassifier(model, train.x, train.labels, flags.dtype);
   const scales = logSpace(flags.scales.min, flags.scales.max, flags.scales.count);
   const measure: MeasureOptions = { subspaceDim: flags.subspaceDim, projection: flags.projection, repeats: flags.repeats, seed: flags.seed, gaussNewton: Boolean(flags.gaussNewton) };
   const temperatures = flags.temperatureSweep ? logSpace(flags.temperatures!.min, flags.temperatures!.max, flags.temperatures!.count) : [];
