@@ -3,6 +3,7 @@
  * (1000×784 @ 784×200: the first layer at batch 1000; 1000×200 @ 200×200;
  * and a square 256³), for every kernel, all measured in the same run:
  *  - the naive i-k-j loop (referenceMatmul, float64): the baseline;
+ *  - wasm float64 / float32: the WebAssembly SIMD kernel (the default);
  *  - js float64 / float32 on one thread;
  *  - js float64 / float32 on all threads (setMatmulThreads);
  *  - gpu.js float32, naming the engine that actually ran (webasm here).
@@ -20,6 +21,7 @@ import type { DType, FloatArray } from '../src/autodiff/dtype.js';
 import { Random } from '../src/autodiff/random.js';
 import { jsMatmul, matmulSingleThreaded, getMatmulThreads, setMatmulThreads, whenMatmulWorkersReady } from '../src/autodiff/backends/js.js';
 import { gpuBackendInfo, gpuMatmul } from '../src/autodiff/backends/gpu.js';
+import { wasmMatmul } from '../src/autodiff/backends/wasm.js';
 
 export interface MatmulBenchRow {
   shape: string;
@@ -74,6 +76,8 @@ export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<
   const gpuEngine = gpuBackendInfo().engine ?? 'unknown';
   const candidates: Candidate[] = [
     { kernel: 'naive i-k-j (reference)', dtype: 'float64', threads: 1, run: referenceMatmul },
+    { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float64', threads: 1, run: wasmMatmul },
+    { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float32', threads: 1, run: wasmMatmul },
     { kernel: 'js 3×2 register-blocked', dtype: 'float64', threads: 1, run: matmulSingleThreaded },
     { kernel: 'js 3×2 register-blocked', dtype: 'float32', threads: 1, run: matmulSingleThreaded },
     { kernel: 'js 3×2 register-blocked', dtype: 'float64', threads, run: jsMatmul },

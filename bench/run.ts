@@ -28,11 +28,12 @@ console.log(formatMatmulTable(matmulRows));
 
 console.log('\n## MLP 784-200-200-10, batch 1000 (median of the timed runs, ms)\n');
 const mlpRows: MlpTiming[] = [];
-for (const [backend, dtypes] of [['js', ['float64', 'float32']], ['gpu', ['float32']]] as const) {
+const defaultBackend = getBackend().name;
+for (const [backend, dtypes] of [['wasm', ['float64', 'float32']], ['js', ['float64', 'float32']], ['gpu', ['float32']]] as const) {
   setBackend(backend);
   for (const dtype of dtypes) mlpRows.push({ ...benchMlp(dtype, 1000, repeats), backend: `${backend} (${getBackend().describe().split(',')[0]})` });
 }
-setBackend('js');
+setBackend(defaultBackend);
 console.log('| backend | dtype | forward | gradient | HVP | HVP/gradient | gradient/forward |');
 console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const r of mlpRows) {
@@ -40,10 +41,11 @@ for (const r of mlpRows) {
 }
 
 const best = (dtype: string): number => Math.max(...matmulRows.filter((r) => r.dtype === dtype && !r.kernel.startsWith('naive')).map((r) => r.bestGflops));
-const js64 = mlpRows.find((r) => r.backend.startsWith('js') && r.dtype === 'float64')!;
+// The HVP targets are judged on the default backend, the one every command uses.
+const default64 = mlpRows.find((r) => r.backend.startsWith(`${defaultBackend} `) && r.dtype === 'float64')!;
 const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
 console.log('\n## Targets\n');
 console.log(`- best matmul float32 ≥ 8 GFLOP/s: ${best('float32').toFixed(1)} — ${verdict(best('float32') >= 8)}`);
 console.log(`- best matmul float64 ≥ 5 GFLOP/s: ${best('float64').toFixed(1)} — ${verdict(best('float64') >= 5)}`);
-console.log(`- HVP/gradient ≤ 3 (js float64): ${(js64.hvpMs / js64.gradientMs).toFixed(2)} — ${verdict(js64.hvpMs / js64.gradientMs <= 3)}`);
-console.log(`- MLP HVP at batch 1000, float64 ≤ 300 ms: ${js64.hvpMs.toFixed(0)} ms — ${verdict(js64.hvpMs <= 300)}`);
+console.log(`- HVP/gradient ≤ 3 (${defaultBackend} float64): ${(default64.hvpMs / default64.gradientMs).toFixed(2)} — ${verdict(default64.hvpMs / default64.gradientMs <= 3)}`);
+console.log(`- MLP HVP at batch 1000, float64 ≤ 300 ms (${defaultBackend}): ${default64.hvpMs.toFixed(0)} ms — ${verdict(default64.hvpMs <= 300)}`);

@@ -1,6 +1,6 @@
 /**
- * Compute backends against the float64 reference: every kernel (js float64,
- * js float32, js threaded, gpu.js float32) on seeded random shapes, all four
+ * Compute backends against the float64 reference: every kernel (wasm float64
+ * and float32, js float64, js float32, js threaded, gpu.js float32) on seeded random shapes, all four
  * transA/transB combinations, odd sizes, sizes that do not divide the
  * register tiles (3×2 for js, 4 rows for gpu), m, k or n of 1, empty
  * products, and an inner dimension above gpu.js's 1000-iteration loop cap.
@@ -8,6 +8,9 @@
  * Errors are measured elementwise against the natural scale of a dot product,
  * S_ij = Σ_p |a_ip|·|b_pj| (relative to |c_ij| would be meaningless when the
  * sum cancels). With u32 = 2⁻²⁴ and u64 = 2⁻⁵³ the unit roundoffs:
+ *  - wasm float64 and float32 sum in exactly the reference order with no
+ *    fused multiply-add, so they must equal the reference (float64) and the
+ *    js kernel (float32) bit for bit: asserted with Object.is.
  *  - float64, summed in order: |ĉ - c| ≤ γ_k·S ≈ k·u64·S, and the reference
  *    itself errs by as much, so |ĉ - ref| ≤ 2k·u64·S ≈ 2.4e-13·S for
  *    k ≤ 1100. We assert the stated bound 1e-12·S.
@@ -26,6 +29,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { availableBackends, getBackend, referenceMatmul, setBackend, type MatmulArgs } from '../src/autodiff/backend.js';
 import type { DType, FloatArray } from '../src/autodiff/dtype.js';
 import { Random } from '../src/autodiff/random.js';
@@ -33,7 +40,9 @@ import {
   getMatmulThreads, jsBackend, lastThreadedMatmulStats, matmulSingleThreaded, setMatmulThreads, whenMatmulWorkersReady,
 } from '../src/autodiff/backends/js.js';
 import { gpuBackend, gpuBackendInfo } from '../src/autodiff/backends/gpu.js';
-import { registerBuiltinBackends } from '../src/autodiff/backends/index.js';
+import { defaultBackendName, registerBuiltinBackends } from '../src/autodiff/backends/index.js';
+import { wasmBackend, wasmBackendAvailable, wasmBackendFailure } from '../src/autodiff/backends/wasm.js';
+import { grad, hvp, randn, softmaxCrossEntropy, type Tensor } from '../src/autodiff/index.js';
 
 const U32 = 2 ** -24;
 const U64 = 2 ** -53;
@@ -116,6 +125,90 @@ test('js handles empty products and rejects inconsistent sizes', () => {
     () => jsBackend.matmul({ a: new Float64Array(5), b: new Float64Array(6), m: 2, k: 3, n: 2, transA: false, transB: false, dtype: 'float64' }),
     /A has 5 elements, expected/,
   );
+});
+
+const bitIdentical = (x: FloatArray, y: FloatArray): boolean => x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+
+test('wasm float64 equals the reference bit for bit; float32 equals the js kernel bit for bit', () => {
+  const rng = new Random(105);
+  for (const shape of [...shapes(rng), [37, 1001, 29] as Shape3, [130, 64, 130] as Shape3]) {
+    for (const [transA, transB] of TRANS) {
+      const args64 = makeArgs(rng, shape, transA, transB, 'float64');
+      const c64 = wasmBackend.matmul(args64);
+      assert.instance(c64, Float64Array);
+      assert.ok(bitIdentical(c64, referenceMatmul(args64)), label(args64));
+      const args32 = makeArgs(rng, shape, transA, transB, 'float32');
+      const c32 = wasmBackend.matmul(args32);
+      assert.instance(c32, Float32Array);
+      assert.ok(bitIdentical(c32, matmulSingleThreaded(args32)), label(args32));
+      assert.ok(worstError(args32, c32, float32Tolerance(shape[1])) <= 1, label(args32));
+    }
+  }
+});
+
+test('wasm: memory is reused across products of different sizes; empty products; clear size errors', () => {
+  const rng = new Random(106);
+  // A large product grows the module's memory; a small one after it must not see stale data.
+  for (const shape of [[300, 500, 200], [3, 2, 5], [64, 700, 3]] as Shape3[]) {
+    const args = makeArgs(rng, shape, false, true, 'float64');
+    assert.ok(bitIdentical(wasmBackend.matmul(args), referenceMatmul(args)), label(args));
+  }
+  const empty = wasmBackend.matmul({ a: new Float64Array(0), b: new Float64Array(0), m: 2, k: 0, n: 3, transA: false, transB: false, dtype: 'float64' });
+  assert.equal(Array.from(empty), [0, 0, 0, 0, 0, 0]);
+  assert.instance(wasmBackend.matmul({ a: new Float32Array(0), b: new Float32Array(6), m: 0, k: 2, n: 3, transA: false, transB: false, dtype: 'float32' }), Float32Array);
+  assert.throws(
+    () => wasmBackend.matmul({ a: new Float64Array(5), b: new Float64Array(6), m: 2, k: 3, n: 2, transA: false, transB: false, dtype: 'float64' }),
+    /A has 5 elements, expected/,
+  );
+});
+
+test('wasm: gradients and HVPs of an MLP equal the reference backend bit for bit (float64)', () => {
+  const previous = getBackend().name;
+  const rng = new Random(107);
+  const X = randn([23, 17], rng);
+  const labels = Array.from({ length: 23 }, (_, i) => i % 5);
+  const widths = [17, 9, 5];
+  const D = 17 * 9 + 9 + 9 * 5 + 5;
+  const loss = (theta: Tensor): Tensor => {
+    const W1 = theta.slice([0], [153]).reshape([17, 9]);
+    const b1 = theta.slice([153], [162]);
+    const W2 = theta.slice([162], [207]).reshape([9, 5]);
+    const b2 = theta.slice([207], [212]);
+    return softmaxCrossEntropy(X.matmul(W1).add(b1).tanh().matmul(W2).add(b2), labels);
+  };
+  assert.is(D, widths[0]! * widths[1]! + widths[1]! + widths[1]! * widths[2]! + widths[2]!);
+  const theta = randn([D], rng, 0.3);
+  const v = randn([D], rng);
+  const run = (backend: string): [FloatArray, FloatArray] => {
+    setBackend(backend);
+    return [grad(loss)(theta).toTypedArray(), hvp(loss, theta, v).toTypedArray()];
+  };
+  try {
+    const [gRef, hRef] = run('reference');
+    const [gWasm, hWasm] = run('wasm');
+    assert.ok(bitIdentical(gWasm, gRef), 'gradient');
+    assert.ok(bitIdentical(hWasm, hRef), 'HVP');
+  } finally {
+    setBackend(previous);
+  }
+});
+
+test('wasm: the committed matmul.wasm is exactly what the AssemblyScript source compiles to', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'goldilocks-wasm-'));
+  try {
+    const out = join(dir, 'matmul.wasm');
+    const asc = fileURLToPath(new URL('../node_modules/assemblyscript/bin/asc.js', import.meta.url));
+    const source = fileURLToPath(new URL('../src/autodiff/backends/wasm-kernel/matmul.ts', import.meta.url));
+    // The same flags as `npm run build:wasm`, read from package.json.
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const flags = pkg.scripts['build:wasm']!.split(/\s+/).slice(2).filter((_, i, all) => all[i - 1] !== '--outFile' && all[i] !== '--outFile');
+    const child = spawnSync(process.execPath, [asc, source, '--outFile', out, ...flags], { encoding: 'utf8', timeout: 60_000 });
+    assert.is(child.status, 0, child.stderr);
+    const committed = readFileSync(new URL('../src/autodiff/backends/wasm-kernel/matmul.wasm', import.meta.url));
+    assert.ok(readFileSync(out).equals(committed), 'matmul.wasm is stale: run `npm run build:wasm` and commit it');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('js threaded: bit-identical to single-threaded, work really shared with a worker', async () => {
@@ -204,11 +297,15 @@ test('gpu reports the gpu.js engine that actually ran and refuses float64', () =
   );
 });
 
-test('registerBuiltinBackends makes js and gpu selectable', () => {
+test('registerBuiltinBackends makes wasm, js and gpu selectable; wasm is the default here', () => {
   const previous = getBackend().name;
   registerBuiltinBackends();
-  assert.ok(availableBackends().includes('js') && availableBackends().includes('gpu'));
+  assert.ok(availableBackends().includes('js') && availableBackends().includes('gpu') && availableBackends().includes('wasm'));
+  assert.is(setBackend('wasm'), wasmBackend);
   assert.is(setBackend('js'), jsBackend);
+  // Node 20 runs WebAssembly SIMD, so the default is the SIMD kernel.
+  assert.ok(wasmBackendAvailable(), `wasm unavailable: ${wasmBackendFailure()}`);
+  assert.is(defaultBackendName(), 'wasm');
   assert.is(setBackend('gpu'), gpuBackend);
   setBackend(previous);
 });

@@ -3,17 +3,18 @@
  * Everything above this layer (nn, landscape, cli, tutorials) imports from
  * here and nowhere else in src/autodiff.
  *
- * Importing it registers the built-in compute backends and selects 'js'
- * (register-blocked TypeScript, threaded over the cores for large products:
- * the fastest correct choice for both dtypes on a CPU; see bench/README.md).
+ * Importing it registers the built-in compute backends and selects the
+ * default, defaultBackendName(): 'wasm' (a WebAssembly SIMD kernel, the
+ * fastest correct choice for both dtypes on a CPU; see bench/README.md), or
+ * 'js' (register-blocked TypeScript) where the engine lacks WebAssembly SIMD.
  * 'gpu' (gpu.js, float32) and 'reference' (the plain loop) can be chosen
  * with setBackend.
  */
 import { setBackend as selectBackend } from './backend.js';
-import { registerBuiltinBackends } from './backends/index.js';
+import { defaultBackendName, registerBuiltinBackends } from './backends/index.js';
 
 registerBuiltinBackends();
-selectBackend('js');
+selectBackend(defaultBackendName());
 
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { tensor, fromTypedArray, fromNdarray, full, zeros, ones, zerosLike, onesLike, arange, eye, randn, uniform } from './creation.js';
@@ -33,5 +34,5 @@ export type { DType, FloatArray } from './dtype.js';
 export { checkDType } from './dtype.js';
 export type { Backend, MatmulArgs } from './backend.js';
 export { setBackend, getBackend, registerBackend, availableBackends, referenceMatmul } from './backend.js';
-export { setMatmulThreads, getMatmulThreads } from './backends/index.js';
+export { setMatmulThreads, getMatmulThreads, defaultBackendName } from './backends/index.js';
 

@@ -49,7 +49,7 @@ export function addModelOptions(cmd: Command, defaults: { model?: string; activa
     .option('--pooling <kind>', 'pooling in LeNet-5: avg or max', parseChoice('--pooling', ['avg', 'max'] as const));
 }
 
-export const BACKEND_HELP = 'compute backend for matrix products: js (the default: register-blocked TypeScript, threaded; float64 and float32), gpu (gpu.js, float32 only), reference (plain loops)';
+export const BACKEND_HELP = 'compute backend for matrix products: wasm (the default: WebAssembly SIMD kernel; float64 and float32), js (register-blocked TypeScript, threaded; float64 and float32), gpu (gpu.js, float32 only), reference (plain loops)';
 
 /** --backend: which kernels run the matrix products (applied before the command runs, see main.ts). */
 export function addBackendOption(cmd: Command): Command {
