@@ -41,7 +41,7 @@ import {
 } from '../src/autodiff/backends/js.js';
 import { gpuBackend, gpuBackendInfo } from '../src/autodiff/backends/gpu.js';
 import { defaultBackendName, registerBuiltinBackends } from '../src/autodiff/backends/index.js';
-import { wasmBackend, wasmBackendAvailable, wasmBackendFailure } from '../src/autodiff/backends/wasm.js';
+import { lastWasmJobStats, wasmBackend, wasmBackendAvailable, wasmBackendFailure } from '../src/autodiff/backends/wasm.js';
 import { grad, hvp, randn, softmaxCrossEntropy, type Tensor } from '../src/autodiff/index.js';
 
 const U32 = 2 ** -24;
@@ -191,6 +191,58 @@ test('wasm: gradients and HVPs of an MLP equal the reference backend bit for bit
   } finally {
     setBackend(previous);
   }
+});
+
+test('wasm threaded: bit-identical to one thread, rows really shared with a worker', () => {
+  const saved = getMatmulThreads();
+  try {
+    const rng = new Random(108);
+    // m·k·n above the threading threshold (2^20); m, k, n odd and not tile multiples.
+    const shape: Shape3 = [301, 97, 89];
+    let chunksOnWorkers = 0;
+    for (const dtype of ['float64', 'float32'] as const) {
+      for (const [transA, transB] of TRANS) {
+        const args = makeArgs(rng, shape, transA, transB, dtype);
+        setMatmulThreads(1);
+        const single = wasmBackend.matmul(args);
+        setMatmulThreads(2);
+        const threaded = wasmBackend.matmul(args);
+        const stats = lastWasmJobStats();
+        assert.ok(stats.chunks > 1, 'the product took the threaded path');
+        chunksOnWorkers += stats.chunks - stats.chunksOnMain;
+        assert.is(threaded.constructor, single.constructor, label(args));
+        assert.ok(bitIdentical(threaded, single), `bit-identical: ${label(args)}`);
+        if (dtype === 'float64') assert.ok(bitIdentical(threaded, referenceMatmul(args)), label(args));
+      }
+    }
+    // A worker boots in the background; on a busy machine the main thread may
+    // take every chunk until it has. Give it a few larger jobs before concluding.
+    const big = makeArgs(rng, [600, 200, 150], false, false, 'float64');
+    const deadline = Date.now() + 20_000;
+    while (chunksOnWorkers === 0 && Date.now() < deadline) {
+      wasmBackend.matmul(big);
+      chunksOnWorkers += lastWasmJobStats().chunks - lastWasmJobStats().chunksOnMain;
+    }
+    assert.ok(chunksOnWorkers > 0, 'a worker computed some chunks');
+    assert.match(wasmBackend.describe(), /2 threads/);
+  } finally {
+    setMatmulThreads(saved);
+  }
+});
+
+test('wasm: idle workers do not keep the process alive', () => {
+  const script = [
+    `import { wasmBackend, lastWasmJobStats } from ${JSON.stringify(new URL('../src/autodiff/backends/wasm.ts', import.meta.url).href)};`,
+    `import { setMatmulThreads } from ${JSON.stringify(new URL('../src/autodiff/backends/js.ts', import.meta.url).href)};`,
+    `setMatmulThreads(2);`,
+    `const m = 200, k = 100, n = 100;`,
+    `wasmBackend.matmul({ a: new Float64Array(m * k).fill(1), b: new Float64Array(k * n).fill(1), m, k, n, transA: false, transB: false, dtype: 'float64' });`,
+    `console.log(JSON.stringify(lastWasmJobStats()));`,
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.is(child.error, undefined, 'child exited by itself (no hang)');
+  assert.is(child.status, 0, child.stderr);
+  assert.ok((JSON.parse(child.stdout.trim()) as { chunks: number }).chunks > 1, 'the product took the threaded path');
 });
 
 test('wasm: the committed matmul.wasm is exactly what the AssemblyScript source compiles to', () => {

@@ -1,5 +1,6 @@
 /**
- * The 'wasm' backend: matrix products by a WebAssembly SIMD kernel.
+ * The 'wasm' backend: matrix products by a WebAssembly SIMD kernel, split
+ * across the machine's cores.
  *
  * JavaScript numbers are scalars: V8 never turns a plain loop into vector
  * instructions, so the 'js' kernel does one multiply per instruction (about
@@ -9,62 +10,121 @@
  * wasm-kernel/matmul.wasm (`npm run build:wasm`); read it for the algorithm
  * (the same packing and register tiling as backends/js.ts, with vectors).
  *
- * This file is the glue. A WebAssembly module sees only its own linear
- * memory, so each product copies A and B in (a memcpy, no conversion), calls
- * the kernel, and copies C out: O(mk + kn + mn) work around O(mkn).
+ * This file is the glue. A WebAssembly module sees only its linear memory,
+ * so each product copies A and B in (a memcpy, no conversion), packs B once,
+ * computes C's rows, and copies C out: O(mk + kn + mn) work around O(mkn).
+ *
+ * Threads. The memory is a shared one (a SharedArrayBuffer underneath), and
+ * every worker_thread instantiates the same module on it. For a large
+ * product the rows of C are cut into chunks that the main thread and the
+ * workers claim from an atomic counter in a small control block; each thread
+ * packs its own rows of A into its own workspace. The call stays
+ * synchronous: the main thread computes chunks itself, then waits
+ * (Atomics.wait) for the last one. Each element is computed by the same
+ * instructions whichever thread runs it, so results do not depend on the
+ * number of threads. Workers start on the first large product (until they
+ * are up the main thread does every chunk), are unref'd so they never keep
+ * the process alive, and obey setMatmulThreads like the 'js' backend's.
+ *
+ * Job protocol (control block, Int32 cells): the main thread writes the
+ * job's parameters, sets DONE = 0 and then NEXT = 0, which opens the job,
+ * and wakes the workers. Anyone claims chunk c = Atomics.add(NEXT, 1) and
+ * works on it if c < TOTAL, then adds 1 to DONE. When DONE = TOTAL the main
+ * thread sets NEXT to CLOSED (a huge number, so late claims find nothing)
+ * before it touches the parameters again. Because parameters are read after
+ * a successful claim, a worker that wakes late can never use stale ones.
  *
  * Results: float64 products equal referenceMatmul bit for bit (WebAssembly
  * never fuses multiply and add, and each element is summed in the reference
  * order); float32 products are summed in float64 and rounded once, exactly
  * like the 'js' backend's, so the two backends agree bit for bit too.
- * Products too large for a 32-bit memory (over 2 GiB of operands) are handed
- * to the 'js' kernel, which gives the same bits.
+ * Products whose operands exceed the memory's 2 GiB are handed to the 'js'
+ * kernel, which gives the same bits.
  */
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import type { Backend, MatmulArgs } from '../backend.js';
 import type { FloatArray } from '../dtype.js';
-import { jsMatmul } from './js.js';
+import { getMatmulThreads, jsMatmul } from './js.js';
+
+/** A shared WebAssembly memory, as far as this file uses it. */
+interface SharedMemory {
+  readonly buffer: SharedArrayBuffer;
+  grow(pages: number): number;
+}
 
 /** What matmul.wasm exports (see wasm-kernel/matmul.ts). */
 interface KernelExports {
-  readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-  matmul(a: number, b: number, c: number, m: number, k: number, n: number, transA: number, transB: number, f32: number, work: number): void;
-  workspaceBytes(k: number, n: number): number;
+  packedColumnsBytes(k: number, n: number): number;
+  rowWorkspaceBytes(k: number): number;
+  blockRowsFor(k: number): number;
+  packColumns(b: number, transB: number, f32: number, k: number, n: number, packed: number): void;
+  multiplyRows(
+    a: number, transA: number, f32: number, m: number, k: number, n: number,
+    packedB: number, c: number, rowStart: number, rowEnd: number, work: number,
+  ): void;
 }
 
 /** The part of the WebAssembly API used here (the project's TypeScript libs declare no WebAssembly global). */
 interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: object };
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => SharedMemory;
 }
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
 const KERNEL_URL = new URL('./wasm-kernel/matmul.wasm', import.meta.url);
 const PAGE_BYTES = 65536;
-/** Larger products go to the 'js' kernel (a wasm32 memory tops out at 4 GiB). */
-const MAX_BYTES = 2 ** 31;
+/** The memory's maximum (as compiled: --maximumMemory 32768 pages = 2 GiB). */
+const MAX_PAGES = 32768;
+/** Control block (Int32 cells) in the first page; operands start at the second. */
+const CONTROL_BYTE_OFFSET = 1024;
+const HEAP_START = PAGE_BYTES;
 
-let kernel: KernelExports | undefined;
+// Control block cells.
+const NEXT = 0; // next chunk to claim
+const DONE = 1; // chunks finished
+const TOTAL = 2; // chunks in the job
+const CHUNK_ROWS = 3; // rows of C per chunk
+const M = 4, K = 5, N = 6, TRANS_A = 7, F32 = 8; // the product
+const A_AT = 9, B_PACKED_AT = 10, C_AT = 11, WORK_AT = 12, WORK_BYTES = 13; // byte offsets
+const FAILED = 14; // a worker threw
+const CLOSED = 1 << 30;
+const CONTROL_CELLS = 16;
+
+/** Products with m·k·n below this run on the calling thread alone. */
+const THREADED_MIN_WORK = 1 << 20;
+/** Chunks per thread: small enough to even out, large enough to amortise packing. */
+const CHUNKS_PER_THREAD = 4;
+/** Longest wait for a worker's chunk before the job is declared stuck. */
+const STALL_TIMEOUT_MS = 30_000;
+
+interface Kernel {
+  module: object;
+  memory: SharedMemory;
+  exports: KernelExports;
+  control: Int32Array;
+}
+
+let kernel: Kernel | undefined;
 let loadFailure: string | undefined;
-/** First byte of memory that the kernel's own data does not use. */
-let heapStart = 0;
 
-function loadKernel(): KernelExports | undefined {
+function loadKernel(): Kernel | undefined {
   if (kernel || loadFailure) return kernel;
   try {
     const module = new WebAssembly.Module(readFileSync(KERNEL_URL));
-    const instance = new WebAssembly.Instance(module, {
-      env: { abort: () => { throw new Error('wasm matmul kernel aborted'); } },
-    });
-    kernel = instance.exports as unknown as KernelExports;
-    heapStart = kernel.memory.buffer.byteLength;
+    const memory = new WebAssembly.Memory({ initial: 2, maximum: MAX_PAGES, shared: true });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const control = new Int32Array(memory.buffer, CONTROL_BYTE_OFFSET, CONTROL_CELLS);
+    Atomics.store(control, NEXT, CLOSED);
+    kernel = { module, memory, exports: instance.exports as unknown as KernelExports, control };
   } catch (error) {
     loadFailure = error instanceof Error ? error.message : String(error);
   }
   return kernel;
 }
 
-/** True when this JavaScript engine runs WebAssembly SIMD (Node ≥ 16.4, current browsers). */
+/** True when this JavaScript engine runs the kernel (WebAssembly SIMD and threads: Node ≥ 16.4, current browsers). */
 export function wasmBackendAvailable(): boolean {
   return loadKernel() !== undefined;
 }
@@ -74,6 +134,70 @@ export function wasmBackendFailure(): string | undefined {
   loadKernel();
   return loadFailure;
 }
+
+// ------------------------------------------------------------------ workers
+
+/**
+ * A worker's whole program (plain JavaScript, no loader needed): instantiate
+ * the module on the shared memory, then on every wake-up claim chunks until
+ * none is left.
+ */
+const WORKER_SOURCE = `
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory, controlOffset, threadIndex } = workerData;
+const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const control = new Int32Array(memory.buffer, controlOffset, ${CONTROL_CELLS});
+parentPort.on('message', () => {
+  try {
+    for (;;) {
+      const chunk = Atomics.add(control, ${NEXT}, 1);
+      if (chunk >= Atomics.load(control, ${TOTAL})) break;
+      const m = control[${M}], rows = control[${CHUNK_ROWS}];
+      const rowStart = chunk * rows, rowEnd = Math.min(m, rowStart + rows);
+      kernel.multiplyRows(control[${A_AT}], control[${TRANS_A}], control[${F32}], m, control[${K}], control[${N}],
+        control[${B_PACKED_AT}], control[${C_AT}], rowStart, rowEnd, control[${WORK_AT}] + threadIndex * control[${WORK_BYTES}]);
+      Atomics.add(control, ${DONE}, 1);
+      Atomics.notify(control, ${DONE});
+    }
+  } catch (error) {
+    Atomics.store(control, ${FAILED}, 1);
+    Atomics.add(control, ${DONE}, 1 << 20);
+    Atomics.notify(control, ${DONE});
+    parentPort.postMessage({ error: String(error && error.stack || error) });
+  }
+});
+`;
+
+let workers: Worker[] = [];
+let lastJob = { chunks: 0, chunksOnMain: 0 };
+
+/** Starts or stops workers so that main + workers = the matmul thread count. */
+function resizePool(wasm: Kernel): void {
+  const wanted = Math.max(0, getMatmulThreads() - 1);
+  while (workers.length > wanted) void workers.pop()!.terminate();
+  while (workers.length < wanted) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      execArgv: [],
+      workerData: { module: wasm.module, memory: wasm.memory, controlOffset: CONTROL_BYTE_OFFSET, threadIndex: workers.length + 1 },
+    });
+    worker.on('message', (message: { error?: string }) => {
+      if (message.error) process.emitWarning(`goldilocks wasm matmul worker failed: ${message.error}`);
+    });
+    worker.on('error', (error) => process.emitWarning(`goldilocks wasm matmul worker failed: ${error.message}`));
+    worker.on('exit', () => { workers = workers.filter((w) => w !== worker); });
+    worker.unref();
+    workers.push(worker);
+  }
+}
+
+/** How the last threaded product was shared: chunks in all, and how many the main thread did. */
+export function lastWasmJobStats(): { chunks: number; chunksOnMain: number } {
+  return { ...lastJob };
+}
+
+// ------------------------------------------------------------------ products
 
 function align16(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
@@ -86,32 +210,88 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
   if (m === 0 || n === 0 || k === 0) return dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
   const wasm = loadKernel();
   if (!wasm) throw new Error(`the wasm backend is unavailable here (${loadFailure}); use --backend js`);
+  const { exports: kernelFns, memory, control } = wasm;
+
+  const threaded = getMatmulThreads() > 1 && m * k * n >= THREADED_MIN_WORK && m >= 8;
+  const threads = threaded ? getMatmulThreads() : 1;
   const f32 = dtype === 'float32';
   const elementBytes = f32 ? 4 : 8;
-  const aOffset = heapStart;
-  const bOffset = aOffset + align16(m * k * elementBytes);
-  const cOffset = bOffset + align16(k * n * elementBytes);
-  const workOffset = cOffset + align16(m * n * 8);
-  const end = workOffset + wasm.workspaceBytes(k, n);
-  if (end > MAX_BYTES) return jsMatmul(args);
-  const memory = wasm.memory;
+  const aAt = HEAP_START;
+  const bAt = aAt + align16(m * k * elementBytes);
+  const cAt = bAt + align16(k * n * elementBytes);
+  const packedBAt = cAt + align16(m * n * 8);
+  const workAt = packedBAt + align16(kernelFns.packedColumnsBytes(k, n));
+  const workBytes = align16(kernelFns.rowWorkspaceBytes(k));
+  const end = workAt + threads * workBytes;
+  if (end > MAX_PAGES * PAGE_BYTES) return jsMatmul(args);
   if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
+
   const buffer = memory.buffer;
   if (f32) {
-    new Float32Array(buffer, aOffset, m * k).set(a);
-    new Float32Array(buffer, bOffset, k * n).set(b);
+    new Float32Array(buffer, aAt, m * k).set(a);
+    new Float32Array(buffer, bAt, k * n).set(b);
   } else {
-    new Float64Array(buffer, aOffset, m * k).set(a);
-    new Float64Array(buffer, bOffset, k * n).set(b);
+    new Float64Array(buffer, aAt, m * k).set(a);
+    new Float64Array(buffer, bAt, k * n).set(b);
   }
-  wasm.matmul(aOffset, bOffset, cOffset, m, k, n, transA ? 1 : 0, transB ? 1 : 0, f32 ? 1 : 0, workOffset);
-  const c = new Float64Array(buffer, cOffset, m * n);
+  kernelFns.packColumns(bAt, transB ? 1 : 0, f32 ? 1 : 0, k, n, packedBAt);
+  if (!threaded) {
+    kernelFns.multiplyRows(aAt, transA ? 1 : 0, f32 ? 1 : 0, m, k, n, packedBAt, cAt, 0, m, workAt);
+  } else {
+    resizePool(wasm);
+    runThreadedJob(wasm, { m, k, n, transA, f32, aAt, packedBAt, cAt, workAt, workBytes, threads });
+  }
+  const c = new Float64Array(buffer, cAt, m * n);
   return f32 ? new Float32Array(c) : c.slice();
+}
+
+interface Job {
+  m: number; k: number; n: number; transA: boolean; f32: boolean;
+  aAt: number; packedBAt: number; cAt: number; workAt: number; workBytes: number; threads: number;
+}
+
+/** Opens the job in the control block, computes chunks on this thread too, and waits for the rest. */
+function runThreadedJob({ exports: kernelFns, control }: Kernel, job: Job): void {
+  const blockRows = kernelFns.blockRowsFor(job.k);
+  const evenRows = Math.ceil(job.m / (job.threads * CHUNKS_PER_THREAD) / 4) * 4;
+  const chunkRows = Math.max(4, Math.min(blockRows, evenRows));
+  const total = Math.ceil(job.m / chunkRows);
+  const cells: Array<[number, number]> = [
+    [TOTAL, total], [CHUNK_ROWS, chunkRows], [M, job.m], [K, job.k], [N, job.n], [TRANS_A, job.transA ? 1 : 0],
+    [F32, job.f32 ? 1 : 0], [A_AT, job.aAt], [B_PACKED_AT, job.packedBAt], [C_AT, job.cAt], [WORK_AT, job.workAt],
+    [WORK_BYTES, job.workBytes], [FAILED, 0],
+  ];
+  for (const [cell, value] of cells) Atomics.store(control, cell, value);
+  Atomics.store(control, DONE, 0);
+  Atomics.store(control, NEXT, 0); // the job is open
+  for (const worker of workers) worker.postMessage(0);
+  let chunksOnMain = 0;
+  for (;;) {
+    const chunk = Atomics.add(control, NEXT, 1);
+    if (chunk >= total) break;
+    const rowStart = chunk * chunkRows;
+    kernelFns.multiplyRows(job.aAt, job.transA ? 1 : 0, job.f32 ? 1 : 0, job.m, job.k, job.n, job.packedBAt, job.cAt,
+      rowStart, Math.min(job.m, rowStart + chunkRows), job.workAt);
+    Atomics.add(control, DONE, 1);
+    chunksOnMain++;
+  }
+  // Wait for chunks that workers claimed; each one notifies DONE when it finishes.
+  for (let done = Atomics.load(control, DONE); done < total; done = Atomics.load(control, DONE)) {
+    if (Atomics.wait(control, DONE, done, STALL_TIMEOUT_MS) === 'timed-out' && Atomics.load(control, DONE) === done) {
+      Atomics.store(control, NEXT, CLOSED);
+      throw new Error('wasm matmul: a worker thread stopped responding; call setMatmulThreads(1) or use --backend js');
+    }
+  }
+  Atomics.store(control, NEXT, CLOSED);
+  lastJob = { chunks: total, chunksOnMain };
+  if (Atomics.load(control, FAILED)) throw new Error('wasm matmul: a worker thread failed (see the warning above)');
 }
 
 export const wasmBackend: Backend = {
   name: 'wasm',
-  describe: () => '4×4 register-blocked WebAssembly SIMD (f64x2) kernel on packed panels (float64 and float32, summed in float64), single-threaded',
+  describe: () =>
+    '4×4 register-blocked WebAssembly SIMD (f64x2) kernel on packed panels (float64 and float32, summed in float64), ' +
+    (getMatmulThreads() > 1 ? `${getMatmulThreads()} threads for products with m·k·n ≥ ${THREADED_MIN_WORK}` : 'single-threaded'),
   dtypes: ['float64', 'float32'],
   matmul: wasmMatmul,
 };

@@ -21,9 +21,12 @@
  * do, and float64 results equal referenceMatmul bit for bit. float32 inputs
  * are widened to float64 exactly while packing; the caller rounds C once.
  *
- * Memory: the caller places A and B (float64, or float32 when `f32` is set)
- * in this module's memory and passes their byte offsets, plus room for C
- * (m·n float64) and a workspace of workspaceBytes(k, n) bytes.
+ * Memory: the module imports one shared memory, which several threads (each
+ * with its own instance of this module) use at once. The caller places A and
+ * B (float64, or float32 when `f32` is set) in it, packs B once with
+ * packColumns, and then any number of threads call multiplyRows on disjoint
+ * row ranges of C (m·n float64), each with a workspace of its own. Byte
+ * offsets are passed in; the kernel allocates nothing.
  */
 
 /** Rows of C in the register tile. */
@@ -39,10 +42,14 @@ export function blockRowsFor(k: i32): i32 {
   return max(MR, rows);
 }
 
-/** Bytes of workspace that matmul needs: packed B, one packed block of A, a spill tile. */
-export function workspaceBytes(k: i32, n: i32): i32 {
-  const panels = (n + NR - 1) / NR;
-  return (panels * NR * k + blockRowsFor(k) * k + MR * NR) * 8;
+/** Bytes of packed B: ceil(n / NR) column panels of k·NR numbers. */
+export function packedColumnsBytes(k: i32, n: i32): i32 {
+  return ((n + NR - 1) / NR) * NR * k * 8;
+}
+
+/** Bytes of one thread's workspace for multiplyRows: a packed block of A and a spill tile. */
+export function rowWorkspaceBytes(k: i32): i32 {
+  return (blockRowsFor(k) * k + MR * NR) * 8;
 }
 
 /** Element (row, col) of a row-major matrix with `cols` columns, widened to f64. */
@@ -141,26 +148,34 @@ function packRowPanels(a: usize, transA: bool, f32: bool, m: i32, k: i32, rowSta
 }
 
 /**
- * C = op(A)·op(B) with C ([m, n], float64) at byte offset c. A is [m, k]
- * (or [k, m] with transA), B is [k, n] (or [n, k] with transB), both float64,
- * or both float32 when f32 is set. m, k and n must be at least 1.
+ * Packs op(B) for multiplyRows into packedColumnsBytes(k, n) bytes at `packed`.
+ * B is [k, n] (or [n, k] with transB), float64, or float32 when f32 is set.
  */
-export function matmul(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, transA: bool, transB: bool, f32: bool, work: usize): void {
+export function packColumns(b: usize, transB: bool, f32: bool, k: i32, n: i32, packed: usize): void {
+  packColumnPanels(b, transB, f32, k, n, packed);
+}
+
+/**
+ * Rows [rowStart, rowEnd) of C = op(A)·op(B), with C ([m, n], float64) at byte
+ * offset c and op(B) already packed by packColumns. A is [m, k] (or [k, m]
+ * with transA), float64 or float32 like B. `work` is this caller's own
+ * rowWorkspaceBytes(k) bytes, so threads that share the memory can each
+ * compute their own rows at once. m, k and n must be at least 1.
+ */
+export function multiplyRows(a: usize, transA: bool, f32: bool, m: i32, k: i32, n: i32, packedB: usize, c: usize, rowStart: i32, rowEnd: i32, work: usize): void {
   const panels = (n + NR - 1) / NR;
-  const packedB = work;
-  const packedA = packedB + (<usize>(panels * NR * k) << 3);
   const blockRows = blockRowsFor(k);
+  const packedA = work;
   const spill = packedA + (<usize>(blockRows * k) << 3);
-  packColumnPanels(b, transB, f32, k, n, packedB);
-  for (let rowStart = 0; rowStart < m; rowStart += blockRows) {
-    const rows = min(blockRows, m - rowStart);
-    packRowPanels(a, transA, f32, m, k, rowStart, rows, packedA);
+  for (let blockStart = rowStart; blockStart < rowEnd; blockStart += blockRows) {
+    const rows = min(blockRows, rowEnd - blockStart);
+    packRowPanels(a, transA, f32, m, k, blockStart, rows, packedA);
     // Each column panel of B (k·NR numbers, L1-sized) sweeps the whole block of A.
     for (let q = 0; q < panels; q++) {
       const bp = packedB + (<usize>(q * NR * k) << 3);
       for (let r0 = 0; r0 < rows; r0 += MR) {
         const ap = packedA + (<usize>(r0 * k) << 3);
-        multiplyTile(ap, bp, k, c, n, rowStart + r0, q * NR, rows - r0, spill);
+        multiplyTile(ap, bp, k, c, n, blockStart + r0, q * NR, rows - r0, spill);
       }
     }
   }
