@@ -210,7 +210,7 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
   if (m === 0 || n === 0 || k === 0) return dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
   const wasm = loadKernel();
   if (!wasm) throw new Error(`the wasm backend is unavailable here (${loadFailure}); use --backend js`);
-  const { exports: kernelFns, memory, control } = wasm;
+  const { exports: kernelFns, memory } = wasm;
 
   const threaded = getMatmulThreads() > 1 && m * k * n >= THREADED_MIN_WORK && m >= 8;
   const threads = threaded ? getMatmulThreads() : 1;
