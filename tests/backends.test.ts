@@ -162,13 +162,10 @@ test('wasm: memory is reused across products of different sizes; empty products;
   );
 });
 
-test('wasm: gradients and HVPs of an MLP equal the reference backend bit for bit (float64)', () => {
-  const previous = getBackend().name;
-  const rng = new Random(107);
-  const X = randn([23, 17], rng);
+/** A small tanh MLP's loss as a function of its flat parameters, in the dtype of X. */
+function smallMlp(rng: Random, dtype: DType): { loss: (theta: Tensor) => Tensor; D: number } {
+  const X = randn([23, 17], rng, 1, dtype);
   const labels = Array.from({ length: 23 }, (_, i) => i % 5);
-  const widths = [17, 9, 5];
-  const D = 17 * 9 + 9 + 9 * 5 + 5;
   const loss = (theta: Tensor): Tensor => {
     const W1 = theta.slice([0], [153]).reshape([17, 9]);
     const b1 = theta.slice([153], [162]);
@@ -176,20 +173,50 @@ test('wasm: gradients and HVPs of an MLP equal the reference backend bit for bit
     const b2 = theta.slice([207], [212]);
     return softmaxCrossEntropy(X.matmul(W1).add(b1).tanh().matmul(W2).add(b2), labels);
   };
-  assert.is(D, widths[0]! * widths[1]! + widths[1]! + widths[1]! * widths[2]! + widths[2]!);
-  const theta = randn([D], rng, 0.3);
-  const v = randn([D], rng);
-  const run = (backend: string): [FloatArray, FloatArray] => {
+  return { loss, D: 17 * 9 + 9 + 9 * 5 + 5 };
+}
+
+/** Gradient and HVP of the small MLP on a backend, at seeded θ and v, in a dtype. */
+function gradientAndHvp(backend: string, dtype: DType): [FloatArray, FloatArray] {
+  const previous = getBackend().name;
+  const rng = new Random(107);
+  const { loss, D } = smallMlp(rng, dtype);
+  const theta = randn([D], rng, 0.3, dtype);
+  const v = randn([D], rng, 1, dtype);
+  try {
     setBackend(backend);
     return [grad(loss)(theta).toTypedArray(), hvp(loss, theta, v).toTypedArray()];
-  };
-  try {
-    const [gRef, hRef] = run('reference');
-    const [gWasm, hWasm] = run('wasm');
-    assert.ok(bitIdentical(gWasm, gRef), 'gradient');
-    assert.ok(bitIdentical(hWasm, hRef), 'HVP');
   } finally {
     setBackend(previous);
+  }
+}
+
+test('wasm: gradients and HVPs of an MLP equal the reference backend bit for bit (float64)', () => {
+  const [gRef, hRef] = gradientAndHvp('reference', 'float64');
+  const [gWasm, hWasm] = gradientAndHvp('wasm', 'float64');
+  assert.ok(bitIdentical(gWasm, gRef), 'gradient');
+  assert.ok(bitIdentical(hWasm, hRef), 'HVP');
+});
+
+/**
+ * float32 gradients and HVPs (gpu.js, wasm and js kernels) against the float64
+ * ones. θ, v and X are rounded to float32 (relative change u32 ≈ 6e-8) and
+ * every operation rounds again. The errors behave like a random walk over a
+ * few dozen roundings of terms no larger than the result's largest entry,
+ * so we assert max|x32 − x64| ≤ 32·u32·max|x64| (1.9e-6); seen here:
+ * 0.7–1.2e-7, i.e. 1–2 u32.
+ */
+test('float32 gradients and HVPs on gpu, wasm and js agree with float64 within 32·u32 of the largest entry', () => {
+  const [g64, h64] = gradientAndHvp('wasm', 'float64');
+  const maxAbs = (x: FloatArray): number => x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  for (const backend of ['gpu', 'wasm', 'js']) {
+    const [g32, h32] = gradientAndHvp(backend, 'float32');
+    assert.instance(g32, Float32Array, backend);
+    for (const [name, x32, x64] of [['gradient', g32, g64], ['HVP', h32, h64]] as const) {
+      const error = maxAbs(x64.map((v, i) => v - x32[i]!));
+      assert.ok(error <= 32 * U32 * maxAbs(x64), `${backend} ${name}: max error ${error} vs scale ${maxAbs(x64)}`);
+      assert.ok(error > 0, `${backend} ${name} really computed in float32`);
+    }
   }
 });
 
