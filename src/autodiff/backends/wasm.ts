@@ -28,8 +28,10 @@
  *
  * Job protocol (control block, Int32 cells): the main thread writes the
  * job's parameters, sets DONE = 0 and then NEXT = 0, which opens the job,
- * and wakes the workers. Anyone claims chunk c = Atomics.add(NEXT, 1) and
- * works on it if c < TOTAL, then adds 1 to DONE. When DONE = TOTAL the main
+ * and wakes the workers, which sleep in Atomics.wait on the WAKE cell (a
+ * futex: waking one costs microseconds, a postMessage far more). Anyone
+ * claims chunk c = Atomics.add(NEXT, 1) and works on it if c < TOTAL, then
+ * adds 1 to DONE. When DONE = TOTAL the main
  * thread sets NEXT to CLOSED (a huge number, so late claims find nothing)
  * before it touches the parameters again. Because parameters are read after
  * a successful claim, a worker that wakes late can never use stale ones.
@@ -89,6 +91,7 @@ const CHUNK_ROWS = 3; // rows of C per chunk
 const M = 4, K = 5, N = 6, TRANS_A = 7, F32 = 8; // the product
 const A_AT = 9, B_PACKED_AT = 10, C_AT = 11, WORK_AT = 12, WORK_BYTES = 13; // byte offsets
 const FAILED = 14; // a worker threw
+const WAKE = 15; // bumped (and notified) to wake sleeping workers for a new job
 const CLOSED = 1 << 30;
 const CONTROL_CELLS = 16;
 
@@ -148,7 +151,10 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { module, memory, controlOffset, threadIndex } = workerData;
 const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const control = new Int32Array(memory.buffer, controlOffset, ${CONTROL_CELLS});
-parentPort.on('message', () => {
+let seen = Atomics.load(control, ${WAKE});
+for (;;) {
+  Atomics.wait(control, ${WAKE}, seen); // sleep until the main thread opens a job
+  seen = Atomics.load(control, ${WAKE});
   try {
     for (;;) {
       const chunk = Atomics.add(control, ${NEXT}, 1);
@@ -166,7 +172,7 @@ parentPort.on('message', () => {
     Atomics.notify(control, ${DONE});
     parentPort.postMessage({ error: String(error && error.stack || error) });
   }
-});
+}
 `;
 
 let workers: Worker[] = [];
@@ -264,7 +270,8 @@ function runThreadedJob({ exports: kernelFns, control }: Kernel, job: Job): void
   for (const [cell, value] of cells) Atomics.store(control, cell, value);
   Atomics.store(control, DONE, 0);
   Atomics.store(control, NEXT, 0); // the job is open
-  for (const worker of workers) worker.postMessage(0);
+  Atomics.add(control, WAKE, 1);
+  Atomics.notify(control, WAKE);
   let chunksOnMain = 0;
   for (;;) {
     const chunk = Atomics.add(control, NEXT, 1);
