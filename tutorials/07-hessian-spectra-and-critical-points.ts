@@ -73,7 +73,14 @@ console.log('Step 1: Lanczos top eigenvalues from exact HVPs agree with the dens
 // Train an MLP 784-8-10 on 200 MNIST images by full-batch gradient descent,
 // then look at its loss Hessian at θ:
 //   - the top eigenvalues: a handful stand out from the rest (the bulk sits
-//     near 0); Fort & Ganguli explain about C = 10 such outliers;
+//     near 0); Fort & Ganguli explain about C = 10 such outliers. This tiny
+//     network is too small to show ten; at MNIST scale the CLI does (README,
+//     "Hessian spectra"): 784-200-200-10 ReLU after 157 steps of minibatch SGD
+//     (lr 0.1, batch 64, 10,000 images), measured on 5000 of them, has nine
+//     outliers 14.3 … 3.86 and a tenth at 2.32 above a flat bulk top
+//     (1.89, 1.79, … 1.29 at rank 30) — nine is C − 1, the rank of the
+//     softmax covariance — and the gradient's overlap with the top 10 is
+//     0.985 (random 0.007);
 //   - the same for the Gauss-Newton matrix G = Jᵀ(diag p − ppᵀ)J/N, whose
 //     product needs only first derivatives of the logits. G is positive
 //     semi-definite; H − G = Σ (p − y)ᵀ∇²z/N carries the logits' own
@@ -91,6 +98,10 @@ console.log('Step 1: Lanczos top eigenvalues from exact HVPs agree with the dens
 //     low-curvature bulk, with an overlap below the random one. (Measured on
 //     784-32-10 with 1000 images, whose λ₁ falls below 2/η during training
 //     even at η = 0.2, the overlap ends near 0; after Adam, near √(10/D).)
+//     Minibatch SGD on the wider network above keeps the overlap high well
+//     below the edge (ηλ₁ = 1.4: 0.985) early in training; after a full
+//     epoch over 60,000 images (938 steps) its outliers have shrunk into a
+//     smooth fall-off and the overlap is 0.57.
 //   - the logit gradients ∂z_k(x)/∂θ: samples of the same class point the
 //     same way (within-class alignment) more than samples in general.
 // ---------------------------------------------------------------------------
