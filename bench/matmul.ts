@@ -3,7 +3,8 @@
  * (1000×784 @ 784×200: the first layer at batch 1000; 1000×200 @ 200×200;
  * and a square 256³), for every kernel, all measured in the same run:
  *  - the naive i-k-j loop (referenceMatmul, float64): the baseline;
- *  - wasm float64 / float32: the WebAssembly SIMD kernel (the default);
+ *  - wasm float64 / float32 on one thread and on all threads: the
+ *    WebAssembly SIMD kernel (the default backend);
  *  - js float64 / float32 on one thread;
  *  - js float64 / float32 on all threads (setMatmulThreads);
  *  - gpu.js float32, naming the engine that actually ran (webasm here).
@@ -78,6 +79,8 @@ export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<
     { kernel: 'naive i-k-j (reference)', dtype: 'float64', threads: 1, run: referenceMatmul },
     { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float64', threads: 1, run: wasmMatmul },
     { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float32', threads: 1, run: wasmMatmul },
+    { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float64', threads, run: wasmMatmul },
+    { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float32', threads, run: wasmMatmul },
     { kernel: 'js 3×2 register-blocked', dtype: 'float64', threads: 1, run: matmulSingleThreaded },
     { kernel: 'js 3×2 register-blocked', dtype: 'float32', threads: 1, run: matmulSingleThreaded },
     { kernel: 'js 3×2 register-blocked', dtype: 'float64', threads, run: jsMatmul },
@@ -98,9 +101,12 @@ export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<
         const args: MatmulArgs = c.dtype === 'float64'
           ? { a: a64, b: b64, m, k, n, transA: false, transB: false, dtype: 'float64' }
           : { a: a32, b: b32, m, k, n, transA: false, transB: false, dtype: 'float32' };
+        setMatmulThreads(c.threads); // the wasm kernel reads it on every call
         const ref = referenceMatmul({ ...args, dtype: 'float64' }) as Float64Array;
         const scale = referenceMatmul({ ...args, a: args.a.map(Math.abs), b: args.b.map(Math.abs), dtype: 'float64' }) as Float64Array;
         check(c.kernel, args, c.run(args), ref, scale);
+        // The first threaded wasm product starts its workers; let them boot before timing.
+        if (c.threads > 1) await new Promise((resolve) => setTimeout(resolve, 300));
         const t = times(() => c.run(args), repeats);
         const gflops = flops / t.median / 1e6;
         if (rows.length === 0 || rows[rows.length - 1]!.shape !== `${m}×${k}×${n}`) baselineGflops = gflops;
