@@ -62,10 +62,11 @@ test('critical --method gnm on the DLAE runs with a small budget (no residual pl
   assert.is((result.config as { iterations: number }).iterations, 20);
 });
 
-test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP', () => {
+test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP (the checkpoint says ReLU)', () => {
   const tracked = join(scratch, 'track');
   const common = ['--model', '784-4-10', '--samples', '40', '--quiet'];
-  const trackRun = goldilocks('track', ...common, '--steps', '2', '--every', '1', '--top-k', '2', '--overlap-k', '2', '--align-per-class', '2', '--out', tracked);
+  // track trains a ReLU net; spectrum (whose default is tanh) must take ReLU from the checkpoint.
+  const trackRun = goldilocks('track', ...common, '--activation', 'relu', '--steps', '2', '--every', '1', '--top-k', '2', '--overlap-k', '2', '--align-per-class', '2', '--out', tracked);
   assert.is(trackRun.status, 0, trackRun.stderr);
   expectFiles(tracked, ['track.json', 'track.csv', 'eigenvalues.png', 'overlap.png', 'alignment.png', 'loss.png', 'checkpoint.json', 'checkpoint.bin']);
   const track = readJson(join(tracked, 'track.json'));
@@ -91,6 +92,12 @@ test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP', () => {
   assert.ok(Number.isFinite((spectrum.trace as { estimate: number }).estimate));
   // The checkpoint holds the trained θ: its top eigenvalue is the one track recorded last.
   assert.ok(Math.abs(top[0]! - records[2]!.topEigenvalues[0]!) < 1e-4 * Math.abs(top[0]!), `${top[0]} vs ${records[2]!.topEigenvalues[0]}`);
+  assert.is((spectrum.config as { activation: string }).activation, 'relu');
+
+  // Asking for another activation than the checkpoint's is an error, not a silent re-interpretation.
+  const clash = goldilocks('spectrum', ...common, ...spectrumArgs, '--activation', 'tanh', '--checkpoint', join(tracked, 'checkpoint'), '--out', join(scratch, 'clash'));
+  assert.is(clash.status, 2, clash.stderr);
+  assert.match(clash.stderr.trim(), /^.*--activation tanh disagrees with --checkpoint .*, which was saved from a relu network$/);
 });
 
 test('bad flags: one line on stderr, exit code 2', () => {

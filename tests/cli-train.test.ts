@@ -38,6 +38,19 @@ test('a small run on circles learns and writes log, CSV, checkpoint and plots', 
   assert.equal(loadCheckpoint(join(again, 'checkpoint')).params[0]!.data, checkpoint.params[0]!.data);
 });
 
+test('--from takes the activation from the checkpoint; a clashing --activation is an error', () => {
+  const from = join(dir, 'tanh-net');
+  assert.is(run('--dataset', 'circles', '--model', '2-8-3', '--activation', 'tanh', '--epochs', '1', '--out', from, '--quiet').status, 0);
+  const resumed = join(dir, 'resumed');
+  const r = run('--dataset', 'circles', '--model', '2-8-3', '--epochs', '1', '--from', join(from, 'checkpoint'), '--out', resumed, '--quiet');
+  assert.is(r.status, 0, r.stderr);
+  const log = JSON.parse(readFileSync(join(resumed, 'log.json'), 'utf8')) as { config: { activation: string } };
+  assert.is(log.config.activation, 'tanh'); // not train's default, relu
+  const clash = run('--dataset', 'circles', '--model', '2-8-3', '--activation', 'relu', '--from', join(from, 'checkpoint'), '--out', join(dir, 'clash'), '--quiet');
+  assert.is(clash.status, 2, clash.stderr);
+  assert.match(clash.stderr, /--activation relu disagrees with --from .*, which was saved from a tanh network/);
+});
+
 test('a diverging run stops with a clear message, exit 2, and no log', () => {
   const out = join(dir, 'nan');
   const r = run('--dataset', 'circles', '--model', '2-8-3', '--init-scale', '1e200', '--out', out, '--quiet');

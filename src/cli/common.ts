@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Random, availableBackends, setBackend, getBackend, type DType } from '../autodiff/index.js';
-import { ACTIVATION_NAMES, INIT_NAMES, createModel, data, type ActivationName, type InitName, type Model } from '../nn/index.js';
+import { ACTIVATION_NAMES, INIT_NAMES, createModel, data, loadCheckpoint, type ActivationName, type InitName, type Model } from '../nn/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from './errors.js';
 
 export interface DataOptions {
@@ -113,4 +113,39 @@ export function buildModel(flags: ModelFlags, dataset: data.Dataset): Model {
 
 export function seededRandom(seed: number): Random {
   return new Random(seed);
+}
+
+/**
+ * A checkpoint's numbers cannot tell a ReLU network from a tanh one, but its
+ * metadata can: `train` and `track` save `activation` and `bias` in it. A
+ * command that reads a checkpoint (through `flag`, e.g. --checkpoint or
+ * --from) takes them from there: an option left at its default becomes the
+ * checkpoint's value, and one given on the command line that disagrees is an
+ * error, so a network is never silently analysed as another.
+ */
+export function adoptCheckpointArchitecture(
+  command: Command, flag: string, path: string, options: { activation: ActivationName; bias: boolean },
+): void {
+  let meta: Record<string, unknown>;
+  try {
+    meta = loadCheckpoint(path).meta;
+  } catch (error) {
+    throw new UserError(`${flag} ${path}: ${(error as Error).message}`);
+  }
+  const saved = {
+    activation: (ACTIVATION_NAMES as readonly unknown[]).includes(meta.activation) ? (meta.activation as ActivationName) : undefined,
+    bias: typeof meta.bias === 'boolean' ? meta.bias : undefined,
+  };
+  if (saved.activation !== undefined) {
+    if (command.getOptionValueSource('activation') === 'cli' && options.activation !== saved.activation) {
+      throw new UserError(`--activation ${options.activation} disagrees with ${flag} ${path}, which was saved from a ${saved.activation} network`);
+    }
+    options.activation = saved.activation;
+  }
+  if (saved.bias !== undefined) {
+    if (command.getOptionValueSource('bias') === 'cli' && options.bias !== saved.bias) {
+      throw new UserError(`--no-bias disagrees with ${flag} ${path}, which was saved from a network with biases`);
+    }
+    options.bias = saved.bias;
+  }
 }

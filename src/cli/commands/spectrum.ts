@@ -31,7 +31,7 @@ import {
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
-import { BACKEND_HELP } from '../common.js';
+import { BACKEND_HELP, adoptCheckpointArchitecture } from '../common.js';
 
 // ---------------------------------------------------------------------------
 // Shared with `track`: the network and the data
@@ -246,5 +246,8 @@ export function register(program: Command): void {
     .option('--slq-steps <n>', 'Lanczos steps per SLQ probe', parseIntOption('--slq-steps', 2, 1000), 60)
     .option('--out <dir>', 'output directory', 'runs/spectrum')
     .option('--quiet', 'no progress output')
-    .action(async (options: SpectrumOptions) => runSpectrum(options));
+    .action(async (options: SpectrumOptions, cmd: Command) => {
+      if (options.checkpoint) adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
+      return runSpectrum(options);
+    });
 }

@@ -16,7 +16,7 @@ import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../err
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { savePlot, lineChartSpec } from '../plot.js';
 import { createProgress } from '../progress.js';
-import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+import { addDataOptions, adoptCheckpointArchitecture, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 
 interface TrainFlags extends DataOptions, ModelFlags, RunFlags {
   optimizer: 'adam' | 'sgd';
@@ -112,6 +112,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'mini-batch size', parseIntOption('--batch-size', 1), 128);
   addRunOptions(cmd, 'runs/train');
   cmd.action(async (flags: TrainFlags) => {
+    if (flags.from) adoptCheckpointArchitecture(cmd, '--from', flags.from, flags);
     await runTrain(flags);
   });
 }
