@@ -172,6 +172,18 @@ function gcdRun(x: number, y: number): number {
 export function binary(op: BinaryOp, x: View, y: View): View {
   const n = x.size;
   const out = allocate(dtypeOf(x.data), n);
+  if (isPlainRowMajor(x) && isPlainRowMajor(y)) {
+    // The common case (same shape, both row-major): one plain loop per op.
+    const a = x.data;
+    const b = y.data;
+    switch (op) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; break;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
+    }
+    return view(out, x.shape);
+  }
   const A = asRuns(x);
   const B = asRuns(y);
   const a = A.data;
