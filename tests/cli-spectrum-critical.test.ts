@@ -59,6 +59,7 @@ test('critical --method gnm on the DLAE runs with a small budget (no residual pl
   assert.not.ok(existsSync(join(out, 'residual.svg')));
   const result = readJson(join(out, 'critical.json'));
   assert.equal((result.problem as { dim: number }).dim, 128);
+  assert.is((result.config as { backend: string }).backend, 'wasm');
   assert.is((result.config as { iterations: number }).iterations, 20);
 });
 
@@ -93,6 +94,11 @@ test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP (the checkpo
   // The checkpoint holds the trained θ: its top eigenvalue is the one track recorded last.
   assert.ok(Math.abs(top[0]! - records[2]!.topEigenvalues[0]!) < 1e-4 * Math.abs(top[0]!), `${top[0]} vs ${records[2]!.topEigenvalues[0]}`);
   assert.is((spectrum.config as { activation: string }).activation, 'relu');
+  // Every result file names the backend that ran (the default here: wasm).
+  for (const config of [spectrum.config, track.config] as { backend: string; backendDescription: string }[]) {
+    assert.is(config.backend, 'wasm');
+    assert.match(config.backendDescription, /WebAssembly SIMD/);
+  }
 
   // Asking for another activation than the checkpoint's is an error, not a silent re-interpretation.
   const clash = goldilocks('spectrum', ...common, ...spectrumArgs, '--activation', 'tanh', '--checkpoint', join(tracked, 'checkpoint'), '--out', join(scratch, 'clash'));

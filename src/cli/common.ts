@@ -74,6 +74,11 @@ function parseInit(value: string): InitName {
 
 export const parsePositive = (flag: string): ((v: string) => number) => parseFloatOption(flag, { min: 0, exclusiveMin: true });
 
+/** The backend that ran, for a result file's config: its name and what it is (kernel, threads). */
+export function backendRecord(): { backend: string; backendDescription: string } {
+  return { backend: getBackend().name, backendDescription: getBackend().describe() };
+}
+
 /** Selects the compute backend, or explains which exist. */
 export function selectBackend(name: string | undefined): string {
   if (name === undefined) return getBackend().name;

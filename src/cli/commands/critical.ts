@@ -27,7 +27,7 @@ import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../err
 import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
 import { createProgress } from '../progress.js';
 import { savePlots } from './spectrum.js';
-import { BACKEND_HELP } from '../common.js';
+import { BACKEND_HELP, backendRecord } from '../common.js';
 
 const PROBLEMS = ['toy', 'dlae', 'mnist-mlp'] as const;
 type ProblemName = (typeof PROBLEMS)[number];
@@ -112,7 +112,7 @@ async function runCritical(options: CriticalOptions): Promise<void> {
   });
   writeJson(join(outDir, 'critical.json'), {
     command: 'critical',
-    config: { ...options, iterations: maxIterations, out: outDir },
+    config: { ...options, iterations: maxIterations, out: outDir, ...backendRecord() },
     problem: { name: problem.name, description: problem.description, dim: problem.dim },
     method: options.method,
     summary,

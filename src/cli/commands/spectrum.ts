@@ -31,7 +31,7 @@ import {
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
-import { BACKEND_HELP, adoptCheckpointArchitecture } from '../common.js';
+import { BACKEND_HELP, adoptCheckpointArchitecture, backendRecord } from '../common.js';
 
 // ---------------------------------------------------------------------------
 // Shared with `track`: the network and the data
@@ -166,7 +166,7 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   const density = report.density!;
   const result = {
     command: 'spectrum',
-    config: { ...options, out: outDir },
+    config: { ...options, out: outDir, ...backendRecord() },
     model: model.name,
     dim: D,
     samples: classifier.labels.length,

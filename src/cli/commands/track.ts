@@ -31,6 +31,7 @@ import {
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
 import { createProgress } from '../progress.js';
+import { backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from './spectrum.js';
 
 interface TrackOptions extends NetworkOptions {
@@ -155,7 +156,7 @@ async function runTrack(options: TrackOptions): Promise<void> {
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
 
-  const config = { ...options, lr: learningRate, batchSize, out: outDir };
+  const config = { ...options, lr: learningRate, batchSize, out: outDir, ...backendRecord() };
   writeJson(join(outDir, 'track.json'), { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds });
   const rows: Record<string, CsvValue>[] = records.map((r) => {
     const row: Record<string, CsvValue> = {
