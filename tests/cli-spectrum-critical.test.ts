@@ -100,6 +100,13 @@ test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP (the checkpo
     assert.match(config.backendDescription, /WebAssembly SIMD/);
   }
 
+  // Too few Lanczos steps: the eigenvalues are still reported, with a note saying how far to trust them.
+  const short = goldilocks('spectrum', ...common, ...spectrumArgs, '--lanczos-steps', '4', '--checkpoint', join(tracked, 'checkpoint'), '--out', join(scratch, 'short'));
+  assert.is(short.status, 0, short.stderr);
+  assert.match(short.stdout, /note: Lanczos stopped after 4 steps before all 3 eigenpairs converged: .* raise --lanczos-steps/);
+  assert.is(readJson(join(scratch, 'short', 'spectrum.json')).lanczosSteps, 4);
+  assert.not.match(run.stdout, /note: Lanczos/); // the default run above converged
+
   // Asking for another activation than the checkpoint's is an error, not a silent re-interpretation.
   const clash = goldilocks('spectrum', ...common, ...spectrumArgs, '--activation', 'tanh', '--checkpoint', join(tracked, 'checkpoint'), '--out', join(scratch, 'clash'));
   assert.is(clash.status, 2, clash.stderr);

@@ -119,6 +119,7 @@ interface SpectrumOptions extends NetworkOptions {
   checkpoint?: string;
   operator: 'hessian' | 'gauss-newton';
   topK: number;
+  lanczosSteps?: number;
   overlapK: number;
   probes: number;
   slqProbes: number;
@@ -139,8 +140,9 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   const stats = outputStatistics(classifier, theta);
   const op = options.operator === 'hessian' ? hessianOperator(loss, theta) : gaussNewtonOperator(classifier, theta);
 
+  const lanczosSteps = Math.min(D, options.lanczosSteps ?? Math.max(4 * options.topK, 60));
   const stageBudget: Record<SpectrumStage, number> = {
-    top: Math.min(D, Math.max(4 * options.topK, 60)),
+    top: lanczosSteps,
     bottom: 0,
     trace: options.probes,
     density: options.slqProbes * Math.min(D, options.slqSteps),
@@ -151,6 +153,7 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   let done = 0;
   const report = analyzeSpectrum(op, {
     topK: options.topK,
+    lanczosSteps,
     traceProbes: options.probes,
     densityProbes: options.slqProbes,
     densitySteps: options.slqSteps,
@@ -222,6 +225,18 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
     },
   ]);
   const fmt = (x: number): string => x.toPrecision(4);
+  if (!top.converged) {
+    // Say how far the eigenvalues can be trusted: a Ritz value θ with residual r is within r of an eigenvalue.
+    const scale = Math.max(...top.values.map(Math.abs));
+    const firstLoose = top.residualNorms.findIndex((r) => r > 1e-6 * scale);
+    const worst = Math.max(...top.residualNorms);
+    const which = firstLoose < 0 ? 'all ranks' : `ranks ${firstLoose + 1}–${top.values.length}`;
+    process.stdout.write(
+      `note: Lanczos stopped after ${top.steps} steps before all ${top.values.length} eigenpairs converged: ` +
+        `${which} have residuals up to ${fmt(worst)} (each eigenvalue is within its residual, ` +
+        `column "residual" of eigenvalues.csv); raise --lanczos-steps for more\n`,
+    );
+  }
   process.stdout.write(
     [
       `top eigenvalues: ${top.values.slice(0, 12).map(fmt).join(', ')}${top.values.length > 12 ? ', …' : ''}`,
@@ -240,6 +255,7 @@ export function register(program: Command): void {
     .option('--checkpoint <path>', 'analyse the parameters of this checkpoint instead of an initialisation')
     .option('--operator <name>', 'hessian or gauss-newton', parseChoice('--operator', ['hessian', 'gauss-newton'] as const), 'hessian')
     .option('--top-k <n>', 'number of top eigenvalues', parseIntOption('--top-k', 1, 500), 20)
+    .option('--lanczos-steps <n>', 'most Lanczos steps (HVPs) for the top eigenvalues (default max(4·top-k, 60))', parseIntOption('--lanczos-steps', 2, 100000))
     .option('--overlap-k <n>', 'dimension of the top subspace for the gradient overlap', parseIntOption('--overlap-k', 1, 500), 10)
     .option('--probes <n>', 'Hutchinson probes for the trace and Frobenius norm', parseIntOption('--probes', 2, 100000), 50)
     .option('--slq-probes <n>', 'probes of the stochastic Lanczos quadrature', parseIntOption('--slq-probes', 1, 1000), 3)
