@@ -237,7 +237,8 @@ function runSharedJob(job: SharedJob, scratch: Scratch, isWorker: boolean): void
 
 const mainScratch: Scratch = { packedA: newDoubleArray(), packedB: newDoubleArray() };
 
-function checkArgs({ a, b, m, k, n }: MatmulArgs): void {
+/** Throws a clear error unless m, k, n are non-negative integers and A, B hold m·k and k·n numbers. */
+export function checkMatmulArgs({ a, b, m, k, n }: MatmulArgs): void {
   for (const [name, v] of [['m', m], ['k', k], ['n', n]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`matmul: ${name} must be a non-negative integer, got ${v}`);
   }
@@ -252,7 +253,7 @@ function finish(out64: Float64Array, dtype: MatmulArgs['dtype']): FloatArray {
 
 /** The single-threaded product (always available, whatever setMatmulThreads says). */
 export function matmulSingleThreaded(args: MatmulArgs): FloatArray {
-  checkArgs(args);
+  checkMatmulArgs(args);
   const { a, b, m, k, n, transA, transB, dtype } = args;
   const out = new Float64Array(m * n);
   if (m > 0 && n > 0 && k > 0) {
@@ -264,8 +265,8 @@ export function matmulSingleThreaded(args: MatmulArgs): FloatArray {
 
 // ------------------------------------------------------------------ threads
 
-/** Products with m·k·n below this stay on one thread (posting a job costs ~50 µs). */
-const THREADED_MIN_WORK = 1 << 20;
+/** Products with m·k·n below this stay on one thread (posting a job costs ~50 µs); the 'wasm' backend uses it too. */
+export const THREADED_MIN_WORK = 1 << 20;
 /** Row chunks per thread: a few, so a thread that started late still gets work. */
 const CHUNKS_PER_THREAD = 4;
 /** Longest wait for any progress before the workers are declared dead. */
@@ -423,17 +424,22 @@ function matmulThreaded(args: MatmulArgs): FloatArray {
 
 /** C = op(A)·op(B); threaded when large enough and threads > 1. */
 export function jsMatmul(args: MatmulArgs): FloatArray {
-  checkArgs(args);
+  checkMatmulArgs(args);
   const { m, k, n } = args;
   if (threadCount > 1 && m * k * n >= THREADED_MIN_WORK && m >= 2 * TILE_ROWS) return matmulThreaded(args);
   return matmulSingleThreaded(args);
+}
+
+/** How products are split across threads now (shared by the 'js' and 'wasm' backends' descriptions). */
+export function threadingSummary(): string {
+  return threadCount > 1 ? `${threadCount} threads for products with m·k·n ≥ ${THREADED_MIN_WORK}` : 'single-threaded';
 }
 
 export const jsBackend: Backend = {
   name: 'js',
   describe: () =>
     `register-blocked ${TILE_ROWS}×${TILE_COLS} TypeScript kernels on packed panels (float64 and float32, summed in float64), ` +
-    (threadCount > 1 ? `${threadCount} threads for products with m·k·n ≥ ${THREADED_MIN_WORK}` : 'single-threaded'),
+    threadingSummary(),
   dtypes: ['float64', 'float32'],
   matmul: jsMatmul,
 };

@@ -47,7 +47,7 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Backend, MatmulArgs } from '../backend.js';
 import type { FloatArray } from '../dtype.js';
-import { getMatmulThreads, jsMatmul } from './js.js';
+import { THREADED_MIN_WORK, checkMatmulArgs, getMatmulThreads, jsMatmul, threadingSummary } from './js.js';
 
 /** A shared WebAssembly memory, as far as this file uses it. */
 interface SharedMemory {
@@ -95,8 +95,6 @@ const WAKE = 15; // bumped (and notified) to wake sleeping workers for a new job
 const CLOSED = 1 << 30;
 const CONTROL_CELLS = 16;
 
-/** Products with m·k·n below this run on the calling thread alone. */
-const THREADED_MIN_WORK = 1 << 20;
 /** Chunks per thread: small enough to even out, large enough to amortise packing. */
 const CHUNKS_PER_THREAD = 4;
 /** Longest wait for a worker's chunk before the job is declared stuck. */
@@ -212,7 +210,7 @@ function align16(bytes: number): number {
 /** C = op(A)·op(B) on the WebAssembly kernel (same contract as Backend.matmul). */
 export function wasmMatmul(args: MatmulArgs): FloatArray {
   const { a, b, m, k, n, transA, transB, dtype } = args;
-  if (a.length !== m * k || b.length !== k * n) return jsMatmul(args); // its error message names the mismatch
+  checkMatmulArgs(args);
   if (m === 0 || n === 0 || k === 0) return dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
   const wasm = loadKernel();
   if (!wasm) throw new Error(`the wasm backend is unavailable here (${loadFailure}); use --backend js`);
@@ -298,7 +296,7 @@ export const wasmBackend: Backend = {
   name: 'wasm',
   describe: () =>
     '4×4 register-blocked WebAssembly SIMD (f64x2) kernel on packed panels (float64 and float32, summed in float64), ' +
-    (getMatmulThreads() > 1 ? `${getMatmulThreads()} threads for products with m·k·n ≥ ${THREADED_MIN_WORK}` : 'single-threaded'),
+    threadingSummary(),
   dtypes: ['float64', 'float32'],
   matmul: wasmMatmul,
 };
