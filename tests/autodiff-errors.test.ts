@@ -2,19 +2,8 @@
  * Bad input fails loudly, with messages that name the op and the shapes.
  */
 import { test } from 'uvu';
-import * as assert from 'uvu/assert';
+import { throwsWith } from './support/assertions.js';
 import * as ad from '../src/autodiff/index.js';
-
-function throwsWith(fn: () => unknown, ...fragments: string[]): void {
-  try {
-    fn();
-  } catch (e) {
-    const message = (e as Error).message;
-    for (const f of fragments) assert.ok(message.includes(f), `message "${message}" lacks "${f}"`);
-    return;
-  }
-  assert.unreachable(`expected an error mentioning ${fragments.join(', ')}`);
-}
 
 test('shape mismatches name the op and both shapes', () => {
   throwsWith(() => ad.zeros([2, 3]).add(ad.zeros([4])), 'add', '[2, 3]', '[4]');

@@ -2,6 +2,7 @@
 // temporary files, and every kind of damage is reported clearly on load.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { throwsWith } from './support/assertions.js';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,17 +16,6 @@ test.before(() => {
   scratch = mkdtempSync(join(tmpdir(), 'goldilocks-checkpoint-test-'));
 });
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
-
-function throwsWith(fn: () => unknown, ...fragments: string[]): void {
-  try {
-    fn();
-  } catch (error) {
-    const message = (error as Error).message;
-    for (const fragment of fragments) assert.ok(message.includes(fragment), `expected "${fragment}" in: ${message}`);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 
 function bytesOf(data: Float64Array): number[] {
   return Array.from(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));

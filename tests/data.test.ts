@@ -4,6 +4,7 @@
 // normalisation).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { throwsWith } from './support/assertions.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,17 +40,6 @@ test.before(() => {
   scratch = mkdtempSync(join(tmpdir(), 'goldilocks-data-test-'));
 });
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
-
-function throwsWith(fn: () => unknown, ...fragments: string[]): void {
-  try {
-    fn();
-  } catch (error) {
-    const message = (error as Error).message;
-    for (const fragment of fragments) assert.ok(message.includes(fragment), `expected "${fragment}" in: ${message}`);
-    return;
-  }
-  assert.unreachable('expected an error');
-}
 
 /** A dataset whose sample i is the single number i, to track samples through shuffles. */
 function numbered(n: number): Dataset {
