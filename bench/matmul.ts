@@ -23,6 +23,7 @@ import { Random } from '../src/autodiff/random.js';
 import { jsMatmul, matmulSingleThreaded, getMatmulThreads, setMatmulThreads, whenMatmulWorkersReady } from '../src/autodiff/backends/js.js';
 import { gpuBackendInfo, gpuMatmul } from '../src/autodiff/backends/gpu.js';
 import { wasmMatmul } from '../src/autodiff/backends/wasm.js';
+import { timeRuns } from './mlp.js';
 
 export interface MatmulBenchRow {
   shape: string;
@@ -46,18 +47,6 @@ interface Candidate {
   dtype: DType;
   threads: number;
   run: (args: MatmulArgs) => FloatArray;
-}
-
-function times(fn: () => unknown, repeats: number): { median: number; best: number } {
-  fn(); // warm-up
-  const ms: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    fn();
-    ms.push(performance.now() - start);
-  }
-  ms.sort((x, y) => x - y);
-  return { median: ms[Math.floor(ms.length / 2)]!, best: ms[0]! };
 }
 
 /** Throws unless `c` is op(A)·op(B) up to the dtype's rounding. */
@@ -107,7 +96,7 @@ export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<
         check(c.kernel, args, c.run(args), ref, scale);
         // The first threaded wasm product starts its workers; let them boot before timing.
         if (c.threads > 1) await new Promise((resolve) => setTimeout(resolve, 300));
-        const t = times(() => c.run(args), repeats);
+        const t = timeRuns(() => c.run(args), repeats);
         const gflops = flops / t.median / 1e6;
         if (rows.length === 0 || rows[rows.length - 1]!.shape !== `${m}×${k}×${n}`) baselineGflops = gflops;
         rows.push({

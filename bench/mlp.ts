@@ -34,17 +34,17 @@ export function mlpLoss(X: Tensor, labels: number[]): (theta: Tensor) => Tensor 
   };
 }
 
-/** The median of `repeats` timed runs after one warm-up run, in milliseconds. */
-export function timeMs(fn: () => unknown, repeats = 5): number {
+/** Times `fn`: one warm-up run, then `repeats` timed runs; the median and the best, in milliseconds. */
+export function timeRuns(fn: () => unknown, repeats = 5): { median: number; best: number } {
   fn();
-  const times: number[] = [];
+  const ms: number[] = [];
   for (let i = 0; i < repeats; i++) {
     const start = performance.now();
     fn();
-    times.push(performance.now() - start);
+    ms.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
+  ms.sort((a, b) => a - b);
+  return { median: ms[Math.floor(ms.length / 2)]!, best: ms[0]! };
 }
 
 export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
@@ -59,9 +59,9 @@ export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
   return {
     backend: getBackend().name,
     dtype,
-    forwardMs: timeMs(() => loss(theta).item(), repeats),
-    gradientMs: timeMs(() => gradient(theta).toTypedArray(), repeats),
-    hvpMs: timeMs(() => hvp(loss, theta, v).toTypedArray(), repeats),
+    forwardMs: timeRuns(() => loss(theta).item(), repeats).median,
+    gradientMs: timeRuns(() => gradient(theta).toTypedArray(), repeats).median,
+    hvpMs: timeRuns(() => hvp(loss, theta, v).toTypedArray(), repeats).median,
   };
 }
 
