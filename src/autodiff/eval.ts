@@ -1,10 +1,12 @@
 /**
  * Evaluation rules: what each primitive computes on concrete numbers. This is
- * the bottom of the interpreter stack (level 0). Inputs have already been
+ * the bottom of the interpreter stack (level 0), installed into trace.ts's
+ * `bind` when this module loads. Inputs have already been
  * checked by the functions in ops.ts (same shapes for elementwise ops, valid
  * axes, matching inner dimensions), so each rule only calls its kernel.
  */
 import { ConcreteTensor } from './tensor.js';
+import { setEvaluator } from './trace.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import * as k from './kernels.js';
 import { reducedShape } from './shape.js';
@@ -47,3 +49,5 @@ export const evalRules: { [P in Primitive]: EvalRule<P> } = {
   astype: (xs, { dtype }) => wrap(k.astype(arg(xs, 0), dtype)),
   stopGradient: (xs) => xs[0]!,
 };
+
+setEvaluator((prim, inputs, params) => evalRules[prim](inputs, params));

@@ -12,7 +12,7 @@
  * data): rules skip the work for it, and a primitive whose inputs all have
  * zero tangents does no tangent work at all.
  */
-import { Tensor, Tracer, type Trace } from './tensor.js';
+import { PrimalTracer, Tensor, type Tracer, type Trace } from './tensor.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { bind, withNewLevel } from './trace.js';
 import * as ops from './ops.js';
@@ -21,7 +21,7 @@ import { formatShape, reducedShape, shapesEqual } from './shape.js';
 
 type Tangent = Tensor | null;
 
-export class JvpTracer extends Tracer {
+export class JvpTracer extends PrimalTracer {
   constructor(readonly trace: JvpTrace, readonly primal: Tensor, readonly tangent: Tangent) {
     super();
   }

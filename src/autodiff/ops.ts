@@ -7,8 +7,10 @@
  * composed here from primitives, so they are differentiable to any order
  * without rules of their own.
  */
-import { ConcreteTensor, Tensor, type TensorLike } from './tensor.js';
+import { ConcreteTensor, Tensor, installOperations, type TensorLike } from './tensor.js';
 import { bind } from './trace.js';
+import './eval.js'; // installs the level-0 interpreter that evaluates primitives on numbers
+import * as operations from './ops.js';
 import { allocate, type DType } from './dtype.js';
 import type { Comparison } from './primitives.js';
 import { broadcastShapes, checkShape, formatShape, normalizeAxes, reducedShape, shapesEqual, sizeOf } from './shape.js';
@@ -378,3 +380,6 @@ export function softmaxCrossEntropy(logits: Tensor, labels: ArrayLike<number>): 
 export function meanSquaredError(prediction: Tensor, target: TensorLike): Tensor {
   return mean(square(sub(prediction, target)));
 }
+
+// Tensor's methods (x.add(y), x.sum()) call the functions of this module.
+installOperations(operations);

@@ -21,7 +21,20 @@ import { dtypeOf } from './dtype.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { formatShape, sizeOf, type Shape } from './shape.js';
 import { toContiguous, view, type View } from './kernels.js';
-import * as ops from './ops.js';
+import type * as Operations from './ops.js';
+
+/**
+ * The functions behind Tensor's methods. ops.ts builds on Tensor, so this
+ * file cannot import it; instead ops.ts hands its functions over once it is
+ * loaded (installOperations, at its end). Keeping the imports one-way is what
+ * lets the core be read top-down: shape, dtype, kernels → tensor → trace →
+ * ops → eval, jvp, vjp, vmap → transforms.
+ */
+let ops: typeof Operations;
+
+export function installOperations(operations: typeof Operations): void {
+  ops = operations;
+}
 
 export type TensorLike = Tensor | number;
 
@@ -158,15 +171,24 @@ export interface Trace {
 /** A tensor standing for a value during a transformation. */
 export abstract class Tracer extends Tensor {
   abstract readonly trace: Trace;
+  get level(): number {
+    return this.trace.level;
+  }
+}
+
+/**
+ * A tracer that wraps a value of its own shape (jvp's and vjp's tracers):
+ * the `primal` is the value itself, one level down, so shape, dtype and the
+ * numbers are the primal's. (vmap's tracers are different: they wrap a value
+ * with one more axis than the tensor they stand for.)
+ */
+export abstract class PrimalTracer extends Tracer {
   abstract readonly primal: Tensor;
   get shape(): Shape {
     return this.primal.shape;
   }
   get dtype(): DType {
     return this.primal.dtype;
-  }
-  get level(): number {
-    return this.trace.level;
   }
   concrete(): ConcreteTensor {
     return this.primal.concrete();

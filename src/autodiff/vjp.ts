@@ -14,7 +14,7 @@
  * the thunks of inputs that need a cotangent are called (the gradient with
  * respect to training data is never computed).
  */
-import { Tensor, Tracer, type Trace } from './tensor.js';
+import { PrimalTracer, Tensor, type Tracer, type Trace } from './tensor.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import { bind, withNewLevel } from './trace.js';
 import * as ops from './ops.js';
@@ -33,7 +33,7 @@ interface TapeNode {
 
 type Cotangents = ReadonlyArray<(() => Tensor) | null>;
 
-export class VjpTracer extends Tracer {
+export class VjpTracer extends PrimalTracer {
   constructor(readonly trace: VjpTrace, readonly primal: Tensor, readonly node: TapeNode | null) {
     super();
   }
