@@ -27,6 +27,7 @@ export {
 } from './ops.js';
 export { jvp } from './jvp.js';
 export { vjp } from './vjp.js';
+export { vmap, type InAxes } from './vmap.js';
 export { grad, valueAndGrad, hvp, hvpReverseOverReverse, jacfwd, jacrev, hessian } from './transforms.js';
 export type { Primitive, PrimitiveParams } from './primitives.js';
 export { Random } from './random.js';

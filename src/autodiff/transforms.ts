@@ -5,8 +5,8 @@
  * - hvp(f, x, v): the Hessian-vector product H(x)·v, computed exactly as the
  *   forward-mode derivative of the gradient along v (forward-over-reverse):
  *   about the cost of two or three gradients, without ever forming H.
- * - jacfwd / jacrev: whole Jacobians, column by column (one jvp per input
- *   element) or row by row (one pullback per output element).
+ * - jacfwd / jacrev: whole Jacobians, by columns (a jvp per input element)
+ *   or by rows (a pullback per output element), each batched with vmap.
  * - hessian(f) = jacfwd(grad(f)), for small problems.
  *
  * All of them return functions of Tensors that can be transformed again.
@@ -14,9 +14,10 @@
 import { Tensor } from './tensor.js';
 import { jvp } from './jvp.js';
 import { vjp } from './vjp.js';
-import { full } from './creation.js';
+import { vmap } from './vmap.js';
+import { eye, full } from './creation.js';
 import * as ops from './ops.js';
-import { formatShape } from './shape.js';
+import { formatShape, sizeOf } from './shape.js';
 
 type Fn = (...xs: Tensor[]) => Tensor;
 
@@ -74,36 +75,35 @@ export function hvpReverseOverReverse(f: (x: Tensor) => Tensor, x: Tensor, v: Te
   return grad((y: Tensor) => ops.sum(ops.mul(grad(f)(y), v)))(x);
 }
 
-/** A one-hot tensor of the given shape and dtype, 1 at flat position i. */
-function basis(like: Tensor, i: number): Tensor {
-  const e = full(like.shape, 0, like.dtype);
-  e.concrete().data.data[i] = 1;
-  return e;
+/** The identity matrix reshaped so that slice i is the one-hot tensor e_i of `shape`. */
+function basisVectors(shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  const n = sizeOf(shape);
+  return ops.reshape(eye(n, dtype), [n, ...shape]);
 }
 
-/** The Jacobian of f at x, shape [...out, ...in], one jvp per input element. */
+/**
+ * The Jacobian of f at x, shape [...out, ...in]: column j is J·e_j, the jvp
+ * along the j-th basis vector, all columns in one vmap of jvp.
+ */
 export function jacfwd(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
   return (x) => {
-    const columns: Tensor[] = [];
-    let outShape: readonly number[] = [];
-    for (let j = 0; j < x.size; j++) {
-      const [y, dy] = jvp(f, [x], [basis(x, j)]);
-      outShape = y.shape;
-      columns.push(ops.reshape(dy, [y.size]));
-    }
-    if (columns.length === 0) return full([...f(x).shape, ...x.shape], 0, x.dtype);
-    return ops.reshape(ops.stack(columns, 1), [...outShape, ...x.shape]);
+    if (x.size === 0) return full([...f(x).shape, ...x.shape], 0, x.dtype);
+    const columns = vmap((e: Tensor) => jvp(f, [x], [e])[1], 0, -1)(basisVectors(x.shape, x.dtype));
+    return ops.reshape(columns, [...columns.shape.slice(0, -1), ...x.shape]);
   };
 }
 
-/** The Jacobian of f at x, shape [...out, ...in], one pullback per output element. */
+/**
+ * The Jacobian of f at x, shape [...out, ...in]: row i is e_iᵀ·J, the
+ * pullback of the i-th basis vector, all rows in one vmap of the pullback
+ * (f itself runs once).
+ */
 export function jacrev(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
   return (x) => {
     const [y, pullback] = vjp(f, x);
-    const rows: Tensor[] = [];
-    for (let i = 0; i < y.size; i++) rows.push(ops.reshape(pullback(basis(y, i))[0]!, [x.size]));
-    if (rows.length === 0) return full([...y.shape, ...x.shape], 0, x.dtype);
-    return ops.reshape(ops.stack(rows, 0), [...y.shape, ...x.shape]);
+    if (y.size === 0 || x.size === 0) return full([...y.shape, ...x.shape], 0, x.dtype);
+    const rows = vmap((u: Tensor) => pullback(u)[0]!)(basisVectors(y.shape, y.dtype));
+    return ops.reshape(rows, [...y.shape, ...x.shape]);
   };
 }
 
