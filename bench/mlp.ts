@@ -17,21 +17,24 @@ export interface MlpTiming {
 
 const widths = [784, 200, 200, 10];
 
+/** The logits of a ReLU MLP on inputs X [n, 784], as a function of one flat parameter vector. */
+export function mlpLogits(theta: Tensor, X: Tensor): Tensor {
+  let at = 0;
+  let h = X;
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const [a, b] = [widths[l]!, widths[l + 1]!];
+    const W = theta.slice([at], [at + a * b]).reshape([a, b]);
+    const bias = theta.slice([at + a * b], [at + a * b + b]);
+    at += a * b + b;
+    h = h.matmul(W).add(bias);
+    if (l + 2 < widths.length) h = h.relu();
+  }
+  return h;
+}
+
 /** The loss of a ReLU MLP as a function of one flat parameter vector. */
 export function mlpLoss(X: Tensor, labels: number[]): (theta: Tensor) => Tensor {
-  return (theta) => {
-    let at = 0;
-    let h = X;
-    for (let l = 0; l + 1 < widths.length; l++) {
-      const [a, b] = [widths[l]!, widths[l + 1]!];
-      const W = theta.slice([at], [at + a * b]).reshape([a, b]);
-      const bias = theta.slice([at + a * b], [at + a * b + b]);
-      at += a * b + b;
-      h = h.matmul(W).add(bias);
-      if (l + 2 < widths.length) h = h.relu();
-    }
-    return softmaxCrossEntropy(h, labels);
-  };
+  return (theta) => softmaxCrossEntropy(mlpLogits(theta, X), labels);
 }
 
 /** Times `fn`: one warm-up run, then `repeats` timed runs; the median and the best, in milliseconds. */

@@ -144,7 +144,43 @@ function asRuns(x: View): Runs {
     const repeat = sizeOf(shape.slice(k));
     return { data, run: repeat, step: 0, start: (r) => offset + r };
   }
+  // Any other view whose innermost axes are row-major: read that block in
+  // order, and find where each block starts from the outer axes' strides.
+  const block = sizeOf(shape.slice(k0(shape, stride)));
+  if (block >= MIN_STRIDED_RUN) {
+    const outer = k0(shape, stride);
+    const outerShape = shape.slice(0, outer);
+    const outerStride = stride.slice(0, outer);
+    return {
+      data,
+      run: block,
+      step: 1,
+      start: (r) => {
+        let at = offset;
+        for (let i = outer - 1; i >= 0; i--) {
+          const d = outerShape[i]!;
+          at += (r % d) * outerStride[i]!;
+          r = Math.floor(r / d);
+        }
+        return at;
+      },
+    };
+  }
   return { data: toContiguous(x), run: n, step: 1, start: () => 0 };
+}
+
+/** Shorter row-major blocks than this are copied instead (the per-block bookkeeping would cost more). */
+const MIN_STRIDED_RUN = 16;
+
+/** The first of the trailing axes that together are row-major (size-1 axes count as row-major). */
+function k0(shape: Shape, stride: readonly number[]): number {
+  let k = shape.length;
+  let expected = 1;
+  while (k > 0 && (shape[k - 1] === 1 || stride[k - 1] === expected)) {
+    expected *= shape[k - 1]!;
+    k--;
+  }
+  return k;
 }
 
 /** Reads two operands run by run; calls `segment` for stretches where both advance uniformly. */

@@ -129,10 +129,11 @@ function withLeadingBatch<P extends Primitive>(prim: P, lift: (params: Primitive
 /**
  * Matrix products. A slice's product is [m, k]·[k, n] (or a stack of them,
  * [b, m, k]·[b, k, n]). With only the left operand batched, the batch is
- * folded into the rows: one product with B·m rows. With only the right one
- * batched, into the columns: [k, B·n]. With both, the batched primitive.
- * Every entry of the result is summed in the same order as in one slice's
- * product, so vmap of a product equals the loop exactly.
+ * folded into its rows: one product with B·m rows. Otherwise the batch
+ * becomes a stack of B products (the unbatched operand is broadcast: a view,
+ * no copy), which keeps the batch axis first. Every entry of the result is
+ * summed in the same order as in one slice's product, so vmap of a product
+ * equals the loop exactly.
  */
 const matmulRule: BatchRule<'matmul'> = ([A, B], dims, _, size) => {
   const [da, db] = [dims[0]!, dims[1]!];
@@ -146,18 +147,10 @@ const matmulRule: BatchRule<'matmul'> = ([A, B], dims, _, size) => {
     const product = bind('matmul', [ops.reshape(x, [p * q, k]), B], {});
     return [ops.reshape(product, [p, q, B.shape[1]!]), d];
   }
-  if (sliceRank === 2 && da === null) {
-    // [k, B, n] or [k, n, B] → [m, k] · columns (B·n or n·B)
-    const y = db === 0 ? moveAxis(B, 0, 1) : B;
-    const d = db === 0 ? 1 : db!;
-    const [k, p, q] = y.shape as [number, number, number];
-    const product = bind('matmul', [A, ops.reshape(y, [k, p * q])], {});
-    return [ops.reshape(product, [A.shape[0]!, p, q]), d];
-  }
-  // Both batched, or stacks of products: fold the batch into the product stack.
   const x = atFront(A, da, size);
   const y = atFront(B, db, size);
   if (sliceRank === 2) return [bind('matmul', [x, y], {}), 0];
+  // stacks of products: fold the batch into the stack
   const [, s, m, k] = x.shape as [number, number, number, number];
   const n = y.shape[3]!;
   const product = bind('matmul', [ops.reshape(x, [size * s, m, k]), ops.reshape(y, [size * s, k, n])], {});

@@ -16,13 +16,13 @@
  * is positive semi-definite, and the H-term H′ carries the logits' own
  * curvature weighted by the residuals p_s − onehot(y_s). Restricted to a
  * subspace, J_s P has columns J_s p_j: one forward-mode product (jvp) of the
- * logits per direction, d in all.
+ * logits per direction, d in all, computed together as one vmap of the jvp.
  */
-import { fromTypedArray, jvp, softmaxCrossEntropy, type Tensor } from '../autodiff/index.js';
+import { fromTypedArray, jvp, softmaxCrossEntropy, vmap, type Tensor } from '../autodiff/index.js';
 import type { RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
 import { toFloat64, type LossOfTheta } from './hessian-operator.js';
-import type { RestrictedHessian } from './restricted-hessian.js';
+import { basisDirections, type RestrictedHessian } from './restricted-hessian.js';
 
 export interface Classifier {
   /** Logits [N, C] of the network with flat parameters θ, on the fixed batch. */
@@ -109,7 +109,7 @@ export function outputStatistics(classifier: Classifier, theta: Float64Array, te
   return { loss: loss / n, accuracy: correct / n, entropy: entropy / n, gamma: frobM === 0 ? 0 : traceM / frobM, zeroLogitFraction: zeros / (n * c) };
 }
 
-/** The G-term of the Hessian restricted to the subspace: d forward-mode products of the logits. */
+/** The G-term of the Hessian restricted to the subspace: d forward-mode products of the logits, batched. */
 export function restrictedGaussNewton(classifier: Classifier, theta: Float64Array, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
   checkTemperature(temperature);
   const { labels, numClasses: c } = classifier;
@@ -118,16 +118,12 @@ export function restrictedGaussNewton(classifier: Classifier, theta: Float64Arra
   const at = fromTypedArray(theta, [theta.length]);
   const z = toFloat64(classifier.logits(at));
   const p = softmaxRows(z, n, c, temperature);
-  // Columns J P e_j, each [N, C], scaled by 1/T.
-  const columns: Float64Array[] = [];
-  const unit = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    unit.fill(0);
-    unit[j] = 1;
-    const direction = fromTypedArray(subspace.project(unit), [theta.length]);
-    const [, dz] = jvp(classifier.logits, [at], [direction]);
-    columns.push(toFloat64(dz).map((v) => v / temperature));
-  }
+  // Columns J P e_j, each [N, C], scaled by 1/T: all d in one vmap of the jvp.
+  const directions = new Float64Array(d * theta.length);
+  basisDirections(subspace).forEach((p, j) => directions.set(p, j * theta.length));
+  const tangents = vmap((v: Tensor) => jvp(classifier.logits, [at], [v])[1])(fromTypedArray(directions, [d, theta.length]));
+  const all = toFloat64(tangents);
+  const columns = Array.from({ length: d }, (_, j) => all.slice(j * n * c, (j + 1) * n * c).map((v) => v / temperature));
   const G = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {

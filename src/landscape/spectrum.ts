@@ -56,6 +56,14 @@ export function countingOperator(op: LinearOperator, onProduct?: (count: number)
       onProduct?.(count);
       return out;
     },
+    ...(op.applyMany && {
+      applyMany: (vs: readonly Float64Array[]): Float64Array[] => {
+        const out = op.applyMany!(vs);
+        count += vs.length;
+        onProduct?.(count);
+        return out;
+      },
+    }),
     products: () => count,
   };
 }

@@ -18,7 +18,18 @@ export type LinearOperator = {
   dim: number;
   /** Returns a new vector A·v; must not modify v. */
   apply(v: Float64Array): Float64Array;
+  /**
+   * Optional: A·v for several vectors in one pass (the same numbers as
+   * `apply` on each). Operators that can share work between products (a
+   * Hessian: the forward and backward pass at θ) provide it.
+   */
+  applyMany?(vs: readonly Float64Array[]): Float64Array[];
 };
+
+/** A·v for each v, in one pass where the operator supports it. */
+export function applyToEach(op: LinearOperator, vs: readonly Float64Array[]): Float64Array[] {
+  return op.applyMany ? op.applyMany(vs) : vs.map((v) => op.apply(v));
+}
 
 /** ⟨x, y⟩ = Σ xᵢyᵢ. */
 export function dot(x: Float64Array, y: Float64Array): number {

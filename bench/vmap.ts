@@ -1,0 +1,125 @@
+/**
+ * Benchmark: batched (vmap) against looped, in one run.
+ *
+ *   1. d = 20 Hessian-vector products on the MNIST-sized MLP 784-200-200-10
+ *      at batch 1000, float64: `vmap(v ↦ hvp(loss, θ, v))` over the 20
+ *      directions against 20 calls of `hvp`. This is the restricted Hessian
+ *      PᵀHP of the zone study. The batched pass does the forward and backward
+ *      pass at θ once; the target is ≤ 10 single HVPs for all 20 (the loop
+ *      costs 20), and the same matrix PᵀHP to 1e-12.
+ *   2. per-example gradients of 256 examples: `vmap(grad(f))` against a loop
+ *      of `grad(f)` over single examples.
+ *
+ * Run alone with `npx tsx bench/vmap.ts [repeats]`; `npm run bench` includes it.
+ */
+import { fileURLToPath } from 'node:url';
+import { grad, hvp, randn, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
+import { mlpLogits, mlpLoss, timeRuns } from './mlp.js';
+
+export interface BatchedRow {
+  what: string;
+  loopMs: number;
+  batchedMs: number;
+  /** The batched time in units of one looped item (loop / count). */
+  batchedInItems: number;
+  count: number;
+  /** max |batched − looped| / max |looped| over the results. */
+  relativeDifference: number;
+}
+
+const widths = [784, 200, 200, 10];
+const parameterCount = widths.slice(1).reduce((s, b, i) => s + widths[i]! * b + b, 0);
+
+function relativeDifference(a: Float64Array | Float32Array, b: Float64Array | Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** PᵀHP for an orthonormal-ish P (here: Gaussian columns scaled by 1/√D) from the products H·p_j. */
+function restricted(products: Float64Array, P: Float64Array, d: number): Float64Array {
+  const D = parameterCount;
+  const out = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let k = 0; k < D; k++) s += P[i * D + k]! * products[j * D + k]!;
+      out[i * d + j] = s;
+    }
+  }
+  return out;
+}
+
+export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): BatchedRow {
+  const rng = new Random(1);
+  const X = randn([batch, widths[0]!], rng);
+  const labels = Array.from({ length: batch }, (_, i) => i % 10);
+  const theta = randn([parameterCount], rng, 0.05);
+  const P = randn([d, parameterCount], rng, 1 / Math.sqrt(parameterCount));
+  const loss = mlpLoss(X, labels);
+  const rows = Array.from({ length: d }, (_, j) => P.index(j));
+  let looped: Float64Array = new Float64Array(0);
+  let batched: Float64Array = new Float64Array(0);
+  const loopMs = timeRuns(() => {
+    const parts = rows.map((p) => hvp(loss, theta, p).toTypedArray());
+    looped = new Float64Array(d * parameterCount);
+    parts.forEach((part, j) => looped.set(part, j * parameterCount));
+  }, repeats).median;
+  const batchedMs = timeRuns(() => {
+    batched = vmap((v: Tensor) => hvp(loss, theta, v))(P).toTypedArray() as Float64Array;
+  }, repeats).median;
+  const Pdata = P.toTypedArray() as Float64Array;
+  return {
+    what: `restricted Hessian PᵀHP, d = ${d} HVPs, MLP 784-200-200-10, batch ${batch}, float64`,
+    loopMs,
+    batchedMs,
+    batchedInItems: batchedMs / (loopMs / d),
+    count: d,
+    relativeDifference: relativeDifference(restricted(batched, Pdata, d), restricted(looped, Pdata, d)),
+  };
+}
+
+export function benchPerExampleGradients(count = 256, repeats = 3): BatchedRow {
+  const rng = new Random(2);
+  const X = randn([count, widths[0]!], rng);
+  const theta = randn([parameterCount], rng, 0.05);
+  const oneHot = new Float64Array(count * 10);
+  for (let i = 0; i < count; i++) oneHot[i * 10 + (i % 10)] = 1;
+  const Y = tensor(oneHot, [count, 10]);
+  // The cross-entropy of one example (x [784], one-hot y [10]) as a function of θ.
+  const exampleLoss = (x: Tensor, y: Tensor) => (t: Tensor): Tensor => mlpLogits(t, x.reshape([1, widths[0]!])).logSoftmax(1).mul(y.reshape([1, 10])).sum().neg();
+  let looped: Float64Array = new Float64Array(0);
+  let batched: Float64Array = new Float64Array(0);
+  const loopMs = timeRuns(() => {
+    looped = new Float64Array(count * parameterCount);
+    for (let i = 0; i < count; i++) looped.set(grad(exampleLoss(X.index(i), Y.index(i)))(theta).toTypedArray(), i * parameterCount);
+  }, repeats).median;
+  const batchedMs = timeRuns(() => {
+    batched = vmap((x: Tensor, y: Tensor) => grad(exampleLoss(x, y))(theta))(X, Y).toTypedArray() as Float64Array;
+  }, repeats).median;
+  return {
+    what: `per-example gradients of ${count} examples, MLP 784-200-200-10, float64`,
+    loopMs,
+    batchedMs,
+    batchedInItems: batchedMs / (loopMs / count),
+    count,
+    relativeDifference: relativeDifference(batched, looped),
+  };
+}
+
+export function formatBatchedTable(rows: BatchedRow[]): string {
+  const lines = ['| what | loop (ms) | vmap (ms) | loop / vmap | vmap in single items | items | max relative difference |', '|---|---:|---:|---:|---:|---:|---:|'];
+  for (const r of rows) {
+    lines.push(`| ${r.what} | ${r.loopMs.toFixed(0)} | ${r.batchedMs.toFixed(0)} | ${(r.loopMs / r.batchedMs).toFixed(2)} | ${r.batchedInItems.toFixed(1)} | ${r.count} | ${r.relativeDifference.toExponential(1)} |`);
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const repeats = Number(process.argv[2] ?? 3);
+  console.log(formatBatchedTable([benchRestrictedHessian(20, 1000, repeats), benchPerExampleGradients(256, repeats)]));
+}
