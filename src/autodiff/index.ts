@@ -28,6 +28,7 @@ export {
 export { jvp } from './jvp.js';
 export { vjp } from './vjp.js';
 export { grad, valueAndGrad, hvp, hvpReverseOverReverse, jacfwd, jacrev, hessian } from './transforms.js';
+export { makeJaxpr, evalJaxpr, printJaxpr, type Jaxpr } from './jaxpr.js';
 export type { Primitive, PrimitiveParams } from './primitives.js';
 export { Random } from './random.js';
 export type { DType, FloatArray } from './dtype.js';
