@@ -55,7 +55,10 @@ import { formatShape, shapesEqual, type Shape } from './shape.js';
 
 /** A variable of the program: an input, a constant or an equation's result. */
 export class Var {
-  constructor(readonly shape: Shape, readonly dtype: DType) {}
+  readonly shape: Shape;
+  constructor(shape: Shape, readonly dtype: DType) {
+    this.shape = [...shape];
+  }
 }
 
 /**
