@@ -29,6 +29,7 @@ export { jvp } from './jvp.js';
 export { vjp } from './vjp.js';
 export { vmap, type InAxes } from './vmap.js';
 export { grad, valueAndGrad, hvp, hvpReverseOverReverse, jacfwd, jacrev, hessian } from './transforms.js';
+export { makeJaxpr, evalJaxpr, printJaxpr, type Jaxpr } from './jaxpr.js';
 export type { Primitive, PrimitiveParams } from './primitives.js';
 export { Random } from './random.js';
 export type { DType, FloatArray } from './dtype.js';
