@@ -47,7 +47,7 @@
  * the same numbers as f, bit for bit, and is itself differentiable by every
  * transformation.
  */
-import { ConcreteTensor, Tensor, Tracer, type Trace } from './tensor.js';
+import { ConcreteTensor, PrimalTracer, Tensor, Tracer, type Trace } from './tensor.js';
 import type { Primitive, PrimitiveParams } from './primitives.js';
 import type { DType } from './dtype.js';
 import { bind, withNewLevel } from './trace.js';
@@ -120,7 +120,7 @@ export class Jaxpr<R extends JaxprResult = JaxprResult> {
 
 // ------------------------------------------------------------------ tracing
 
-class JaxprTracer extends Tracer {
+class JaxprTracer extends PrimalTracer {
   constructor(readonly trace: JaxprTrace, readonly primal: Tensor, readonly atom: Atom) {
     super();
   }
