@@ -8,7 +8,9 @@
  *   2. the MLP 784-200-200-10 at batch 1000 in float64 and float32 on each
  *      backend that computes that dtype: forward, gradient and exact HVP
  *      times, with the ratios HVP/gradient and gradient/forward
- *      (bench/mlp.ts).
+ *      (bench/mlp.ts);
+ *   3. batched against looped (vmap): the zone's restricted Hessian (d = 20
+ *      HVPs) and per-example gradients (bench/vmap.ts).
  *
  * Targets (issue "compute kernels"): best matmul ≥ 8 GFLOP/s float32 and
  * ≥ 5 GFLOP/s float64; HVP/gradient ≤ 3; MLP HVP at batch 1000, float64,
@@ -18,6 +20,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { getBackend, getMatmulThreads, setBackend, setMatmulThreads } from '../src/autodiff/index.js';
 import { benchMatmul, formatMatmulTable } from './matmul.js';
 import { benchMlp, type MlpTiming } from './mlp.js';
+import { batchedRows, formatBatchedTable } from './vmap.js';
 
 const repeats = Number(process.argv[2] ?? 9);
 const defaultBackend = getBackend().name;
@@ -49,6 +52,10 @@ for (const r of mlpRows) {
   console.log(`| ${r.backend} | ${r.dtype} | ${r.forwardMs.toFixed(0)} | ${r.gradientMs.toFixed(0)} | ${r.hvpMs.toFixed(0)} | ${(r.hvpMs / r.gradientMs).toFixed(2)} | ${(r.gradientMs / r.forwardMs).toFixed(2)} |`);
 }
 
+console.log('\n## Batched (vmap) against looped, default backend (median of the timed runs)\n');
+const batched = batchedRows(Math.min(repeats, 3));
+console.log(formatBatchedTable(batched));
+
 const best = (dtype: string): number => Math.max(...matmulRows.filter((r) => r.dtype === dtype && !r.kernel.startsWith('naive')).map((r) => r.bestGflops));
 // The HVP targets are judged on the default backend, the one every command uses.
 const default64 = mlpRows.find((r) => r.backend === `${defaultBackend}, ${allThreads} threads` && r.dtype === 'float64')!;
@@ -58,3 +65,5 @@ console.log(`- best matmul float32 ≥ 8 GFLOP/s: ${best('float32').toFixed(1)} 
 console.log(`- best matmul float64 ≥ 5 GFLOP/s: ${best('float64').toFixed(1)} — ${verdict(best('float64') >= 5)}`);
 console.log(`- HVP/gradient ≤ 3 (${defaultBackend} float64): ${(default64.hvpMs / default64.gradientMs).toFixed(2)} — ${verdict(default64.hvpMs / default64.gradientMs <= 3)}`);
 console.log(`- MLP HVP at batch 1000, float64 ≤ 300 ms (${defaultBackend}): ${default64.hvpMs.toFixed(0)} ms — ${verdict(default64.hvpMs <= 300)}`);
+const zoneRow = batched[0]!;
+console.log(`- restricted Hessian, 20 HVPs batched ≤ 10 single HVPs: ${zoneRow.batchedInItems.toFixed(1)} — ${verdict(zoneRow.batchedInItems <= 10)}; same matrix to 1e-12: ${zoneRow.relativeDifference.toExponential(1)} — ${verdict(zoneRow.relativeDifference <= 1e-12)}`);

@@ -21,11 +21,14 @@ export function toFloat64(t: Tensor): Float64Array {
 }
 
 /**
- * How many Hessian-vector products one batched pass computes at most: the
- * batched tangents take this many times the memory of one (for the MNIST MLP
- * at 1000 examples, about 30 MB per activation at 20 vectors).
+ * How many Hessian-vector products one batched pass computes at most. The
+ * batched tangents take this many times the memory of one; past a few
+ * megabytes per intermediate, the time to map fresh memory for each one
+ * outgrows what the shared forward and backward pass saves. Measured on the
+ * MNIST MLP at 1000 examples (bench/vmap.ts): blocks of 5 (8 MB per
+ * activation) beat both 1 and 20.
  */
-export const HVP_BLOCK_SIZE = 20;
+export const HVP_BLOCK_SIZE = 5;
 
 /** The Hessian of `loss` at θ as an operator; each apply is one HVP, applyMany a batched pass. */
 export function hessianOperator(loss: LossOfTheta, theta: Float64Array): LinearOperator & { products: () => number } {
