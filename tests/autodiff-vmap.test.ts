@@ -89,12 +89,15 @@ test('astype and stopGradient batch elementwise', () => {
 
 test('matmul: every placement of the batch axis on either operand, and stacks of products', () => {
   const f = (a: Tensor, b: Tensor): Tensor => a.matmul(b);
-  for (const da of [0, 1, 2, null]) {
-    for (const db of [0, 1, 2, null]) {
-      if (da === null && db === null) continue;
-      const a = da === null ? stackAt([4, 5], 0, 1).index(0) : stackAt([4, 5], da, 1);
-      const b = db === null ? stackAt([5, 2], 0, 2).index(0) : stackAt([5, 2], db, 2);
-      assertSame(ad.vmap(f, [da, db])(a, b), loop(f, [a, b], [da, db]), `matmul, batch axes ${da} and ${db}`);
+  // 2 columns: a batched right operand is folded into the columns; 40: a stack of products
+  for (const columns of [2, 40]) {
+    for (const da of [0, 1, 2, null]) {
+      for (const db of [0, 1, 2, null]) {
+        if (da === null && db === null) continue;
+        const a = da === null ? stackAt([4, 5], 0, 1).index(0) : stackAt([4, 5], da, 1);
+        const b = db === null ? stackAt([5, columns], 0, 2).index(0) : stackAt([5, columns], db, 2);
+        assertSame(ad.vmap(f, [da, db])(a, b), loop(f, [a, b], [da, db]), `matmul, ${columns} columns, batch axes ${da} and ${db}`);
+      }
     }
   }
   const a3 = stackAt([2, 3, 4], 1, 5);

@@ -126,12 +126,17 @@ function withLeadingBatch<P extends Primitive>(prim: P, lift: (params: Primitive
   return ([x], [dim], params, size) => [bind(prim, [atFront(x!, dim!, size)], lift(params, size)), 0];
 }
 
+/** Below this many columns per slice, a batched right operand is folded into the columns (a copy) rather than stacked. */
+const FOLD_COLUMNS_BELOW = 32;
+
 /**
  * Matrix products. A slice's product is [m, k]·[k, n] (or a stack of them,
  * [b, m, k]·[b, k, n]). With only the left operand batched, the batch is
- * folded into its rows: one product with B·m rows. Otherwise the batch
- * becomes a stack of B products (the unbatched operand is broadcast: a view,
- * no copy), which keeps the batch axis first. Every entry of the result is
+ * folded into its rows: one product with B·m rows. With only the right one
+ * batched and few columns (a matrix times a vector), into its columns: one
+ * product with B·n columns. Otherwise the batch becomes a stack of B
+ * products (the unbatched operand is broadcast: a view, no copy), which
+ * keeps the batch axis first. Every entry of the result is
  * summed in the same order as in one slice's product, so vmap of a product
  * equals the loop exactly.
  */
@@ -146,6 +151,14 @@ const matmulRule: BatchRule<'matmul'> = ([A, B], dims, _, size) => {
     const [p, q, k] = x.shape as [number, number, number];
     const product = bind('matmul', [ops.reshape(x, [p * q, k]), B], {});
     return [ops.reshape(product, [p, q, B.shape[1]!]), d];
+  }
+  if (sliceRank === 2 && da === null && B.shape[db === 2 ? 1 : 2]! < FOLD_COLUMNS_BELOW) {
+    // matrix-vector-like products (few columns per slice): fold the batch
+    // into the columns, [k, B, n] → [k, B·n], one product instead of B tiny ones
+    const y = db === 1 ? B : moveAxis(B, db!, 1);
+    const [k, p, q] = y.shape as [number, number, number];
+    const product = bind('matmul', [A, ops.reshape(y, [k, p * q])], {});
+    return [ops.reshape(product, [A.shape[0]!, p, q]), 1];
   }
   const x = atFront(A, da, size);
   const y = atFront(B, db, size);
