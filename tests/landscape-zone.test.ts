@@ -9,7 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
 import type { Tensor } from '../src/autodiff/index.js';
-import { restrictedHessian } from '../src/landscape/restricted-hessian.js';
+import { restrictedHessian, restrictOperator } from '../src/landscape/restricted-hessian.js';
+import { HVP_BLOCK_SIZE, hessianOperator } from '../src/landscape/hessian-operator.js';
 import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classifier } from '../src/landscape/classifier.js';
 import { denseOrthonormalSubspace, sparseRandomSubspace } from '../src/landscape/linalg/subspace.js';
 import { symmetricEigen } from '../src/landscape/linalg/symmetric-eigen.js';
@@ -59,6 +60,19 @@ test('PᵀHP from d HVPs equals the dense Hessian projected (dense and sparse su
     assert.ok(relativeError(restricted.matrix, expected) < 1e-13, `${subspace.kind}: ${relativeError(restricted.matrix, expected)}`);
     assert.ok(restricted.asymmetry < 1e-13);
   }
+});
+
+test('batched HVPs (applyMany, in blocks) equal one product at a time, bit for bit, and are counted', () => {
+  const loss = crossEntropyLoss(classifier);
+  const d = 2 * HVP_BLOCK_SIZE + 1; // three blocks, the last one partial
+  const subspace = denseOrthonormalSubspace(D, Math.min(d, D), 6);
+  const H = hessianOperator(loss, theta0);
+  const one = { dim: H.dim, apply: (v: Float64Array) => H.apply(v) }; // no applyMany: column by column
+  const looped = restrictOperator(one, subspace);
+  const before = H.products();
+  const batched = restrictOperator(H, subspace);
+  assert.is(H.products() - before, subspace.subspaceDim);
+  assert.equal(Array.from(batched.matrix), Array.from(looped.matrix));
 });
 
 test('G-term equals Jᵀ(diag p − ppᵀ)J built from the explicit Jacobian', () => {
