@@ -21,6 +21,8 @@ export interface PrimitiveParams {
   exp: NoParams;
   log: NoParams;
   tanh: NoParams;
+  sin: NoParams;
+  cos: NoParams;
   /** x ** exponent, for a constant exponent */
   pow: { exponent: number };
   // elementwise, two inputs of the same shape (ops.ts broadcasts first)
@@ -28,6 +30,8 @@ export interface PrimitiveParams {
   sub: NoParams;
   mul: NoParams;
   div: NoParams;
+  /** x ** y elementwise, for a tensor exponent y (differentiable in both) */
+  powTensor: NoParams;
   /** 1 where the comparison holds, else 0; not differentiable */
   compare: { op: Comparison };
   /** where(cond, a, b): a where cond ≠ 0, else b; cond is not differentiated */
@@ -35,6 +39,8 @@ export interface PrimitiveParams {
   // reductions
   sum: { axes: number[]; keepdims: boolean };
   max: { axes: number[]; keepdims: boolean };
+  /** the product over axes (1 for an empty group) */
+  prod: { axes: number[]; keepdims: boolean };
   // shape
   reshape: { shape: number[] };
   transpose: { perm: number[] };
