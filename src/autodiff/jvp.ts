@@ -91,12 +91,17 @@ export function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
   return ops.transpose(products, perm.map((_, i) => perm.indexOf(i)));
 }
 
-/** ∂(x^y)/∂x = y·x^(y−1), exactly 0 where y = 0 (even at x = 0, where the formula is 0·∞). */
+/**
+ * ∂(x^y)/∂x = y·x^(y−1). At x = 0 and y = 0 the formula is 0·∞; the
+ * derivative there is taken as 0 (x^0 = 1 is constant in x). Only that point
+ * is masked, and y is replaced by 1 there so that the unused branch stays
+ * finite (otherwise its derivatives would turn 0·∞ into NaN); everywhere else
+ * the formula, and so its own derivatives, are exact.
+ */
 export function powBaseDerivative(x: Tensor, y: Tensor): Tensor {
-  const zeroExponent = ops.equal(y, 0);
-  // y replaced by 1 where it is 0, so the unused branch stays finite and its derivatives do not turn 0·∞ into NaN
-  const safeY = ops.where(zeroExponent, 1, y);
-  return ops.where(zeroExponent, 0, ops.mul(safeY, ops.pow(x, ops.sub(safeY, 1))));
+  const singular = ops.mul(ops.equal(x, 0), ops.equal(y, 0));
+  const safeY = ops.where(singular, 1, y);
+  return ops.where(singular, 0, ops.mul(safeY, ops.pow(x, ops.sub(safeY, 1))));
 }
 
 /** ∂(x^y)/∂y = x^y·log x, taken as 0 at x = 0 (NaN for x < 0); `out` is x^y. */
