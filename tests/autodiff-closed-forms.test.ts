@@ -343,6 +343,7 @@ test('ties and kinks take the midpoint of the one-sided derivatives', () => {
 });
 
 test('ties: values stay exact, also with infinities', () => {
+  assert.equal(ad.heaviside(ad.tensor([-2, 0, 3, NaN, Infinity]), 0).toArray(), [0, 0.5, 1, 0, 1]);
   assert.equal(ad.maximum(ad.tensor([1, -Infinity, Infinity, 0.1, -0]), ad.tensor([1, 3, Infinity, 0.1, 0])).toArray(), [1, 3, Infinity, 0.1, 0]);
   assert.equal(ad.minimum(ad.tensor([1, -Infinity, -Infinity, 7]), ad.tensor([1, 3, -Infinity, -2])).toArray(), [1, -Infinity, -Infinity, -2]);
   assert.equal(ad.tensor([-3, 0, 2.5]).relu().toArray(), [0, 0, 2.5]);

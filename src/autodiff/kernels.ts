@@ -224,6 +224,7 @@ export function compare(op: Comparison, x: View, y: View): View {
     const end = o + len;
     switch (op) {
       case 'greater': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! > b[bi]! ? 1 : 0; break;
+      case 'heaviside': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! > b[bi]! ? 1 : a[ai]! === b[bi]! ? 0.5 : 0; break;
       case 'greaterEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! >= b[bi]! ? 1 : 0; break;
       case 'less': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! < b[bi]! ? 1 : 0; break;
       case 'lessEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! <= b[bi]! ? 1 : 0; break;

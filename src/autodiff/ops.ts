@@ -127,6 +127,8 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a,
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b);
 export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);
 export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b);
+/** The step H(a − b) with H(0) = ½: 1 where a > b, ½ where a = b, 0 where a < b (NaN gives 0). */
+export const heaviside = (a: TensorLike, b: TensorLike): Tensor => compare('heaviside', a, b);
 
 /** a where cond ≠ 0, b elsewhere; the three broadcast together. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
@@ -138,16 +140,13 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * The derivative of relu: 1 for x > 0, ½ at 0 (the midpoint convention
- * above), 0 for x < 0; ½([x > 0] + [x ≥ 0]). Comparisons only, so a constant
- * to every derivative.
+ * max(x, 0), written as x · H(x) with H the Heaviside step, H(0) = ½: H is a
+ * comparison, a constant to every derivative, so relu′ is H itself (½ at 0,
+ * the midpoint convention above), at the cost of one comparison and one
+ * product.
  */
-function reluSlope(x: Tensor): Tensor {
-  return mul(add(greater(x, 0), greaterEqual(x, 0)), 0.5);
-}
-/** max(x, 0), written as x · relu′(x) so that its derivative is that mask (½ at 0). */
 export function relu(x: Tensor): Tensor {
-  return mul(x, reluSlope(x));
+  return mul(x, heaviside(x, 0));
 }
 /**
  * x for x > 0, slope·x otherwise: x times the mask [x > 0] + slope·[x < 0] +

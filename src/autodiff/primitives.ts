@@ -11,7 +11,12 @@
  */
 import type { DType } from './dtype.js';
 
-export type Comparison = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
+/**
+ * The comparisons: 1 where the relation holds, else 0. `heaviside` is the
+ * step H(a − b) with H(0) = ½ (1 where a > b, ½ where a = b, 0 where a < b):
+ * relu's derivative under the midpoint convention at kinks, in one pass.
+ */
+export type Comparison = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual' | 'heaviside';
 
 type NoParams = Record<string, never>;
 
@@ -32,7 +37,7 @@ export interface PrimitiveParams {
   div: NoParams;
   /** x ** y elementwise, for a tensor exponent y (differentiable in both) */
   powTensor: NoParams;
-  /** 1 where the comparison holds, else 0; not differentiable */
+  /** 1 where the comparison holds, else 0 (½ at equality for heaviside); not differentiable */
   compare: { op: Comparison };
   /** where(cond, a, b): a where cond ≠ 0, else b; cond is not differentiated */
   where: NoParams;

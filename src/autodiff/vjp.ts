@@ -33,6 +33,13 @@ interface TapeNode {
 
 type Cotangents = ReadonlyArray<(() => Tensor) | null>;
 
+/**
+ * Primitives whose output is a constant to every derivative (a comparison's
+ * 0/1 mask, stopGradient): they get no tape node, so nothing downstream of
+ * them (such as relu's mask, built from two comparisons) is ever pulled back.
+ */
+const constantOutputs: ReadonlySet<Primitive> = new Set<Primitive>(['compare', 'stopGradient']);
+
 export class VjpTracer extends Tracer {
   constructor(readonly trace: VjpTrace, readonly primal: Tensor, readonly node: TapeNode | null) {
     super();
@@ -58,7 +65,7 @@ export class VjpTrace implements Trace {
     const primals = tracers.map((t) => t.primal);
     const out = bind(prim, primals, params);
     const parents = tracers.map((t) => t.node);
-    if (parents.every((p) => p === null)) return new VjpTracer(this, out, null);
+    if (constantOutputs.has(prim) || parents.every((p) => p === null)) return new VjpTracer(this, out, null);
     const node = this.record(parents, (g) => vjpRules[prim](g, primals, out, params));
     return new VjpTracer(this, out, node);
   }
