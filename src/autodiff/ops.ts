@@ -204,7 +204,9 @@ export function min(x: Tensor, axes?: number | readonly number[], keepdims = fal
 /**
  * The product over axes (1 over an empty group). Its derivative with respect
  * to x_i is the product of the other entries of the group, computed as such
- * (never as prod/x_i), so it is right when entries are zero; see jvp.ts.
+ * (never as prod/x_i), so it is right when entries are zero; see
+ * productOfOthers in jvp.ts. That costs O(n²) numbers for a group of n
+ * entries (O(n³) for a second derivative): meant for small groups.
  */
 export function prod(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
   checkTensor('prod', x);
