@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
 import type { Tensor } from '../src/autodiff/index.js';
+import { throwsWith } from './support/assertions.js';
 import { finiteDifferenceDirectional, finiteDifferenceGradient, relativeError, seededVector } from './support/numeric.js';
 
 test('quadratic: the HVP of ½xᵀAx is A·v to rounding, and the Hessian is A', () => {
@@ -151,6 +152,221 @@ test('hvp costs the same for any direction and never forms H: linear in v', () =
   const combined = ad.hvp(f, x, v1.mul(2).add(v2.mul(-3))).toTypedArray();
   const separate = ad.hvp(f, x, v1).mul(2).add(ad.hvp(f, x, v2).mul(-3)).toTypedArray();
   assert.ok(relativeError(combined, separate) < 1e-15);
+});
+
+// ------------------------------------------------------------ sin and cos
+
+test('sin and cos: d sin = cos and d cos = −sin exactly, second derivatives −sin and −cos, and sin² + cos² has derivative 0', () => {
+  const points = [0, Math.PI / 6, 1, -2.5];
+  const x = ad.tensor(points);
+  const sumOf = (f: (t: Tensor) => Tensor) => (t: Tensor): Tensor => f(t).sum();
+  assert.equal(Array.from(ad.grad(sumOf((t) => t.sin()))(x).toTypedArray()), points.map(Math.cos));
+  assert.equal(Array.from(ad.grad(sumOf((t) => t.cos()))(x).toTypedArray()), points.map((v) => -Math.sin(v)));
+  assert.equal(Array.from(ad.jvp((t: Tensor) => t.sin(), [x], [ad.onesLike(x)])[1].toTypedArray()), points.map(Math.cos));
+  const ones = ad.onesLike(x);
+  assert.equal(Array.from(ad.hvp(sumOf((t) => t.sin()), x, ones).toTypedArray()), points.map((v) => -Math.sin(v)));
+  assert.equal(Array.from(ad.hvp(sumOf((t) => t.cos()), x, ones).toTypedArray()), points.map((v) => -Math.cos(v)));
+  const pythagoras = sumOf((t) => t.sin().square().add(t.cos().square()));
+  assert.ok(Math.abs(pythagoras(x).item() - 4) < 1e-15);
+  assert.equal(Array.from(ad.grad(pythagoras)(x).toTypedArray()), [0, 0, 0, 0]);
+  assert.ok(ad.hessian(pythagoras)(x).toTypedArray().every((v) => Math.abs(v) < 1e-15));
+});
+
+// ------------------------------------------------------------------- prod
+
+test('prod: the gradient is the product of the other entries, exact with one zero and with two', () => {
+  const grad = (values: number[]): number[] => Array.from(ad.grad((t: Tensor) => t.prod())(ad.tensor(values)).toTypedArray());
+  const hessian = (values: number[]): number[][] => ad.hessian((t: Tensor) => t.prod())(ad.tensor(values)).toArray() as number[][];
+  assert.equal(grad([2, 3, 4]), [12, 8, 6]);
+  assert.equal(grad([2, 0, 3]), [0, 6, 0]);
+  assert.equal(grad([0, 5, 0]), [0, 0, 0]);
+  assert.equal(grad([0, 0, 0]), [0, 0, 0]);
+  assert.equal(grad([7]), [1]);
+  // H_ij = the product of the entries other than i and j
+  assert.equal(hessian([2, 0, 3]), [[0, 3, 0], [3, 0, 2], [0, 2, 0]]);
+  assert.equal(hessian([0, 5, 0]), [[0, 0, 5], [0, 0, 0], [5, 0, 0]]);
+  // forward-over-reverse = reverse-over-reverse, both exact, with two zeros
+  const x = ad.tensor([0, 5, 0, 2]);
+  const v = ad.tensor([1, -2, 3, 0.5]);
+  const f = (t: Tensor): Tensor => t.prod();
+  const exact = [10 * 3, 0, 10 * 1, 0]; // the only non-zero entries are H_02 = H_20 = x1·x3 = 10
+  assert.equal(Array.from(ad.hvp(f, x, v).toTypedArray()), exact);
+  assert.equal(Array.from(ad.hvpReverseOverReverse(f, x, v).toTypedArray()), exact);
+});
+
+test('prod over axes: values, keepdims, an empty group (1) and per-group gradients', () => {
+  const x = ad.tensor([[1, 2, 3], [0, 4, 5]]);
+  assert.equal(x.prod(1).toArray(), [6, 0]);
+  assert.equal(x.prod(0, true).toArray(), [[0, 8, 15]]);
+  assert.equal(ad.zeros([2, 0]).prod(1).toArray(), [1, 1]);
+  assert.equal(ad.grad((t: Tensor) => t.prod(1).sum())(x).toArray(), [[6, 3, 2], [20, 0, 0]]);
+  assert.equal(ad.grad((t: Tensor) => t.prod(0).sum())(x).toArray(), [[0, 4, 5], [1, 2, 3]]);
+});
+
+// -------------------------------------------------------------------- pow
+
+test('pow(x, y) with a tensor exponent: ∂/∂x = y·x^(y−1), ∂/∂y = x^y·log x, in both modes', () => {
+  const xs = [1.5, 2, 0.25];
+  const ys = [0.5, 3, -1.2];
+  const f = (x: Tensor, y: Tensor): Tensor => x.pow(y).sum();
+  const [gx, gy] = ad.grad(f, [0, 1])(ad.tensor(xs), ad.tensor(ys));
+  const dx = xs.map((x, i) => ys[i]! * x ** (ys[i]! - 1));
+  const dy = xs.map((x, i) => x ** ys[i]! * Math.log(x));
+  assert.ok(relativeError(gx!.toTypedArray(), dx) < 1e-15, `∂/∂x ${gx!.toString()}`);
+  assert.ok(relativeError(gy!.toTypedArray(), dy) < 1e-15, `∂/∂y ${gy!.toString()}`);
+  const [, forward] = ad.jvp((y: Tensor) => ad.pow(ad.tensor(xs), y), [ad.tensor(ys)], [ad.onesLike(ad.tensor(ys))]);
+  assert.ok(relativeError(forward.toTypedArray(), dy) < 1e-15);
+  // a number base and a broadcast exponent: d/dy 2^y = 2^y log 2
+  assert.ok(Math.abs(ad.grad((y: Tensor) => ad.pow(2, y).sum())(ad.scalar(3)).item() - 8 * Math.LN2) < 1e-15);
+  // the constant-exponent primitive and the tensor one agree
+  const constant = ad.grad((x: Tensor) => x.pow(3).sum())(ad.tensor(xs)).toTypedArray();
+  const tensorExponent = ad.grad((x: Tensor) => x.pow(ad.full([3], 3)).sum())(ad.tensor(xs)).toTypedArray();
+  assert.ok(relativeError(constant, tensorExponent) < 1e-15);
+});
+
+test('pow at 0: x^0, x^1, x^2 have derivatives 0, 1, 0 and second derivatives 0, 0, 2, in both modes; no NaN', () => {
+  const zero = ad.scalar(0);
+  for (const [exponent, first, second] of [[0, 0, 0], [1, 1, 0], [2, 0, 2], [3, 0, 0]] as const) {
+    for (const power of [(t: Tensor) => t.pow(exponent), (t: Tensor) => t.pow(ad.scalar(exponent))]) {
+      const d = (t: Tensor): Tensor => ad.grad(power)(t);
+      assert.is(d(zero).item(), first, `reverse d/dx x^${exponent}`);
+      assert.is(ad.jvp(power, [zero], [ad.scalar(1)])[1].item(), first, `forward d/dx x^${exponent}`);
+      assert.is(ad.grad(d)(zero).item(), second, `reverse-over-reverse d²/dx² x^${exponent}`);
+      assert.is(ad.jvp(d, [zero], [ad.scalar(1)])[1].item(), second, `forward-over-reverse d²/dx² x^${exponent}`);
+      const forwardForward = (t: Tensor): Tensor => ad.jvp(power, [t], [ad.scalar(1)])[1];
+      assert.is(ad.jvp(forwardForward, [zero], [ad.scalar(1)])[1].item(), second, `forward-over-forward d²/dx² x^${exponent}`);
+    }
+  }
+});
+
+test('pow domain: 0^y, negative bases, and the derivative in y at x = 0 taken as 0', () => {
+  const x = ad.tensor([0, 0, -2, -2]);
+  const y = ad.tensor([2, 0, 3, 0.5]);
+  const values = Array.from(ad.pow(x, y).toTypedArray());
+  assert.equal(values.slice(0, 3), [0, 1, -8]);
+  assert.ok(Number.isNaN(values[3]!)); // a negative base to a non-integer power is not real
+  const [gx, gy] = ad.grad((a: Tensor, b: Tensor) => ad.pow(a, b).sum(), [0, 1])(x, y);
+  assert.equal(Array.from(gx!.toTypedArray()).slice(0, 3), [0, 0, 12]);
+  assert.equal(Array.from(gy!.toTypedArray()).slice(0, 2), [0, 0]); // 0^y: derivative in y taken as 0
+  assert.ok(Number.isNaN(gy!.toTypedArray()[2]!)); // x < 0: not differentiable in y
+});
+
+// ------------------------------------------------------ transform options
+
+test('hasAux: grad returns [gradient, aux] and valueAndGrad [[value, aux], gradient]; aux tensors come back concrete', () => {
+  const f = (x: Tensor, y: Tensor) => [x.mul(y).sum(), { product: x.mul(y), label: 'xy', count: 2 }] as const;
+  const x = ad.tensor([1, 2]);
+  const y = ad.tensor([3, 4]);
+  const [g, aux] = ad.grad(f, { hasAux: true })(x, y);
+  assert.equal(g.toArray(), [3, 4]);
+  assert.equal(aux.product.toArray(), [3, 8]);
+  assert.is(aux.product.level, 0);
+  assert.is(aux.label, 'xy');
+  assert.is(aux.count, 2);
+  const [[value, aux2], grads] = ad.valueAndGrad(f, { argnums: [0, 1], hasAux: true })(x, y);
+  assert.is(value.item(), 11);
+  assert.equal(aux2.product.toArray(), [3, 8]);
+  assert.equal(grads.map((t) => t.toArray()), [[3, 4], [1, 2]]);
+  // without hasAux the options object behaves like plain argnums
+  assert.equal(ad.grad((a: Tensor, b: Tensor) => a.mul(b).sum(), { argnums: 1 })(x, y).toArray(), [1, 2]);
+  const [plainValue, plainGrad] = ad.valueAndGrad((a: Tensor) => a.square().sum(), {})(x);
+  assert.equal([plainValue.item(), plainGrad.toArray()], [5, [2, 4]]);
+});
+
+test('hasAux inside another transformation: aux stays differentiable by the outer one', () => {
+  // aux = Σ (x·t)² at t = (1, 1); the outer gradient in x is 2x
+  const outer = (x: Tensor): Tensor => ad.grad((t: Tensor) => [t.mul(x).sum(), x.mul(t).square().sum()] as const, { hasAux: true })(ad.tensor([1, 1]))[1];
+  assert.equal(ad.grad(outer)(ad.tensor([2, 3])).toArray(), [4, 6]);
+});
+
+test('hasAux: a function that does not return a pair is rejected with a clear message', () => {
+  throwsWith(() => ad.grad((x: Tensor) => [x.sum()] as unknown as readonly [Tensor, number], { hasAux: true })(ad.zeros([2])), 'grad', 'hasAux', '[value, aux]');
+});
+
+test('negative argnums count from the end; out-of-range ones name the value and the allowed range', () => {
+  const f = (a: Tensor, b: Tensor, c: Tensor): Tensor => a.mul(b).mul(c.square()).sum();
+  const args = [ad.tensor([1, 2]), ad.tensor([3, 4]), ad.tensor([5, 6])];
+  assert.equal(ad.grad(f, -1)(...args).toArray(), ad.grad(f, 2)(...args).toArray());
+  assert.equal(ad.grad(f, [-3, -2]).call(null, ...args).map((t) => t.toArray()), ad.grad(f, [0, 1]).call(null, ...args).map((t) => t.toArray()));
+  assert.equal(ad.valueAndGrad(f, -1)(...args)[1].toArray(), [2 * 1 * 3 * 5, 2 * 2 * 4 * 6]);
+  throwsWith(() => ad.grad(f, 3)(...args), 'grad', 'argnums 3', '3 argument(s)', '-3 to 2');
+  throwsWith(() => ad.valueAndGrad(f, [0, -4])(...args), 'valueAndGrad', 'argnums -4', '-3 to 2');
+  throwsWith(() => ad.grad(f, 0.5)(...args), 'argnums 0.5');
+});
+
+test('hessian of a vector function: shape out + in + in, against the Jacobian of the Jacobian by hand', () => {
+  // f(x) = [x0²·x1, sin x0 + x1³]
+  const f = (x: Tensor): Tensor => ad.stack([x.index(0).square().mul(x.index(1)), x.index(0).sin().add(x.index(1).pow(3))]);
+  const [a, b] = [0.7, -1.3];
+  const H = ad.hessian(f)(ad.tensor([a, b]));
+  assert.equal(H.shape, [2, 2, 2]);
+  const exact = [[[2 * b, 2 * a], [2 * a, 0]], [[-Math.sin(a), 0], [0, 6 * b]]];
+  assert.ok(relativeError(H.toTypedArray(), exact.flat(2)) < 1e-15, H.toString());
+  // a matrix input and a vector output: [3] + [2, 2] + [2, 2]
+  const g = (m: Tensor): Tensor => ad.concatenate([m.square().sum(0), m.prod().reshape([1])]);
+  const M = ad.tensor([[1, 2], [3, 4]]);
+  const HM = ad.hessian(g)(M);
+  assert.equal(HM.shape, [3, 2, 2, 2, 2]);
+  // the Hessian of Σ_i m_i0² is 2 at ((0,0),(0,0)) and ((1,0),(1,0)); of prod it is the product of the two others
+  const h = HM.toArray() as number[][][][][];
+  assert.is(h[0]![0]![0]![0]![0], 2);
+  assert.is(h[0]![1]![0]![1]![0], 2);
+  assert.is(h[0]![0]![1]![0]![1], 0);
+  assert.is(h[2]![0]![0]![1]![1], 2 * 3);
+  assert.is(h[2]![0]![1]![1]![0], 1 * 4);
+  // for a scalar function it is still [...in, ...in]
+  assert.equal(ad.hessian((t: Tensor) => t.prod())(ad.tensor([1, 2, 3])).shape, [3, 3]);
+});
+
+// ----------------------------------------------- ties and kinks: midpoints
+
+test('ties and kinks take the midpoint of the one-sided derivatives', () => {
+  const at = (f: (t: Tensor) => Tensor, values: number[]): number[] => Array.from(ad.grad((t: Tensor) => f(t).sum())(ad.tensor(values)).toTypedArray());
+  const forward = (f: (t: Tensor) => Tensor, values: number[]): number[] => {
+    const x = ad.tensor(values);
+    return Array.from(ad.jvp(f, [x], [ad.onesLike(x)])[1].toTypedArray());
+  };
+  for (const mode of [at, forward]) {
+    assert.equal(mode((t) => t.relu(), [-1, 0, 2]), [0, 0.5, 1]);
+    assert.equal(mode((t) => t.abs(), [-1, 0, 2]), [-1, 0, 1]);
+    assert.equal(mode((t) => t.leakyRelu(0.2), [-1, 0, 2]), [0.2, 0.6, 1]);
+  }
+  // maximum and minimum at a tie: half to each operand
+  const pair = (f: (a: Tensor, b: Tensor) => Tensor, a: number[], b: number[]): number[][] =>
+    ad.grad((x: Tensor, y: Tensor) => f(x, y).sum(), [0, 1])(ad.tensor(a), ad.tensor(b)).map((g) => Array.from(g.toTypedArray()));
+  assert.equal(pair(ad.maximum, [1, 2, 3], [1, 5, 0]), [[0.5, 0, 1], [0.5, 1, 0]]);
+  assert.equal(pair(ad.minimum, [1, 2, 3], [1, 5, 0]), [[0.5, 1, 0], [0.5, 0, 1]]);
+  assert.equal(at((t) => ad.maximum(t, 0), [0]), [0.5]);
+  // max and min reductions: split among the tied entries
+  assert.equal(at((t) => t.max(), [1, 3, 3]), [0, 0.5, 0.5]);
+  assert.equal(at((t) => t.min(), [2, 2, 2, 5]), [1 / 3, 1 / 3, 1 / 3, 0]);
+});
+
+test('ties: values stay exact, also with infinities', () => {
+  assert.equal(ad.heaviside(ad.tensor([-2, 0, 3, NaN, Infinity]), 0).toArray(), [0, 0.5, 1, 0, 1]);
+  assert.equal(ad.maximum(ad.tensor([1, -Infinity, Infinity, 0.1, -0]), ad.tensor([1, 3, Infinity, 0.1, 0])).toArray(), [1, 3, Infinity, 0.1, 0]);
+  assert.equal(ad.minimum(ad.tensor([1, -Infinity, -Infinity, 7]), ad.tensor([1, 3, -Infinity, -2])).toArray(), [1, -Infinity, -Infinity, -2]);
+  assert.equal(ad.tensor([-3, 0, 2.5]).relu().toArray(), [0, 0, 2.5]);
+  assert.equal(ad.tensor([-3, 0, 2.5]).abs().toArray(), [3, 0, 2.5]);
+  assert.equal(ad.tensor([-3, 0, 2.5]).leakyRelu(0.1).toArray(), [-0.30000000000000004, 0, 2.5]);
+});
+
+test('composed forms agree: softplus as relu(x) + log(1 + e^(−|x|)) has derivative exactly ½ at 0 and σ(x) elsewhere', () => {
+  const softplus = (t: Tensor): Tensor => t.relu().add(ad.log(ad.add(1, t.abs().neg().exp())));
+  const sum = (t: Tensor): Tensor => softplus(t).sum();
+  assert.equal(Array.from(ad.grad(sum)(ad.tensor([0])).toTypedArray()), [0.5]);
+  assert.equal(Array.from(ad.jvp(softplus, [ad.tensor([0])], [ad.tensor([1])])[1].toTypedArray()), [0.5]);
+  const xs = [-2, -0.3, 0.4, 3];
+  const sigmoid = xs.map((v) => 1 / (1 + Math.exp(-v)));
+  assert.ok(relativeError(ad.grad(sum)(ad.tensor(xs)).toTypedArray(), sigmoid) < 1e-15);
+  // second derivatives away from the kink are σ(1 − σ), unchanged by the convention
+  const second = ad.hvp(sum, ad.tensor(xs), ad.tensor([1, 1, 1, 1])).toTypedArray();
+  assert.ok(relativeError(second, sigmoid.map((s) => s * (1 - s))) < 1e-14);
+  // and relu², |x|², leakyRelu² have the usual second derivatives away from 0
+  const diag = (f: (t: Tensor) => Tensor, values: number[]): number[] => Array.from(ad.hvp((t: Tensor) => f(t).square().sum(), ad.tensor(values), ad.onesLike(ad.tensor(values))).toTypedArray());
+  assert.equal(diag((t) => t.relu(), [-1, 2]), [0, 2]);
+  assert.equal(diag((t) => t.abs(), [-1, 2]), [2, 2]);
+  assert.equal(diag((t) => t.leakyRelu(0.5), [-1, 2]), [0.5, 2]);
 });
 
 test.run();

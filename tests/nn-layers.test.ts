@@ -182,6 +182,13 @@ test('activations: values, homogeneity flags and gradients', () => {
   assert.throws(() => nn.activation('softplus' as nn.ActivationName), /unknown activation "softplus"/);
 });
 
+test('activations use the engine ops, so they follow its convention at the kink: relu′(0) = ½, leaky-relu′(0) = (1 + slope)/2', () => {
+  assert.is(nn.activationFunction('relu'), ad.relu);
+  const slopeAtZero = (name: nn.ActivationName): number => ad.grad((t: Tensor) => nn.activation(name, { slope: 0.2 }).apply({}, t).sum())(ad.tensor([0])).item();
+  assert.is(slopeAtZero('relu'), 0.5);
+  assert.is(slopeAtZero('leaky-relu'), 0.6);
+});
+
 test('flatten layer and sequential composition', () => {
   const flat = nn.flattenLayer();
   assert.equal(flat.apply({}, ad.zeros([2, 3, 4, 5])).shape, [2, 60]);

@@ -19,9 +19,9 @@ selectBackend(defaultBackendName());
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { tensor, fromTypedArray, fromNdarray, full, zeros, ones, zerosLike, onesLike, arange, eye, randn, uniform } from './creation.js';
 export {
-  scalar, add, sub, mul, div, neg, exp, log, tanh, pow, sqrt, square, abs, relu, leakyRelu, sigmoid, maximum, minimum,
-  greater, greaterEqual, less, lessEqual, equal, notEqual, where,
-  sum, mean, max, min, logSumExp, logSoftmax, softmax,
+  scalar, add, sub, mul, div, neg, exp, log, tanh, sin, cos, pow, sqrt, square, abs, relu, leakyRelu, sigmoid, maximum, minimum,
+  greater, greaterEqual, less, lessEqual, equal, notEqual, heaviside, where,
+  sum, mean, max, min, prod, logSumExp, logSoftmax, softmax,
   reshape, transpose, broadcastTo, slice, index, pad, concatenate, stack, gather, takeAlongAxis,
   matmul, dot, outer, astype, stopGradient, softmaxCrossEntropy, meanSquaredError,
 } from './ops.js';

@@ -66,21 +66,71 @@ export function maxSelector(x: Tensor, out: Tensor, axes: number[], keepdims: bo
   return ops.div(mask, ops.sum(mask, axes, true));
 }
 
+/**
+ * For each entry x_i, the product of the other entries of its group (the
+ * entries reduced together over `axes`): ∂ prod(x)/∂x_i. It is computed as a
+ * product, never as prod(x)/x_i, so it is exact when entries are zero: with
+ * one zero, only the zero's own entry is non-zero; with two or more, all are
+ * zero. The group's n entries are laid out along a last axis, gathered into
+ * an [n, n − 1] table whose row i lists the others (O(n²) numbers, fine for
+ * the small groups products are taken over), and reduced with prod again. As
+ * that uses engine ops, differentiating it again (a Hessian) recurses to
+ * products of n − 2 entries, exact as well.
+ */
+export function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  if (n === 0) return zerosLike(x);
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const keptShape = kept.map((i) => x.shape[i]!);
+  const grouped = ops.reshape(ops.transpose(x, perm), [...keptShape, n]);
+  const others = new Int32Array(n * (n - 1));
+  for (let i = 0, at = 0; i < n; i++) for (let j = 0; j < n; j++) if (j !== i) others[at++] = j;
+  const table = ops.reshape(ops.gather(grouped, others, kept.length), [...keptShape, n, n - 1]);
+  const products = ops.reshape(ops.prod(table, kept.length + 1), perm.map((a) => x.shape[a]!));
+  return ops.transpose(products, perm.map((_, i) => perm.indexOf(i)));
+}
+
+/**
+ * ∂(x^y)/∂x = y·x^(y−1). At x = 0 and y = 0 the formula is 0·∞; the
+ * derivative there is taken as 0 (x^0 = 1 is constant in x). Only that point
+ * is masked, and y is replaced by 1 there so that the unused branch stays
+ * finite (otherwise its derivatives would turn 0·∞ into NaN); everywhere else
+ * the formula, and so its own derivatives, are exact.
+ */
+export function powBaseDerivative(x: Tensor, y: Tensor): Tensor {
+  const singular = ops.mul(ops.equal(x, 0), ops.equal(y, 0));
+  const safeY = ops.where(singular, 1, y);
+  return ops.where(singular, 0, ops.mul(safeY, ops.pow(x, ops.sub(safeY, 1))));
+}
+
+/** ∂(x^y)/∂y = x^y·log x, taken as 0 at x = 0 (NaN for x < 0); `out` is x^y. */
+export function powExponentDerivative(x: Tensor, out: Tensor): Tensor {
+  const zeroBase = ops.equal(x, 0);
+  return ops.where(zeroBase, 0, ops.mul(out, ops.log(ops.where(zeroBase, 1, x))));
+}
+
 export const jvpRules: { [P in Primitive]: JvpRule<P> } = {
   neg: (_, [dx]) => ops.neg(dx!),
   exp: (_, [dx], out) => ops.mul(dx!, out),
   log: ([x], [dx]) => ops.div(dx!, x!),
   tanh: (_, [dx], out) => ops.mul(dx!, ops.sub(1, ops.square(out))),
-  pow: ([x], [dx], _, { exponent }) => ops.mul(dx!, ops.mul(ops.pow(x!, exponent - 1), exponent)),
+  sin: ([x], [dx]) => ops.mul(dx!, ops.cos(x!)),
+  cos: ([x], [dx]) => ops.neg(ops.mul(dx!, ops.sin(x!))),
+  // x^0 = 1 has derivative exactly 0, also at x = 0 (where 0·x^(−1) would be NaN)
+  pow: ([x], [dx], _, { exponent }) => (exponent === 0 ? null : ops.mul(dx!, ops.mul(ops.pow(x!, exponent - 1), exponent))),
   add: (_, [da, db]) => addTangents(da!, db!),
   sub: (_, [da, db]) => addTangents(da!, mapTangent(db!, ops.neg)),
   mul: ([a, b], [da, db]) => addTangents(mapTangent(da!, (t) => ops.mul(t, b!)), mapTangent(db!, (t) => ops.mul(a!, t))),
   // d(a/b) = da/b − (a/b)·db/b
   div: ([, b], [da, db], out) => addTangents(mapTangent(da!, (t) => ops.div(t, b!)), mapTangent(db!, (t) => ops.neg(ops.mul(out, ops.div(t, b!))))),
+  powTensor: ([x, y], [dx, dy], out) =>
+    addTangents(mapTangent(dx!, (t) => ops.mul(t, powBaseDerivative(x!, y!))), mapTangent(dy!, (t) => ops.mul(t, powExponentDerivative(x!, out)))),
   compare: () => null,
   where: ([cond, a, b], [, da, db]) => bind('where', [cond!, da ?? zerosLike(a!), db ?? zerosLike(b!)], {}),
   sum: linear('sum'),
   max: ([x], [dx], out, { axes, keepdims }) => ops.sum(ops.mul(dx!, maxSelector(x!, out, axes, keepdims)), axes, keepdims),
+  prod: ([x], [dx], _, { axes, keepdims }) => ops.sum(ops.mul(dx!, productOfOthers(x!, axes)), axes, keepdims),
   reshape: linear('reshape'),
   transpose: linear('transpose'),
   broadcastTo: linear('broadcastTo'),

@@ -76,7 +76,12 @@ export function toContiguous(x: View): FloatArray {
 
 // ---------------------------------------------------------------- elementwise
 
-export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh';
+/** For the `default` of a switch that covers every case: a missing case is a compile error here. */
+function unreachable(value: never, what: string): never {
+  throw new Error(`kernels: unknown ${what} ${JSON.stringify(value)}`);
+}
+
+export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sin' | 'cos';
 
 export function unary(op: UnaryOp, x: View): View {
   const a = toContiguous(x);
@@ -87,6 +92,9 @@ export function unary(op: UnaryOp, x: View): View {
     case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(a[i]!); break;
     case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(a[i]!); break;
     case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(a[i]!); break;
+    case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(a[i]!); break;
+    case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(a[i]!); break;
+    default: unreachable(op, 'unary op');
   }
   return view(out, x.shape);
 }
@@ -101,7 +109,8 @@ export function power(x: View, exponent: number): View {
   return view(out, x.shape);
 }
 
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div';
+/** `pow` is x ** y with a tensor exponent (the powTensor primitive). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow';
 
 /**
  * How to read a (possibly broadcast) operand without copying it, as runs of
@@ -217,6 +226,8 @@ export function binary(op: BinaryOp, x: View, y: View): View {
       case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; break;
       case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; break;
       case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; break;
+      case 'pow': for (let i = 0; i < n; i++) out[i] = a[i]! ** b[i]!; break;
+      default: unreachable(op, 'binary op');
     }
     return view(out, x.shape);
   }
@@ -231,6 +242,8 @@ export function binary(op: BinaryOp, x: View, y: View): View {
       case 'sub': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! - b[bi]!; break;
       case 'mul': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! * b[bi]!; break;
       case 'div': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! / b[bi]!; break;
+      case 'pow': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! ** b[bi]!; break;
+      default: unreachable(op, 'binary op');
     }
   });
   return view(out, x.shape);
@@ -247,11 +260,13 @@ export function compare(op: Comparison, x: View, y: View): View {
     const end = o + len;
     switch (op) {
       case 'greater': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! > b[bi]! ? 1 : 0; break;
+      case 'heaviside': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! > b[bi]! ? 1 : a[ai]! === b[bi]! ? 0.5 : 0; break;
       case 'greaterEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! >= b[bi]! ? 1 : 0; break;
       case 'less': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! < b[bi]! ? 1 : 0; break;
       case 'lessEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! <= b[bi]! ? 1 : 0; break;
       case 'equal': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! === b[bi]! ? 1 : 0; break;
       case 'notEqual': for (let i = o; i < end; i++, ai += as, bi += bs) out[i] = a[ai]! !== b[bi]! ? 1 : 0; break;
+      default: unreachable(op, 'comparison');
     }
   });
   return view(out, x.shape);
@@ -268,12 +283,15 @@ export function where(cond: View, x: View, y: View): View {
 
 // ----------------------------------------------------------------- reductions
 
+export type ReduceOp = 'sum' | 'max' | 'prod';
+
 /**
- * Reduces `axes` with sum or max. The reduced axes are moved to the end
- * (a free transpose), the data made row-major, and each contiguous block of
- * `inner` numbers folded into one.
+ * Reduces `axes` with sum, max or product. The reduced axes are moved to the
+ * end (a free transpose), the data made row-major, and each contiguous block
+ * of `inner` numbers folded into one. An empty block gives the identity of
+ * the fold: 0 for sum, 1 for product, −∞ for max.
  */
-export function reduce(kind: 'sum' | 'max', x: View, axes: readonly number[], outShape: Shape): View {
+export function reduce(kind: ReduceOp, x: View, axes: readonly number[], outShape: Shape): View {
   const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const moved = x.transpose(...keep, ...axes);
   const a = toContiguous(moved);
@@ -282,18 +300,30 @@ export function reduce(kind: 'sum' | 'max', x: View, axes: readonly number[], ou
   const out = allocate(dtypeOf(a), outer);
   for (let o = 0; o < outer; o++) {
     const base = o * inner;
-    if (kind === 'sum') {
-      let s = 0;
-      for (let j = 0; j < inner; j++) s += a[base + j]!;
-      out[o] = s;
-    } else {
-      let m = -Infinity;
-      for (let j = 0; j < inner; j++) {
-        const v = a[base + j]!;
-        if (v > m || Number.isNaN(v)) m = v;
-        if (Number.isNaN(m)) break;
+    switch (kind) {
+      case 'sum': {
+        let s = 0;
+        for (let j = 0; j < inner; j++) s += a[base + j]!;
+        out[o] = s;
+        break;
       }
-      out[o] = m;
+      case 'prod': {
+        let p = 1;
+        for (let j = 0; j < inner; j++) p *= a[base + j]!;
+        out[o] = p;
+        break;
+      }
+      case 'max': {
+        let m = -Infinity;
+        for (let j = 0; j < inner; j++) {
+          const v = a[base + j]!;
+          if (v > m || Number.isNaN(v)) m = v;
+          if (Number.isNaN(m)) break;
+        }
+        out[o] = m;
+        break;
+      }
+      default: unreachable(kind, 'reduction');
     }
   }
   return view(out, outShape);

@@ -6,6 +6,18 @@
  * maximum, mean, softmax, logSumExp, cross-entropy, matmul of any rank — are
  * composed here from primitives, so they are differentiable to any order
  * without rules of their own.
+ *
+ * Ties and kinks, one convention: where a function has a kink (relu, abs,
+ * leaky relu at 0) or a tie (maximum(a, b) at a = b; several equal entries of
+ * a max or min reduction), its derivative is the midpoint of the one-sided
+ * derivatives, as JAX does for maximum and max: relu′(0) = ½, abs′(0) = 0,
+ * leakyRelu′(0) = (1 + slope)/2, maximum and minimum give ½ to each tied
+ * operand, and a max/min reduction splits the derivative equally among its
+ * tied entries. Forms composed from these then agree with each other: the
+ * derivative of relu(x) + log(1 + e^(−|x|)) (softplus) at 0 is ½, its
+ * derivative as a smooth function. The masks that pick the side ([x > 0],
+ * [x = 0]) come from comparisons, which are constants to every derivative, so
+ * second derivatives away from the kinks are untouched.
  */
 import { ConcreteTensor, Tensor, installOperations, type TensorLike } from './tensor.js';
 import { bind } from './trace.js';
@@ -69,11 +81,37 @@ export function log(x: Tensor): Tensor {
 export function tanh(x: Tensor): Tensor {
   return bind('tanh', [checkTensor('tanh', x)], {});
 }
-/** x ** exponent for a constant exponent (x ** 1 is x itself). */
-export function pow(x: Tensor, exponent: number): Tensor {
-  if (typeof exponent !== 'number' || !Number.isFinite(exponent)) throw new Error(`pow: the exponent must be a finite number, got ${String(exponent)}`);
-  if (exponent === 1) return checkTensor('pow', x);
-  return bind('pow', [checkTensor('pow', x)], { exponent });
+export function sin(x: Tensor): Tensor {
+  return bind('sin', [checkTensor('sin', x)], {});
+}
+export function cos(x: Tensor): Tensor {
+  return bind('cos', [checkTensor('cos', x)], {});
+}
+
+/**
+ * x ** exponent. A number exponent is a constant (the `pow` primitive; x ** 1
+ * is x itself, and x ** 0 is 1 with derivative exactly 0, even at x = 0). A
+ * Tensor exponent is differentiated too (the `powTensor` primitive; x and the
+ * exponent broadcast together, and x may then be a number, as in pow(2, y)):
+ *
+ *   ∂/∂x x^y = y·x^(y−1)   (exactly 0 where y = 0, even at x = 0)
+ *   ∂/∂y x^y = x^y·log x   (taken as 0 at x = 0)
+ *
+ * Domain: for x < 0, x^y is real only for integer y (otherwise NaN, as
+ * Math.pow gives), and it is not differentiable in y there: ∂/∂y is NaN. At
+ * x = 0, 0^y is 0 for y > 0, 1 for y = 0 and ∞ for y < 0; ∂/∂x follows the
+ * formula (0 for y > 1, 1 for y = 1, ∞ for 0 < y < 1) and ∂/∂y is 0 by
+ * convention (JAX's choice), although 0^y is not differentiable in y at y = 0.
+ */
+export function pow(x: TensorLike, exponent: TensorLike): Tensor {
+  if (typeof exponent !== 'number') {
+    if (!(exponent instanceof Tensor)) throw new Error(`pow: the exponent must be a number or a Tensor, got ${String(exponent)}`);
+    return bind('powTensor', broadcastPair('pow', x, exponent), {});
+  }
+  const base = checkTensor('pow', x);
+  if (!Number.isFinite(exponent)) throw new Error(`pow: a number exponent must be finite, got ${String(exponent)}`);
+  if (exponent === 1) return base;
+  return bind('pow', [base], { exponent });
 }
 export function sqrt(x: Tensor): Tensor {
   return pow(x, 0.5);
@@ -91,6 +129,8 @@ export const less = (a: TensorLike, b: TensorLike): Tensor => compare('less', a,
 export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('lessEqual', a, b);
 export const equal = (a: TensorLike, b: TensorLike): Tensor => compare('equal', a, b);
 export const notEqual = (a: TensorLike, b: TensorLike): Tensor => compare('notEqual', a, b);
+/** The step H(a − b) with H(0) = ½: 1 where a > b, ½ where a = b, 0 where a < b (NaN gives 0). */
+export const heaviside = (a: TensorLike, b: TensorLike): Tensor => compare('heaviside', a, b);
 
 /** a where cond ≠ 0, b elsewhere; the three broadcast together. */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
@@ -101,27 +141,44 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return bind('where', [broadcastTo(c, shape), broadcastTo(ta, shape), broadcastTo(tb, shape)], {});
 }
 
-/** max(x, 0), written as x · [x > 0] so that its derivative is the mask. */
+/**
+ * max(x, 0), written as x · H(x) with H the Heaviside step, H(0) = ½: H is a
+ * comparison, a constant to every derivative, so relu′ is H itself (½ at 0,
+ * the midpoint convention above), at the cost of one comparison and one
+ * product.
+ */
 export function relu(x: Tensor): Tensor {
-  return mul(x, greater(x, 0));
+  return mul(x, heaviside(x, 0));
 }
+/**
+ * x for x > 0, slope·x otherwise: x times the mask [x > 0] + slope·[x < 0] +
+ * ½(1 + slope)·[x = 0], so its derivative at 0 is (1 + slope)/2 (and the
+ * value is exactly x or slope·x elsewhere).
+ */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
-  return where(greater(x, 0), x, mul(x, slope));
+  return mul(x, add(greater(x, 0), add(mul(less(x, 0), slope), mul(equal(x, 0), (1 + slope) / 2))));
 }
 /** 1 / (1 + e^(−x)), computed as ½(1 + tanh(x/2)), which never overflows. */
 export function sigmoid(x: Tensor): Tensor {
   return mul(add(tanh(mul(x, 0.5)), 1), 0.5);
 }
+/** |x| = x · sign(x), with sign(0) = 0: so abs′(0) = 0, the midpoint of −1 and 1. */
 export function abs(x: Tensor): Tensor {
-  return where(greaterEqual(x, 0), x, neg(x));
+  return mul(x, sub(greater(x, 0), less(x, 0)));
 }
+/**
+ * The larger of a and b; at a tie each operand gets half the derivative. The
+ * tie's value is ½a + ½b (= a; the halves are exact except for the smallest
+ * subnormals), chosen by `where`, so infinite operands stay exact elsewhere.
+ */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb] = broadcastPair('maximum', a, b);
-  return where(greaterEqual(ta, tb), ta, tb);
+  return where(greater(ta, tb), ta, where(less(ta, tb), tb, add(mul(ta, 0.5), mul(tb, 0.5))));
 }
+/** The smaller of a and b; at a tie each operand gets half the derivative. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   const [ta, tb] = broadcastPair('minimum', a, b);
-  return where(lessEqual(ta, tb), ta, tb);
+  return where(less(ta, tb), ta, where(greater(ta, tb), tb, add(mul(ta, 0.5), mul(tb, 0.5))));
 }
 
 // ----------------------------------------------------------------- reductions
@@ -145,6 +202,17 @@ export function max(x: Tensor, axes?: number | readonly number[], keepdims = fal
 }
 export function min(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
   return neg(max(neg(x), axes, keepdims));
+}
+/**
+ * The product over axes (1 over an empty group). Its derivative with respect
+ * to x_i is the product of the other entries of the group, computed as such
+ * (never as prod/x_i), so it is right when entries are zero; see
+ * productOfOthers in jvp.ts. That costs O(n²) numbers for a group of n
+ * entries (O(n³) for a second derivative): meant for small groups.
+ */
+export function prod(x: Tensor, axes?: number | readonly number[], keepdims = false): Tensor {
+  checkTensor('prod', x);
+  return bind('prod', [x], { axes: normalizeAxes(axes, x.rank, 'prod'), keepdims });
 }
 
 /**

@@ -11,7 +11,12 @@
  */
 import type { DType } from './dtype.js';
 
-export type Comparison = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual';
+/**
+ * The comparisons: 1 where the relation holds, else 0. `heaviside` is the
+ * step H(a − b) with H(0) = ½ (1 where a > b, ½ where a = b, 0 where a < b):
+ * relu's derivative under the midpoint convention at kinks, in one pass.
+ */
+export type Comparison = 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'equal' | 'notEqual' | 'heaviside';
 
 type NoParams = Record<string, never>;
 
@@ -21,6 +26,8 @@ export interface PrimitiveParams {
   exp: NoParams;
   log: NoParams;
   tanh: NoParams;
+  sin: NoParams;
+  cos: NoParams;
   /** x ** exponent, for a constant exponent */
   pow: { exponent: number };
   // elementwise, two inputs of the same shape (ops.ts broadcasts first)
@@ -28,13 +35,17 @@ export interface PrimitiveParams {
   sub: NoParams;
   mul: NoParams;
   div: NoParams;
-  /** 1 where the comparison holds, else 0; not differentiable */
+  /** x ** y elementwise, for a tensor exponent y (differentiable in both) */
+  powTensor: NoParams;
+  /** 1 where the comparison holds, else 0 (½ at equality for heaviside); not differentiable */
   compare: { op: Comparison };
   /** where(cond, a, b): a where cond ≠ 0, else b; cond is not differentiated */
   where: NoParams;
   // reductions
   sum: { axes: number[]; keepdims: boolean };
   max: { axes: number[]; keepdims: boolean };
+  /** the product over axes (1 for an empty group) */
+  prod: { axes: number[]; keepdims: boolean };
   // shape
   reshape: { shape: number[] };
   transpose: { perm: number[] };

@@ -81,11 +81,14 @@ export abstract class Tensor {
   sub(other: TensorLike): Tensor { return ops.sub(this, other); }
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
   div(other: TensorLike): Tensor { return ops.div(this, other); }
-  pow(exponent: number): Tensor { return ops.pow(this, exponent); }
+  /** this ** exponent; a Tensor exponent is differentiated too (see ops.pow). */
+  pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
   neg(): Tensor { return ops.neg(this); }
   exp(): Tensor { return ops.exp(this); }
   log(): Tensor { return ops.log(this); }
   tanh(): Tensor { return ops.tanh(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
   sqrt(): Tensor { return ops.sqrt(this); }
   square(): Tensor { return ops.square(this); }
   abs(): Tensor { return ops.abs(this); }
@@ -106,6 +109,7 @@ export abstract class Tensor {
   mean(axes?: number | number[], keepdims = false): Tensor { return ops.mean(this, axes, keepdims); }
   max(axes?: number | number[], keepdims = false): Tensor { return ops.max(this, axes, keepdims); }
   min(axes?: number | number[], keepdims = false): Tensor { return ops.min(this, axes, keepdims); }
+  prod(axes?: number | number[], keepdims = false): Tensor { return ops.prod(this, axes, keepdims); }
   logSumExp(axes?: number | number[], keepdims = false): Tensor { return ops.logSumExp(this, axes, keepdims); }
   softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }

@@ -19,7 +19,7 @@ import type { Primitive, PrimitiveParams } from './primitives.js';
 import { bind, withNewLevel } from './trace.js';
 import * as ops from './ops.js';
 import { zerosLike } from './creation.js';
-import { maxSelector } from './jvp.js';
+import { maxSelector, powBaseDerivative, powExponentDerivative, productOfOthers } from './jvp.js';
 import { formatShape, reducedShape, shapesEqual } from './shape.js';
 
 interface TapeNode {
@@ -32,6 +32,13 @@ interface TapeNode {
 }
 
 type Cotangents = ReadonlyArray<(() => Tensor) | null>;
+
+/**
+ * Primitives whose output is a constant to every derivative (a comparison's
+ * 0/1 mask, stopGradient): they get no tape node, so nothing downstream of
+ * them (such as relu's mask, built from two comparisons) is ever pulled back.
+ */
+const constantOutputs: ReadonlySet<Primitive> = new Set<Primitive>(['compare', 'stopGradient']);
 
 export class VjpTracer extends PrimalTracer {
   constructor(readonly trace: VjpTrace, readonly primal: Tensor, readonly node: TapeNode | null) {
@@ -58,7 +65,7 @@ export class VjpTrace implements Trace {
     const primals = tracers.map((t) => t.primal);
     const out = bind(prim, primals, params);
     const parents = tracers.map((t) => t.node);
-    if (parents.every((p) => p === null)) return new VjpTracer(this, out, null);
+    if (constantOutputs.has(prim) || parents.every((p) => p === null)) return new VjpTracer(this, out, null);
     const node = this.record(parents, (g) => vjpRules[prim](g, primals, out, params));
     return new VjpTracer(this, out, node);
   }
@@ -112,17 +119,22 @@ export const vjpRules: { [P in Primitive]: VjpRule<P> } = {
   exp: (g, _, out) => [() => ops.mul(g, out)],
   log: (g, [x]) => [() => ops.div(g, x!)],
   tanh: (g, _, out) => [() => ops.mul(g, ops.sub(1, ops.square(out)))],
-  pow: (g, [x], _, { exponent }) => [() => ops.mul(g, ops.mul(ops.pow(x!, exponent - 1), exponent))],
+  sin: (g, [x]) => [() => ops.mul(g, ops.cos(x!))],
+  cos: (g, [x]) => [() => ops.neg(ops.mul(g, ops.sin(x!)))],
+  // x^0 = 1 has derivative exactly 0, also at x = 0 (where 0·x^(−1) would be NaN)
+  pow: (g, [x], _, { exponent }) => [exponent === 0 ? null : () => ops.mul(g, ops.mul(ops.pow(x!, exponent - 1), exponent))],
   add: (g) => [() => g, () => g],
   sub: (g) => [() => g, () => ops.neg(g)],
   mul: (g, [a, b]) => [() => ops.mul(g, b!), () => ops.mul(a!, g)],
   div: (g, [, b], out) => [() => ops.div(g, b!), () => ops.neg(ops.mul(g, ops.div(out, b!)))],
+  powTensor: (g, [x, y], out) => [() => ops.mul(g, powBaseDerivative(x!, y!)), () => ops.mul(g, powExponentDerivative(x!, out))],
   compare: () => [null, null],
   where: (g, [cond]) => [null, () => ops.where(cond!, g, 0), () => ops.where(cond!, 0, g)],
   sum: (g, [x], _, { axes }) => [() => ops.broadcastTo(ops.reshape(g, reducedShape(x!.shape, axes, true)), x!.shape)],
   max: (g, [x], out, { axes, keepdims }) => [
     () => ops.mul(ops.broadcastTo(ops.reshape(g, reducedShape(x!.shape, axes, true)), x!.shape), maxSelector(x!, out, axes, keepdims)),
   ],
+  prod: (g, [x], _, { axes }) => [() => ops.mul(ops.broadcastTo(ops.reshape(g, reducedShape(x!.shape, axes, true)), x!.shape), productOfOthers(x!, axes))],
   reshape: (g, [x]) => [() => ops.reshape(g, x!.shape)],
   transpose: (g, _, __, { perm }) => [() => ops.transpose(g, perm.map((_, i) => perm.indexOf(i)))],
   broadcastTo: (g, [x]) => [() => unbroadcast(g, x!.shape)],

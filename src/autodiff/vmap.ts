@@ -111,8 +111,8 @@ function elementwise<P extends Primitive>(prim: P): BatchRule<P> {
 /** The batched-array axis of the slice's axis a, when the batch axis is at d. */
 const shifted = (a: number, d: number): number => (a < d ? a : a + 1);
 
-/** sum and max over axes of a slice: the same reduction over the matching axes of the batch. */
-function reduction<P extends 'sum' | 'max'>(prim: P): BatchRule<P> {
+/** sum, max and prod over axes of a slice: the same reduction over the matching axes of the batch. */
+function reduction<P extends 'sum' | 'max' | 'prod'>(prim: P): BatchRule<P> {
   return ([x], [dim], params) => {
     const d = dim!;
     const { axes, keepdims } = params as PrimitiveParams['sum'];
@@ -177,15 +177,19 @@ export const batchRules: { [P in Primitive]: BatchRule<P> } = {
   exp: elementwise('exp'),
   log: elementwise('log'),
   tanh: elementwise('tanh'),
+  sin: elementwise('sin'),
+  cos: elementwise('cos'),
   pow: elementwise('pow'),
   add: elementwise('add'),
   sub: elementwise('sub'),
   mul: elementwise('mul'),
   div: elementwise('div'),
+  powTensor: elementwise('powTensor'),
   compare: elementwise('compare'),
   where: elementwise('where'),
   sum: reduction('sum'),
   max: reduction('max'),
+  prod: reduction('prod'),
   reshape: withLeadingBatch('reshape', ({ shape }, size) => ({ shape: [size, ...shape] })),
   transpose: withLeadingBatch('transpose', ({ perm }) => ({ perm: [0, ...perm.map((p) => p + 1)] })),
   broadcastTo: ([x], dims, { shape }, size) => {

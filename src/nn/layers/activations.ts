@@ -8,8 +8,12 @@
  *   identity(x)    = x
  *
  * All are the engine's ops, differentiable to any order (relu and leaky relu
- * piecewise). relu, leaky relu and identity are positively homogeneous,
- * φ(βx) = β·φ(x) for β > 0; tanh and sigmoid are not.
+ * piecewise, with the engine's convention at the kink: the midpoint of the
+ * one-sided derivatives, relu′(0) = ½). relu, leaky relu and identity are
+ * positively homogeneous, φ(βx) = β·φ(x) for β > 0; tanh and sigmoid are not.
+ *
+ * The table ACTIVATIONS is typed `{ [N in ActivationName]: … }`, so a name
+ * added to ACTIVATION_NAMES without an entry is a compile error.
  */
 import { leakyRelu, relu, sigmoid, tanh, type Tensor } from '../../autodiff/index.js';
 import { makeSpec } from '../parameters.js';
@@ -27,24 +31,36 @@ export function isActivationName(name: string): name is ActivationName {
   return (ACTIVATION_NAMES as readonly string[]).includes(name);
 }
 
-/** The activation as a plain function of a tensor. */
-export function activationFunction(name: ActivationName, options: ActivationOptions = {}): (x: Tensor) => Tensor {
-  const slope = options.slope ?? 0.01;
-  switch (name) {
-    case 'relu':
-      return relu;
-    case 'leaky-relu':
+interface ActivationEntry {
+  /** The function, given the leaky-relu slope (ignored by the others). */
+  make: (slope: number) => (x: Tensor) => Tensor;
+  /** Positively homogeneous: φ(βx) = β·φ(x) for β > 0. */
+  homogeneous: boolean;
+}
+
+const ACTIVATIONS: { [N in ActivationName]: ActivationEntry } = {
+  relu: { make: () => relu, homogeneous: true },
+  'leaky-relu': {
+    make: (slope) => {
       if (!Number.isFinite(slope)) throw new Error(`activation: the leaky-relu slope must be a finite number, got ${slope}`);
       return (x) => leakyRelu(x, slope);
-    case 'tanh':
-      return tanh;
-    case 'sigmoid':
-      return sigmoid;
-    case 'identity':
-      return (x) => x;
-    default:
-      throw new Error(`activation: unknown activation ${JSON.stringify(name)}; allowed: ${ACTIVATION_NAMES.join(', ')}`);
-  }
+    },
+    homogeneous: true,
+  },
+  tanh: { make: () => tanh, homogeneous: false },
+  sigmoid: { make: () => sigmoid, homogeneous: false },
+  identity: { make: () => (x) => x, homogeneous: true },
+};
+
+function entry(name: ActivationName): ActivationEntry {
+  // names can come from the command line, so an unknown one is checked at run time too
+  if (!isActivationName(name)) throw new Error(`activation: unknown activation ${JSON.stringify(name)}; allowed: ${ACTIVATION_NAMES.join(', ')}`);
+  return ACTIVATIONS[name];
+}
+
+/** The activation as a plain function of a tensor. */
+export function activationFunction(name: ActivationName, options: ActivationOptions = {}): (x: Tensor) => Tensor {
+  return entry(name).make(options.slope ?? 0.01);
 }
 
 /** The activation as a parameter-free layer. */
@@ -55,7 +71,7 @@ export function activation(name: ActivationName, options: ActivationOptions = {}
     kind: name,
     spec: makeSpec([]),
     weightLayers: 0,
-    homogeneous: name === 'relu' || name === 'leaky-relu' || name === 'identity',
+    homogeneous: entry(name).homogeneous,
     init: () => ({}),
     apply: (_params, x: Tensor) => f(x),
     outputShape: (inputShape) => [...inputShape],
