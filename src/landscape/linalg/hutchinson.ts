@@ -15,10 +15,11 @@
  * probes — and zero for a diagonal matrix, whose trace one probe gets exactly.
  *
  * For a network Hessian, A·z is a Hessian–vector product, so Tr(H) and ‖H‖_F
- * cost N HVPs instead of D of them (Vysogorets et al. use N = 100).
+ * cost N HVPs instead of D of them (Vysogorets et al. use N = 100); the probes
+ * are independent, so their products are asked for a block at a time.
  */
 import { Random } from '../../autodiff/index.js';
-import { dot, type LinearOperator } from './vector.js';
+import { applyToEach, dot, type LinearOperator } from './vector.js';
 
 export interface HutchinsonOptions {
   /** Number of random probes N. Default 100. */
@@ -55,6 +56,9 @@ export function summarizeSamples(samples: Float64Array): HutchinsonEstimate {
   return { estimate: mean, standardError, samples };
 }
 
+/** Probes whose products are asked for together (one batched pass where the operator has applyMany). */
+const PROBE_BLOCK_SIZE = 20;
+
 /** Draws N Rademacher probes and records sample(z, A z) for each. */
 function hutchinsonSamples(
   op: LinearOperator,
@@ -65,9 +69,9 @@ function hutchinsonSamples(
   if (!Number.isInteger(probes) || probes < 1) throw new Error(`Hutchinson: probes must be a positive integer, got ${probes}`);
   const rng = new Random(options.seed ?? 0);
   const samples = new Float64Array(probes);
-  for (let p = 0; p < probes; p++) {
-    const z = rademacherVector(op.dim, rng);
-    samples[p] = sample(z, op.apply(z));
+  for (let start = 0; start < probes; start += PROBE_BLOCK_SIZE) {
+    const block = Array.from({ length: Math.min(PROBE_BLOCK_SIZE, probes - start) }, () => rademacherVector(op.dim, rng));
+    applyToEach(op, block).forEach((az, i) => (samples[start + i] = sample(block[i]!, az)));
   }
   return summarizeSamples(samples);
 }
