@@ -331,7 +331,20 @@ export function reduce(kind: ReduceOp, x: View, axes: readonly number[], outShap
 
 // ---------------------------------------------------------------------- shape
 
+/**
+ * A new shape for the same elements. When it only inserts or removes axes of
+ * size 1, it is a view (the other axes keep their strides), which keeps a
+ * broadcast or transposed view uncopied; otherwise the data is made
+ * row-major first.
+ */
 export function reshape(x: View, shape: Shape): View {
+  const kept = x.shape.flatMap((d, i) => (d === 1 ? [] : [i]));
+  const target = shape.filter((d) => d !== 1);
+  if (target.length === kept.length && target.every((d, j) => d === x.shape[kept[j]!])) {
+    let j = 0;
+    const stride = shape.map((d) => (d === 1 ? 0 : x.stride[kept[j++]!]!));
+    return ndarray(x.data, [...shape], stride, x.offset);
+  }
   return view(toContiguous(x), shape);
 }
 
