@@ -1,7 +1,7 @@
 /**
- * Tutorial 02 — forward mode, and exact Hessian-vector products.
+ * Tutorial 03 — forward mode, and exact Hessian-vector products.
  *
- * Run it: npx tsx tutorials/02-forward-mode-and-hvp.ts
+ * Run it: npx tsx tutorials/03-forward-mode-and-hvp.ts
  *
  * Step 1 builds forward mode on dual numbers. Step 2 uses goldilocks's jvp
  * and checks it against grad. Step 3 composes the two: the derivative of the
@@ -125,4 +125,4 @@ console.log('Step 4: no perturbation confusion');
   const [, forward] = jvp(outer, [scalar(3)], [scalar(1)]);
   check('the same with forward mode outside', forward.item(), 1, 0);
 }
-console.log('Tutorial 02: all checks passed.');
+console.log('Tutorial 03: all checks passed.');
