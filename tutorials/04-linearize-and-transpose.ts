@@ -21,7 +21,11 @@
  * checks the defining identity ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩. Step 4 does the same
  * for matrix multiplication, whose reverse rule in src/autodiff/vjp.ts is
  * exactly the transpose of dA ↦ dA·B and dB ↦ A·dB (exercise 9).
+ *
+ * Exercises: 9 (the vjp rule of matmul, src/autodiff/vjp.ts) and 17 (the
+ * transpose rule of add, `transposeRules.add` in this file).
  */
+import { pathToFileURL } from 'node:url';
 import { add, exp, matmul, mul, Random, randn, stack, sum, tanh, tensor, transpose, vjp, type Tensor } from '../src/autodiff/index.js';
 
 function check(label: string, got: number, expected: number, tolerance = 1e-12): void {
@@ -46,12 +50,12 @@ function check(label: string, got: number, expected: number, tolerance = 1e-12):
 // t_y = (1 − y²) · t_a, a scale by a number known at this x. A product of
 // two variables emits two scales and an add (the product rule).
 // ---------------------------------------------------------------------------
-type Equation =
+export type Equation =
   | { op: 'add'; out: number; a: number; b: number }
   | { op: 'neg'; out: number; a: number }
   | { op: 'scale'; out: number; a: number; factor: number };
 
-class LinearProgram {
+export class LinearProgram {
   readonly equations: Equation[] = [];
   variables = 0;
   fresh(): number {
@@ -75,7 +79,7 @@ class LinearProgram {
 }
 
 /** A primal number with the tangent variable of its derivative, during linearize. */
-class Lin {
+export class Lin {
   constructor(
     readonly program: LinearProgram,
     readonly primal: number,
@@ -106,14 +110,14 @@ class Lin {
   }
 }
 
-interface Linearized {
+export interface Linearized {
   program: LinearProgram;
   inputs: number[];
   outputs: number[];
   primals: number[];
 }
 
-function linearize(f: (xs: Lin[]) => Lin[], x: number[]): Linearized {
+export function linearize(f: (xs: Lin[]) => Lin[], x: number[]): Linearized {
   const program = new LinearProgram();
   const args = x.map((xi) => new Lin(program, xi, program.fresh()));
   const ys = f(args);
@@ -128,22 +132,25 @@ const fTensor = (xy: Tensor): Tensor => {
 };
 const point = [0.6, -1.3];
 
-console.log('Step 1: linearize f(x, y) = [tanh(x·y) + x, exp(x)·y − y]');
-const lin = linearize(fLin, point);
-for (const e of lin.program.equations) {
-  const rhs = e.op === 'add' ? `t${e.a} + t${e.b}` : e.op === 'neg' ? `−t${e.a}` : `${e.factor.toFixed(4)} · t${e.a}`;
-  console.log(`    t${e.out} = ${rhs}`);
-}
-{
-  check('f₁ at (0.6, −1.3)', lin.primals[0]!, Math.tanh(0.6 * -1.3) + 0.6);
-  // The program is J·v: compare with finite differences of f along v.
-  const v = [0.3, 0.8];
-  const jv = lin.program.apply(lin.inputs, lin.outputs, v);
-  const h = 1e-6;
-  const at = (s: number): number[] => linearize(fLin, [point[0]! + s * v[0]!, point[1]! + s * v[1]!]).primals;
-  check('(J·v)₁ against a central difference', jv[0]!, (at(h)[0]! - at(-h)[0]!) / (2 * h), 1e-8);
-  check('(J·v)₂ against a central difference', jv[1]!, (at(h)[1]! - at(-h)[1]!) / (2 * h), 1e-8);
-  check('equations in the linear program (mul: 3, tanh: 1, add: 1, exp: 1, mul: 3, neg: 1, add: 1)', lin.program.equations.length, 11);
+function step1(): Linearized {
+  console.log('Step 1: linearize f(x, y) = [tanh(x·y) + x, exp(x)·y − y]');
+  const lin = linearize(fLin, point);
+  for (const e of lin.program.equations) {
+    const rhs = e.op === 'add' ? `t${e.a} + t${e.b}` : e.op === 'neg' ? `−t${e.a}` : `${e.factor.toFixed(4)} · t${e.a}`;
+    console.log(`    t${e.out} = ${rhs}`);
+  }
+  {
+    check('f₁ at (0.6, −1.3)', lin.primals[0]!, Math.tanh(0.6 * -1.3) + 0.6);
+    // The program is J·v: compare with finite differences of f along v.
+    const v = [0.3, 0.8];
+    const jv = lin.program.apply(lin.inputs, lin.outputs, v);
+    const h = 1e-6;
+    const at = (s: number): number[] => linearize(fLin, [point[0]! + s * v[0]!, point[1]! + s * v[1]!]).primals;
+    check('(J·v)₁ against a central difference', jv[0]!, (at(h)[0]! - at(-h)[0]!) / (2 * h), 1e-8);
+    check('(J·v)₂ against a central difference', jv[1]!, (at(h)[1]! - at(-h)[1]!) / (2 * h), 1e-8);
+    check('equations in the linear program (mul: 3, tanh: 1, add: 1, exp: 1, mul: 3, neg: 1, add: 1)', lin.program.equations.length, 11);
+  }
+  return lin;
 }
 
 // ---------------------------------------------------------------------------
@@ -164,48 +171,62 @@ for (const e of lin.program.equations) {
 // reverse rule of their own, because linearize already reduced them to
 // scales and adds.
 // ---------------------------------------------------------------------------
-function transposeProgram({ program, inputs, outputs }: Linearized, u: number[]): number[] {
+/** How each linear operation sends its output's cotangent g back to its inputs' cotangents ct. */
+export const transposeRules: { [Op in Equation['op']]: (equation: Extract<Equation, { op: Op }>, g: number, ct: Float64Array) => void } = {
+  add: (e, g, ct) => {
+    ct[e.a] = ct[e.a]! + g;
+    ct[e.b] = ct[e.b]! + g;
+  },
+  neg: (e, g, ct) => {
+    ct[e.a] = ct[e.a]! - g;
+  },
+  scale: (e, g, ct) => {
+    ct[e.a] = ct[e.a]! + e.factor * g;
+  },
+};
+
+/** Runs the linear program backwards from the output cotangents u: Jᵀ·u, one number per input. */
+export function transposeProgram({ program, inputs, outputs }: Linearized, u: number[]): number[] {
   const ct = new Float64Array(program.variables);
   outputs.forEach((v, i) => (ct[v] = ct[v]! + u[i]!));
   for (let i = program.equations.length - 1; i >= 0; i--) {
     const e = program.equations[i]!;
     const g = ct[e.out]!;
-    if (e.op === 'add') {
-      ct[e.a] = ct[e.a]! + g;
-      ct[e.b] = ct[e.b]! + g;
-    } else if (e.op === 'neg') {
-      ct[e.a] = ct[e.a]! - g;
-    } else {
-      ct[e.a] = ct[e.a]! + e.factor * g;
-    }
+    if (e.op === 'add') transposeRules.add(e, g, ct);
+    else if (e.op === 'neg') transposeRules.neg(e, g, ct);
+    else transposeRules.scale(e, g, ct);
   }
   return inputs.map((v) => ct[v]!);
 }
 
-console.log('Step 2: transpose the linear program, and compare with goldilocks\' vjp');
-{
-  const u = [1.5, -0.4];
-  const ours = transposeProgram(lin, u);
-  const [value, pullback] = vjp(fTensor, tensor(point));
-  const theirs = pullback(tensor(u))[0]!.toTypedArray();
-  check('f₂ from goldilocks equals the linearized primal', value.toTypedArray()[1]!, lin.primals[1]!);
-  check('(Jᵀu)_x: transposed program = goldilocks vjp', ours[0]!, theirs[0]!);
-  check('(Jᵀu)_y: transposed program = goldilocks vjp', ours[1]!, theirs[1]!);
+function step2(lin: Linearized): void {
+  console.log('Step 2: transpose the linear program, and compare with goldilocks\' vjp');
+  {
+    const u = [1.5, -0.4];
+    const ours = transposeProgram(lin, u);
+    const [value, pullback] = vjp(fTensor, tensor(point));
+    const theirs = pullback(tensor(u))[0]!.toTypedArray();
+    check('f₂ from goldilocks equals the linearized primal', value.toTypedArray()[1]!, lin.primals[1]!);
+    check('(Jᵀu)_x: transposed program = goldilocks vjp', ours[0]!, theirs[0]!);
+    check('(Jᵀu)_y: transposed program = goldilocks vjp', ours[1]!, theirs[1]!);
+  }
 }
 
 // ---------------------------------------------------------------------------
 // Step 3. The identity that defines the transpose: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ for
 // every u and v. Running the program forward gives J·v, backward gives Jᵀ·u.
 // ---------------------------------------------------------------------------
-console.log('Step 3: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ for random u and v');
-{
-  const rng = new Random(4);
-  for (let trial = 0; trial < 3; trial++) {
-    const u = [rng.normal(), rng.normal()];
-    const v = [rng.normal(), rng.normal()];
-    const jv = lin.program.apply(lin.inputs, lin.outputs, v);
-    const jtu = transposeProgram(lin, u);
-    check(`trial ${trial + 1}: ⟨u, Jv⟩ − ⟨Jᵀu, v⟩ (zero up to rounding)`, u[0]! * jv[0]! + u[1]! * jv[1]! - (jtu[0]! * v[0]! + jtu[1]! * v[1]!), 0, 1e-14);
+function step3(lin: Linearized): void {
+  console.log('Step 3: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ for random u and v');
+  {
+    const rng = new Random(4);
+    for (let trial = 0; trial < 3; trial++) {
+      const u = [rng.normal(), rng.normal()];
+      const v = [rng.normal(), rng.normal()];
+      const jv = lin.program.apply(lin.inputs, lin.outputs, v);
+      const jtu = transposeProgram(lin, u);
+      check(`trial ${trial + 1}: ⟨u, Jv⟩ − ⟨Jᵀu, v⟩ (zero up to rounding)`, u[0]! * jv[0]! + u[1]! * jv[1]! - (jtu[0]! * v[0]! + jtu[1]! * v[1]!), 0, 1e-14);
+    }
   }
 }
 
@@ -218,17 +239,27 @@ console.log('Step 3: ⟨u, J·v⟩ = ⟨Jᵀ·u, v⟩ for random u and v');
 // nothing but this transpose. Check ⟨G, dA·B⟩ = ⟨G·Bᵀ, dA⟩ and
 // ⟨G, A·dB⟩ = ⟨Aᵀ·G, dB⟩, then that goldilocks' pullback gives the same.
 // ---------------------------------------------------------------------------
-console.log('Step 4: the transpose of dA ↦ dA·B is G ↦ G·Bᵀ');
-{
-  const rng = new Random(9);
-  const [A, B, G, dA, dB] = [randn([3, 4], rng), randn([4, 2], rng), randn([3, 2], rng), randn([3, 4], rng), randn([4, 2], rng)];
-  const inner = (p: Tensor, q: Tensor): number => sum(mul(p, q)).item();
-  check('⟨G, dA·B⟩ = ⟨G·Bᵀ, dA⟩', inner(G, matmul(dA, B)), inner(matmul(G, transpose(B)), dA));
-  check('⟨G, A·dB⟩ = ⟨Aᵀ·G, dB⟩', inner(G, matmul(A, dB)), inner(matmul(transpose(A), G), dB));
-  const [, pullback] = vjp((a: Tensor, b: Tensor) => matmul(a, b), A, B);
-  const [gA, gB] = pullback(G);
-  check('goldilocks Ā against G·Bᵀ: the largest difference', Math.max(...Array.from(gA!.sub(matmul(G, transpose(B))).abs().toTypedArray())), 0);
-  check('goldilocks B̄ against Aᵀ·G: the largest difference', Math.max(...Array.from(gB!.sub(matmul(transpose(A), G)).abs().toTypedArray())), 0);
+function step4(): void {
+  console.log('Step 4: the transpose of dA ↦ dA·B is G ↦ G·Bᵀ');
+  {
+    const rng = new Random(9);
+    const [A, B, G, dA, dB] = [randn([3, 4], rng), randn([4, 2], rng), randn([3, 2], rng), randn([3, 4], rng), randn([4, 2], rng)];
+    const inner = (p: Tensor, q: Tensor): number => sum(mul(p, q)).item();
+    check('⟨G, dA·B⟩ = ⟨G·Bᵀ, dA⟩', inner(G, matmul(dA, B)), inner(matmul(G, transpose(B)), dA));
+    check('⟨G, A·dB⟩ = ⟨Aᵀ·G, dB⟩', inner(G, matmul(A, dB)), inner(matmul(transpose(A), G), dB));
+    const [, pullback] = vjp((a: Tensor, b: Tensor) => matmul(a, b), A, B);
+    const [gA, gB] = pullback(G);
+    check('goldilocks Ā against G·Bᵀ: the largest difference', Math.max(...Array.from(gA!.sub(matmul(G, transpose(B))).abs().toTypedArray())), 0);
+    check('goldilocks B̄ against Aᵀ·G: the largest difference', Math.max(...Array.from(gB!.sub(matmul(transpose(A), G)).abs().toTypedArray())), 0);
+  }
 }
 
-console.log('Tutorial 04: all checks passed.');
+// Run the steps when this file is executed; exercise 17's checks import its
+// functions without running them.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const lin = step1();
+  step2(lin);
+  step3(lin);
+  step4();
+  console.log('Tutorial 04: all checks passed.');
+}

@@ -26,8 +26,11 @@
  * help when cores are free. The default size is 512 (about 10 seconds);
  * GOLDILOCKS_TUTORIAL_QUICK=1 uses 128, where all three matrices fit in the
  * cache and the naive loop's weakness hardly shows: compare the two sizes.
+ *
+ * Exercise 18: the cache-blocked product, `blockedMatmul` in this file.
  */
 import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { GPU } from 'gpu.js';
 import { availableBackends, getBackend, getMatmulThreads, Random, referenceMatmul, setBackend, setMatmulThreads, type FloatArray } from '../src/autodiff/index.js';
 
@@ -70,16 +73,13 @@ function checkAgrees(label: string, got: ArrayLike<number>, expected: ArrayLike<
   console.log(`  ✓ ${label} agrees with the naive loop (relative difference ${d.toExponential(1)})`);
 }
 
-const rng = new Random(6);
-const A = randomMatrix(n, n, rng);
-const B = randomMatrix(n, n, rng);
 
 // ---------------------------------------------------------------------------
 // Step 1. The naive loop: C[i][j] = Σ_p A[i][p]·B[p][j]. The inner loop reads
 // B[p][j] for p = 0, 1, …: a stride of n doubles, so every read lands on a
 // different cache line, and the processor waits on memory.
 // ---------------------------------------------------------------------------
-function naiveMatmul(a: Float64Array, b: Float64Array, size: number): Float64Array {
+export function naiveMatmul(a: Float64Array, b: Float64Array, size: number): Float64Array {
   const c = new Float64Array(size * size);
   for (let i = 0; i < size; i++) {
     for (let j = 0; j < size; j++) {
@@ -98,7 +98,7 @@ function naiveMatmul(a: Float64Array, b: Float64Array, size: number): Float64Arr
 // the slab of B that the inner loops reuse stays in the L1/L2 cache instead
 // of being fetched again for every row of A.
 // ---------------------------------------------------------------------------
-function blockedMatmul(a: Float64Array, b: Float64Array, size: number, tile = 64): Float64Array {
+export function blockedMatmul(a: Float64Array, b: Float64Array, size: number, tile = 64): Float64Array {
   const c = new Float64Array(size * size);
   for (let p0 = 0; p0 < size; p0 += tile) {
     const p1 = Math.min(p0 + tile, size);
@@ -117,12 +117,15 @@ function blockedMatmul(a: Float64Array, b: Float64Array, size: number, tile = 64
   return c;
 }
 
-console.log(`Steps 1 and 2: ${n}×${n} by ${n}×${n} in float64 (${(flops / 1e6).toFixed(0)} Mflop)`);
-const naive = measure('naive i-j-k loop', () => naiveMatmul(A, B, n));
-const blocked = measure('cache-blocked i-k-j loop (64×64 tiles)', () => blockedMatmul(A, B, n));
-checkAgrees('blocked loop', blocked, naive, 1e-13);
-const reference = measure('referenceMatmul (the project\'s plain i-k-j)', () => referenceMatmul({ a: A, b: B, m: n, k: n, n, transA: false, transB: false, dtype: 'float64' }));
-checkAgrees('referenceMatmul', reference, naive, 1e-13);
+function stepsOneAndTwo(A: Float64Array, B: Float64Array): Float64Array {
+  console.log(`Steps 1 and 2: ${n}×${n} by ${n}×${n} in float64 (${(flops / 1e6).toFixed(0)} Mflop)`);
+  const naive = measure('naive i-j-k loop', () => naiveMatmul(A, B, n));
+  const blocked = measure('cache-blocked i-k-j loop (64×64 tiles)', () => blockedMatmul(A, B, n));
+  checkAgrees('blocked loop', blocked, naive, 1e-13);
+  const reference = measure('referenceMatmul (the project\'s plain i-k-j)', () => referenceMatmul({ a: A, b: B, m: n, k: n, n, transA: false, transB: false, dtype: 'float64' }));
+  checkAgrees('referenceMatmul', reference, naive, 1e-13);
+  return naive as Float64Array;
+}
 
 // ---------------------------------------------------------------------------
 // Step 3. SIMD and threads: the project's backends.
@@ -136,20 +139,23 @@ checkAgrees('referenceMatmul', reference, naive, 1e-13);
 // changes speed and rounding, never the mathematics: all agree with the
 // naive loop to rounding (float64), or to float32 precision for 'gpu'.
 // ---------------------------------------------------------------------------
-console.log(`Step 3: the backends (${availableBackends().join(', ')}); threads by default: ${getMatmulThreads()}`);
-const original = getBackend().name;
-const defaultThreads = getMatmulThreads();
-for (const name of availableBackends()) {
-  if (name === 'gpu') continue; // Step 4
-  const backend = setBackend(name);
-  for (const threads of name === 'reference' ? [1] : [...new Set([1, defaultThreads])]) {
-    setMatmulThreads(threads);
-    const out = measure(`${name}, ${threads} thread${threads > 1 ? 's' : ''}`, () => backend.matmul({ a: A, b: B, m: n, k: n, n, transA: false, transB: false, dtype: 'float64' }));
-    checkAgrees(`${name} with ${threads} thread${threads > 1 ? 's' : ''}`, out, naive, 1e-13);
+function stepThree(A: Float64Array, B: Float64Array, naive: Float64Array): void {
+  console.log(`Step 3: the backends (${availableBackends().join(', ')}); threads by default: ${getMatmulThreads()}`);
+  const original = getBackend().name;
+  const defaultThreads = getMatmulThreads();
+  for (const name of availableBackends()) {
+    if (name === 'gpu') continue; // Step 4
+    const backend = setBackend(name);
+    for (const threads of name === 'reference' ? [1] : [...new Set([1, defaultThreads])]) {
+      setMatmulThreads(threads);
+      const out = measure(`${name}, ${threads} thread${threads > 1 ? 's' : ''}`, () => backend.matmul({ a: A, b: B, m: n, k: n, n, transA: false, transB: false, dtype: 'float64' }));
+      checkAgrees(`${name} with ${threads} thread${threads > 1 ? 's' : ''}`, out, naive, 1e-13);
+    }
+    console.log(`    (${backend.describe()})`);
   }
-  console.log(`    (${backend.describe()})`);
+  setMatmulThreads(defaultThreads);
+  setBackend(original);
 }
-setMatmulThreads(defaultThreads);
 
 // ---------------------------------------------------------------------------
 // Step 4. A gpu.js kernel.
@@ -162,35 +168,48 @@ setMatmulThreads(defaultThreads);
 // which engine ran it; then the project's 'gpu' backend, which packs four
 // rows per thread, and which also reports its engine.
 // ---------------------------------------------------------------------------
-console.log('Step 4: gpu.js');
-{
-  const require = createRequire(import.meta.url);
-  const { GPU: GPUClass } = require('gpu.js') as { GPU: new () => GPU };
-  const gpu = new GPUClass();
-  const kernel = gpu.createKernel(
-    `function (a, b) {
-      let s = 0.0;
-      for (let p = 0; p < ${n}; p++) s += a[this.thread.y * ${n} + p] * b[p * ${n} + this.thread.x];
-      return s;
-    }`,
-    { output: [n, n], precision: 'single', tactic: 'precision' },
-  );
-  kernel.setLoopMaxIterations(n + 1);
-  const a32 = Float32Array.from(A);
-  const b32 = Float32Array.from(B);
-  const rows = measure('our gpu.js kernel (one thread per entry)', () => Float32Array.from((kernel(a32, b32) as Float32Array[]).flatMap((row) => Array.from(row))));
-  const engine = kernel.kernel.constructor.name;
-  const onCpu = /cpu|webasm|WebAssembly/i.test(engine);
-  console.log(`    gpu.js ran the kernel with ${engine}: ${onCpu ? 'on the CPU, not a graphics card' : 'a GPU engine'}`);
-  // float32 products of k standard normals: relative rounding about √k · 6e-8.
-  checkAgrees('our gpu.js kernel (float32)', rows, naive, 1e-5);
-  kernel.destroy();
+function stepFour(A: Float64Array, B: Float64Array, naive: Float64Array): void {
+  console.log('Step 4: gpu.js');
+  const original = getBackend().name;
+  {
+    const require = createRequire(import.meta.url);
+    const { GPU: GPUClass } = require('gpu.js') as { GPU: new () => GPU };
+    const gpu = new GPUClass();
+    const kernel = gpu.createKernel(
+      `function (a, b) {
+        let s = 0.0;
+        for (let p = 0; p < ${n}; p++) s += a[this.thread.y * ${n} + p] * b[p * ${n} + this.thread.x];
+        return s;
+      }`,
+      { output: [n, n], precision: 'single', tactic: 'precision' },
+    );
+    kernel.setLoopMaxIterations(n + 1);
+    const a32 = Float32Array.from(A);
+    const b32 = Float32Array.from(B);
+    const rows = measure('our gpu.js kernel (one thread per entry)', () => Float32Array.from((kernel(a32, b32) as Float32Array[]).flatMap((row) => Array.from(row))));
+    const engine = kernel.kernel.constructor.name;
+    const onCpu = /cpu|webasm|WebAssembly/i.test(engine);
+    console.log(`    gpu.js ran the kernel with ${engine}: ${onCpu ? 'on the CPU, not a graphics card' : 'a GPU engine'}`);
+    // float32 products of k standard normals: relative rounding about √k · 6e-8.
+    checkAgrees('our gpu.js kernel (float32)', rows, naive, 1e-5);
+    kernel.destroy();
 
-  const backend = setBackend('gpu');
-  const out = measure('the gpu backend (four rows per thread)', () => backend.matmul({ a: a32, b: b32, m: n, k: n, n, transA: false, transB: false, dtype: 'float32' }));
-  console.log(`    (${backend.describe()})`);
-  checkAgrees('the gpu backend (float32)', out, naive, 1e-5);
+    const backend = setBackend('gpu');
+    const out = measure('the gpu backend (four rows per thread)', () => backend.matmul({ a: a32, b: b32, m: n, k: n, n, transA: false, transB: false, dtype: 'float32' }));
+    console.log(`    (${backend.describe()})`);
+    checkAgrees('the gpu backend (float32)', out, naive, 1e-5);
+  }
+  setBackend(original);
 }
-setBackend(original);
 
-console.log('Tutorial 06: all checks passed.');
+// Run the steps when this file is executed; exercise 18's checks import
+// blockedMatmul without running them.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const rng = new Random(6);
+  const A = randomMatrix(n, n, rng);
+  const B = randomMatrix(n, n, rng);
+  const naive = stepsOneAndTwo(A, B);
+  stepThree(A, B, naive);
+  stepFour(A, B, naive);
+  console.log('Tutorial 06: all checks passed.');
+}

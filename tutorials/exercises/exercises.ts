@@ -8,7 +8,9 @@
  * and replaces its body with a stub that throws "not implemented yet"; a
  * target written `vjpRules.tanh` is the entry `tanh` of the object
  * `vjpRules`, and `adam.step` is the method `step` inside the function
- * `adam`.
+ * `adam`. Two targets live in chapters (the linear IR of chapter 04 and the
+ * blocked product of chapter 06); those chapters export them and run their
+ * steps only when executed.
  */
 
 export interface Exercise {
@@ -189,6 +191,26 @@ export const EXERCISES: readonly Exercise[] = [
     target: 'LanczosProcess.step',
     task: 'Take one Lanczos step: normalise the residual into v_j (or the start vector on the first step), w = A v_j − α_j v_j − β_j v_{j−1} with α_j = v_jᵀ A v_j, reorthogonalise w against the basis, and record α_j, β_j and the new residual.',
     hint: 'Push β = ‖residual‖ to betas before using it (not on the first step); handle a tiny β as a breakdown (return false in \'stop\' mode); keep this.residual, this.residualBeta and this.largestEntry up to date.',
+  },
+  {
+    number: 17,
+    slug: 'transpose-add',
+    title: 'the transpose rule of add in a linear IR',
+    chapter: '04-linearize-and-transpose.ts',
+    file: 'tutorials/04-linearize-and-transpose.ts',
+    target: 'transposeRules.add',
+    task: 'For the equation t = a + b, add the output\'s cotangent g into the cotangents of both inputs, ct[e.a] and ct[e.b].',
+    hint: 'The transpose of adding is copying (fan-out): ā += t̄ and b̄ += t̄. Add (+=), never assign: a variable used twice receives two contributions, and e.a may equal e.b.',
+  },
+  {
+    number: 18,
+    slug: 'blocked-matmul',
+    title: 'a cache-blocked matrix product',
+    chapter: '06-compute-kernels.ts',
+    file: 'tutorials/06-compute-kernels.ts',
+    target: 'blockedMatmul',
+    task: 'Return C = A·B for square row-major matrices of the given size, looping over tiles of `tile` rows of B and `tile` columns, with i-k-j order inside a tile.',
+    hint: 'Loop p0 over k-tiles and j0 over column tiles; inside, for each row i and each p in the tile, read a = A[i][p] once and add a·B[p][j] into C[i][j] for j in the tile. Clamp the last tile with Math.min(p0 + tile, size): sizes need not be multiples of the tile.',
   },
 ];
 
