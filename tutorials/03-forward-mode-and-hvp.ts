@@ -8,6 +8,10 @@
  * gradient along v is H·v, exact, at the cost of a few gradients — the tool
  * every loss-landscape analysis in goldilocks is built on. Step 4 shows why
  * nested derivatives need levels. Every step checks its numbers.
+ *
+ * Exercises: 5 and 6 (the jvp rules of tanh and mul, src/autodiff/jvp.ts),
+ * 7 and 8 (hvp and jacrev, src/autodiff/transforms.ts); see
+ * tutorials/README.md.
  */
 import {
   grad, hvp, hvpReverseOverReverse, jvp, hessian, randn, scalar, Random, softmaxCrossEntropy, type Tensor,

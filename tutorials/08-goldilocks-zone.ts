@@ -18,6 +18,10 @@
  *      Hessian-vector products along the columns of a random orthonormal P;
  *   3. check that Tr(H_P)/‖H_P‖_F and the positive fraction are higher at
  *      α = 1 than at α = 0.01 and at α = 100.
+ *
+ * Exercises: 13 (zoneCriterion, src/landscape/zone.ts) and 14
+ * (restrictOperator, src/landscape/restricted-hessian.ts); see
+ * tutorials/README.md.
  */
 import { Random } from '../src/autodiff/index.js';
 import { createModel, data, expectedRadius } from '../src/nn/index.js';

@@ -18,6 +18,10 @@
  * method stops there although the gradient is not zero. Step 4 compares
  * Newton-MR with gradient-norm minimisation on the deep linear
  * autoencoder, whose critical points are known in closed form (Frye et al.).
+ *
+ * Exercises: 15 (hutchinsonTrace, src/landscape/linalg/hutchinson.ts) and
+ * 16 (LanczosProcess.step, src/landscape/linalg/lanczos.ts); see
+ * tutorials/README.md.
  */
 import { Random, fromTypedArray, hessian, tensor } from '../src/autodiff/index.js';
 import { crossEntropy, data, mlp, sgd } from '../src/nn/index.js';
