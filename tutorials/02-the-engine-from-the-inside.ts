@@ -34,7 +34,7 @@ function checkEqual<T>(label: string, got: T, expected: T): void {
 // ---------------------------------------------------------------------------
 // Step 1. Primitives, parameter records, and bind.
 //
-// src/autodiff/primitives.ts lists the primitives: about twenty operations
+// src/autodiff/primitives.ts lists the primitives: a couple of dozen operations
 // (neg, exp, log, tanh, add, mul, sum, max, reshape, transpose, matmul, …)
 // that the engine knows how to evaluate and differentiate. Everything else
 // (relu, softmax, cross-entropy, dense layers, convolutions) is composed
@@ -101,7 +101,12 @@ function evaluate(prim: MiniPrimitive, [a, b]: number[]): number {
   }
 }
 
-/** The heart of the engine: hand the primitive to the highest-level interpreter among its inputs. */
+/**
+ * The heart of the engine: hand the primitive to the highest-level
+ * interpreter among its inputs. This is src/autodiff/trace.ts's bind on
+ * numbers instead of tensors (the real one also refuses a tracer of a
+ * transformation that has already returned).
+ */
 function miniBind(prim: MiniPrimitive, inputs: Value[]): Value {
   let top: MiniTracer | null = null;
   for (const x of inputs) if (x instanceof MiniTracer && (top === null || x.level > top.level)) top = x;
