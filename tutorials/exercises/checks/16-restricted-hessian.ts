@@ -1,4 +1,4 @@
-/** Checks for exercise 14: restricting a symmetric operator A to a subspace, PᵀAP, column j from A·(P e_j). */
+/** Checks for exercise 16: restricting a symmetric operator A to a subspace, PᵀAP, column j from A·(P e_j). */
 import { denseOrthonormalSubspace, restrictOperator } from '../../../src/landscape/index.js';
 import { expectAllClose, expectClose, expectEqualList, type ExerciseCheck } from '../check.js';
 
