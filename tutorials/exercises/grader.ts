@@ -203,7 +203,11 @@ export function startExercises(dir: string, exercises: readonly Exercise[]): Sta
   const created = state === null;
   if (state === null) {
     if (existsSync(absolute)) throw new CourseError(`${dir} exists but is not a course workspace (it has no ${STATE_FILE}); choose another --dir`);
-    copyProject(absolute);
+    // Copied under a temporary name and renamed: a workspace exists whole or not at all.
+    const partial = `${absolute}.${process.pid}.tmp`;
+    rmSync(partial, { recursive: true, force: true });
+    copyProject(partial);
+    renameSync(partial, absolute);
     state = { started: [] };
   }
   const stubbed: Exercise[] = [];
@@ -342,14 +346,14 @@ export async function verify(options: { parallel?: number; onLine?: (line: Verif
         const path = join(copy, exercise.file);
         const original = readFileSync(path, 'utf8');
         try {
-          writeFileSync(path, text);
+          writeFileAtomic(path, text);
           const [stub] = await runChecksIn(copy, [exercise.number]);
           const solution = solutions.get(exercise.number)!;
           const line = { exercise, solution, stub: stub!, ok: allPassed(solution) && !allPassed(stub!) };
           options.onLine?.(line);
           return line;
         } finally {
-          writeFileSync(path, original);
+          writeFileAtomic(path, original);
           free.push(copy);
         }
       }),
