@@ -8,6 +8,9 @@
  * derivative, and fixes it by writing the derivative rules with the engine's
  * own operations. Step 3 does the same things with goldilocks on tensors.
  * Every step checks its numbers and throws if one is wrong.
+ *
+ * Exercises: 1 (the vjp rule of tanh) and 2 (the vjp rule of sum), both in
+ * src/autodiff/vjp.ts; see tutorials/README.md.
  */
 import { grad, hessian, tensor, Random, randn, softmaxCrossEntropy, type Tensor } from '../src/autodiff/index.js';
 

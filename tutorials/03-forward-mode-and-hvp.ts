@@ -1,13 +1,17 @@
 /**
- * Tutorial 02 — forward mode, and exact Hessian-vector products.
+ * Tutorial 03 — forward mode, and exact Hessian-vector products.
  *
- * Run it: npx tsx tutorials/02-forward-mode-and-hvp.ts
+ * Run it: npx tsx tutorials/03-forward-mode-and-hvp.ts
  *
  * Step 1 builds forward mode on dual numbers. Step 2 uses goldilocks's jvp
  * and checks it against grad. Step 3 composes the two: the derivative of the
  * gradient along v is H·v, exact, at the cost of a few gradients — the tool
  * every loss-landscape analysis in goldilocks is built on. Step 4 shows why
  * nested derivatives need levels. Every step checks its numbers.
+ *
+ * Exercises: 5 and 6 (the jvp rules of tanh and mul, src/autodiff/jvp.ts),
+ * 7 and 8 (hvp and jacrev, src/autodiff/transforms.ts); see
+ * tutorials/README.md.
  */
 import {
   grad, hvp, hvpReverseOverReverse, jvp, hessian, randn, scalar, Random, softmaxCrossEntropy, type Tensor,
@@ -125,4 +129,4 @@ console.log('Step 4: no perturbation confusion');
   const [, forward] = jvp(outer, [scalar(3)], [scalar(1)]);
   check('the same with forward mode outside', forward.item(), 1, 0);
 }
-console.log('Tutorial 02: all checks passed.');
+console.log('Tutorial 03: all checks passed.');

@@ -1,8 +1,8 @@
 /**
- * Tutorial 07 — Hessian spectra in the full parameter space, and critical
+ * Tutorial 10 — Hessian spectra in the full parameter space, and critical
  * points that are not what they seem.
  *
- * Run it: npx tsx tutorials/07-hessian-spectra-and-critical-points.ts
+ * Run it: npx tsx tutorials/10-hessian-spectra-and-critical-points.ts
  * (the full run computes 20 eigenvalues of an MLP 784-8-10 on 200 MNIST
  *  images and runs the finders on the deep linear autoencoder k = 16,
  *  p = 4 from 6 starts: several minutes on two cores;
@@ -18,6 +18,10 @@
  * method stops there although the gradient is not zero. Step 4 compares
  * Newton-MR with gradient-norm minimisation on the deep linear
  * autoencoder, whose critical points are known in closed form (Frye et al.).
+ *
+ * Exercises: 17 (hutchinsonTrace, src/landscape/linalg/hutchinson.ts) and
+ * 18 (LanczosProcess.step, src/landscape/linalg/lanczos.ts); see
+ * tutorials/README.md.
  */
 import { Random, fromTypedArray, hessian, tensor } from '../src/autodiff/index.js';
 import { crossEntropy, data, mlp, sgd } from '../src/nn/index.js';
@@ -44,7 +48,7 @@ const fmt = (x: number): string => x.toPrecision(4);
 // Step 1. Lanczos: eigenvalues from products.
 //
 // A network's Hessian is D×D, far too big to form. But H·v costs a few
-// gradients (tutorial 02), and Lanczos turns products into eigenvalues: it
+// gradients (tutorial 03), and Lanczos turns products into eigenvalues: it
 // builds an orthonormal basis of span{v, Hv, H²v, …}, in which H is
 // tridiagonal, and the extreme eigenvalues of that small matrix converge to
 // H's extreme eigenvalues after a few dozen products. On a tiny network we
@@ -232,4 +236,4 @@ console.log(`Step 4: Newton-MR vs GNM on the deep linear autoencoder k = ${sizes
   }
   check('Newton-MR reaches ‖∇f‖² < 1e-10 at least as often as GNM', newtonSuccesses >= gnmSuccesses && newtonSuccesses >= Math.ceil(starts.length / 2), `${newtonSuccesses}/${starts.length} against ${gnmSuccesses}/${starts.length}`);
 }
-console.log('Tutorial 07: all checks passed.');
+console.log('Tutorial 10: all checks passed.');

@@ -1,8 +1,8 @@
 /**
- * Tutorial 03 — networks on the engine: a model is a function of one flat
+ * Tutorial 07 — networks on the engine: a model is a function of one flat
  * parameter vector θ, and training is gradient steps on θ.
  *
- * Run it: npx tsx tutorials/03-training-networks.ts
+ * Run it: npx tsx tutorials/07-training-networks.ts
  * (the full run trains the MLP 784-200-200-10 on all of MNIST for 5 epochs;
  *  GOLDILOCKS_TUTORIAL_QUICK=1 trains a small MLP on the synthetic circles
  *  set instead, in seconds)
@@ -10,6 +10,10 @@
  * Step 1 builds a model and checks its parameter count and initial radius.
  * Step 2 takes one gradient and one exact Hessian-vector product of the loss
  * with respect to θ. Step 3 trains with Adam and checks the test accuracy.
+ *
+ * Exercises: 12 (initVariance, src/nn/init.ts), 13 (softmaxCrossEntropy,
+ * src/autodiff/ops.ts) and 14 (Adam's step, src/nn/optim.ts); see
+ * tutorials/README.md.
  */
 import { Random, fromTypedArray, grad, hvp, randn } from '../src/autodiff/index.js';
 import { adam, createModel, data, evaluate, expectedRadius, objective, parameterNorm, trainModel } from '../src/nn/index.js';
@@ -81,4 +85,4 @@ const result = trainModel({
 const after = result.history[result.history.length - 1]!;
 check('the loss went down', after.trainLoss < before.loss, `${before.loss.toFixed(3)} → ${after.trainLoss.toFixed(3)}`);
 check(`test accuracy ≥ ${100 * setup.target} %`, after.testAccuracy! >= setup.target, `${(100 * after.testAccuracy!).toFixed(2)} % in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-console.log('Tutorial 03: all checks passed.');
+console.log('Tutorial 07: all checks passed.');

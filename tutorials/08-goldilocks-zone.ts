@@ -1,7 +1,7 @@
 /**
- * Tutorial 05 — the Goldilocks zone on MNIST.
+ * Tutorial 08 — the Goldilocks zone on MNIST.
  *
- * Run it: npx tsx tutorials/05-goldilocks-zone.ts
+ * Run it: npx tsx tutorials/08-goldilocks-zone.ts
  * (the full run: MLPs 784-200-200-10 with ReLU and with tanh, 1000 MNIST
  *  training examples, d = 20, five radii from 0.01·r_Xavier to 100·r_Xavier;
  *  GOLDILOCKS_TUTORIAL_QUICK=1: small bias-free MLPs on 200 MNIST examples,
@@ -18,6 +18,10 @@
  *      Hessian-vector products along the columns of a random orthonormal P;
  *   3. check that Tr(H_P)/‖H_P‖_F and the positive fraction are higher at
  *      α = 1 than at α = 0.01 and at α = 100.
+ *
+ * Exercises: 15 (zoneCriterion, src/landscape/zone.ts) and 16
+ * (restrictOperator, src/landscape/restricted-hessian.ts); see
+ * tutorials/README.md.
  */
 import { Random } from '../src/autodiff/index.js';
 import { createModel, data, expectedRadius } from '../src/nn/index.js';
@@ -61,4 +65,4 @@ for (const activation of ['relu', 'tanh'] as const) {
   check('r_X lies in the zone found by the significance criterion', zone !== null && zone.lowerRatio <= 1 && zone.upperRatio >= 1,
     zone ? `zone r/r_X from ${zone.lowerRatio.toPrecision(3)} to ${zone.upperRatio.toPrecision(3)}` : 'no zone');
 }
-console.log('Tutorial 05: all checks passed.');
+console.log('Tutorial 08: all checks passed.');

@@ -1,8 +1,8 @@
 /**
- * Tutorial 06 — training on random hyperplanes and hyperspheres, the
+ * Tutorial 09 — training on random hyperplanes and hyperspheres, the
  * intrinsic dimension of a task, and choosing initialisations by curvature.
  *
- * Run it: npx tsx tutorials/06-subspace-training-and-intrinsic-dimension.ts
+ * Run it: npx tsx tutorials/09-subspace-training-and-intrinsic-dimension.ts
  * (the full run uses the MLP 784-200-200-10 on 20,000 MNIST training images
  *  and takes roughly 15–20 minutes on two cores; GOLDILOCKS_TUTORIAL_QUICK=1 uses a
  *  small MLP on the synthetic circles and finishes in seconds)
