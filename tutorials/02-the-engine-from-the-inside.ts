@@ -42,13 +42,14 @@ function checkEqual<T>(label: string, got: T, expected: T): void {
 //
 // Each primitive has a parameter record: static data that is not
 // differentiated, such as the axes of a sum. `PrimitiveParams` maps each
-// primitive to its record's type, and the three rule tables (eval.ts,
-// jvp.ts, vjp.ts) are typed `{ [P in Primitive]: Rule<P> }`, so a primitive
-// without a rule in every table does not compile.
+// primitive to its record's type, and the four rule tables (eval.ts,
+// jvp.ts, vjp.ts, vmap.ts) are typed `{ [P in Primitive]: Rule<P> }`, so a
+// primitive without a rule in every table does not compile.
 //
 // Every operation ends in one call, bind(prim, inputs, params) in
 // src/autodiff/trace.ts. bind looks at the inputs: when none is a tracer it
-// evaluates on numbers (evalRules); otherwise the tracer with the highest
+// evaluates on numbers (with the level-0 evaluator that eval.ts installs,
+// which looks the primitive up in evalRules); otherwise the tracer with the highest
 // level wins, the other inputs are lifted into its trace as constants, and
 // that trace processes the primitive.
 // ---------------------------------------------------------------------------

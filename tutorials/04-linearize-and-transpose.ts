@@ -22,7 +22,7 @@
  * for matrix multiplication, whose reverse rule in src/autodiff/vjp.ts is
  * exactly the transpose of dA ↦ dA·B and dB ↦ A·dB (exercise 9).
  *
- * Exercises: 9 (the vjp rule of matmul, src/autodiff/vjp.ts) and 10 (the
+ * Exercises: 9 (the vjp rule of matmul, src/autodiff/vjp.ts) and 12 (the
  * transpose rule of add, `transposeRules.add` in this file).
  */
 import { pathToFileURL } from 'node:url';
@@ -254,7 +254,7 @@ function step4(): void {
   }
 }
 
-// Run the steps when this file is executed; exercise 10's checks import its
+// Run the steps when this file is executed; exercise 12's checks import its
 // functions without running them.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const lin = step1();

@@ -13,6 +13,10 @@
  * (vmap of hvp), and whole Jacobians (jacfwd and jacrev are vmaps). Step 5
  * times the batched Hessian-vector products against the loop. Every step
  * checks its numbers.
+ *
+ * Exercises 10 and 11 (`npx goldilocks course start 10`): `batchAt`, which
+ * gives a value its batch axis, and `matmulRule`, the batching rule of
+ * matmul, both in src/autodiff/vmap.ts.
  */
 import {
   grad, hessian, hvp, jacfwd, jacrev, jvp, makeJaxpr, evalJaxpr, randn, tensor, vmap, Random, type Tensor,

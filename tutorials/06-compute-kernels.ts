@@ -27,7 +27,7 @@
  * GOLDILOCKS_TUTORIAL_QUICK=1 uses 128, where all three matrices fit in the
  * cache and the naive loop's weakness hardly shows: compare the two sizes.
  *
- * Exercise 11: the cache-blocked product, `blockedMatmul` in this file.
+ * Exercise 13: the cache-blocked product, `blockedMatmul` in this file.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -202,7 +202,7 @@ function stepFour(A: Float64Array, B: Float64Array, naive: Float64Array): void {
   setBackend(original);
 }
 
-// Run the steps when this file is executed; exercise 11's checks import
+// Run the steps when this file is executed; exercise 13's checks import
 // blockedMatmul without running them.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rng = new Random(6);

@@ -11,8 +11,8 @@
  * Step 2 takes one gradient and one exact Hessian-vector product of the loss
  * with respect to θ. Step 3 trains with Adam and checks the test accuracy.
  *
- * Exercises: 12 (initVariance, src/nn/init.ts), 13 (softmaxCrossEntropy,
- * src/autodiff/ops.ts) and 14 (Adam's step, src/nn/optim.ts); see
+ * Exercises: 14 (initVariance, src/nn/init.ts), 15 (softmaxCrossEntropy,
+ * src/autodiff/ops.ts) and 16 (Adam's step, src/nn/optim.ts); see
  * tutorials/README.md.
  */
 import { Random, fromTypedArray, grad, hvp, randn } from '../src/autodiff/index.js';

@@ -19,7 +19,7 @@
  *   3. check that Tr(H_P)/‖H_P‖_F and the positive fraction are higher at
  *      α = 1 than at α = 0.01 and at α = 100.
  *
- * Exercises: 15 (zoneCriterion, src/landscape/zone.ts) and 16
+ * Exercises: 17 (zoneCriterion, src/landscape/zone.ts) and 18
  * (restrictOperator, src/landscape/restricted-hessian.ts); see
  * tutorials/README.md.
  */

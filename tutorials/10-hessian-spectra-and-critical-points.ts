@@ -19,8 +19,8 @@
  * Newton-MR with gradient-norm minimisation on the deep linear
  * autoencoder, whose critical points are known in closed form (Frye et al.).
  *
- * Exercises: 17 (hutchinsonTrace, src/landscape/linalg/hutchinson.ts) and
- * 18 (LanczosProcess.step, src/landscape/linalg/lanczos.ts); see
+ * Exercises: 19 (hutchinsonTrace, src/landscape/linalg/hutchinson.ts) and
+ * 20 (LanczosProcess.step, src/landscape/linalg/lanczos.ts); see
  * tutorials/README.md.
  */
 import { Random, fromTypedArray, hessian, tensor } from '../src/autodiff/index.js';

@@ -1,5 +1,5 @@
 /**
- * Checks for exercise 10: the transpose rule of add in chapter 04's linear
+ * Checks for exercise 12: the transpose rule of add in chapter 04's linear
  * IR. Expected values are the Jacobians of small functions written out by
  * hand.
  */

@@ -1,5 +1,5 @@
 /**
- * Checks for exercise 18: one step of the Lanczos iteration. After m steps
+ * Checks for exercise 20: one step of the Lanczos iteration. After m steps
  * V_m has orthonormal columns, T_m = V_mᵀ A V_m is tridiagonal with the
  * alphas on its diagonal and the betas beside it, and after n steps the
  * eigenvalues of T are those of A. A = Q diag(λ) Qᵀ with a Householder Q, so

@@ -1,5 +1,5 @@
 /**
- * Checks for exercise 12: the variance of one weight under each initialiser.
+ * Checks for exercise 14: the variance of one weight under each initialiser.
  * Glorot & Bengio (2010): Var = 2/(fan_in + fan_out); He et al. (2015):
  * Var = 2/fan_in; LeCun (1998): Var = 1/fan_in.
  */

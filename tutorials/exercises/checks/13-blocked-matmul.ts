@@ -1,5 +1,5 @@
 /**
- * Checks for exercise 11: the cache-blocked matrix product of chapter 06,
+ * Checks for exercise 13: the cache-blocked matrix product of chapter 06,
  * against the definition C[i][j] = Σ_p A[i][p]·B[p][j] written out here,
  * for sizes that are and are not multiples of the tile.
  */

@@ -1,5 +1,5 @@
 /**
- * Checks for exercise 15: the zone criterion. A radius is in the zone when
+ * Checks for exercise 17: the zone criterion. A radius is in the zone when
  * the mean Tr(H)/‖H‖_F over the repeats exceeds z standard errors of the
  * same statistic for a random symmetric (GOE) matrix, z·√(2/(d+1))/√repeats,
  * and more than half the eigenvalues are positive.

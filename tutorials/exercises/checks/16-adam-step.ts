@@ -1,4 +1,4 @@
-/** Checks for exercise 14: one step of Adam (Kingma & Ba 2015, Algorithm 1), against a hand-written loop of the paper's formulas. */
+/** Checks for exercise 16: one step of Adam (Kingma & Ba 2015, Algorithm 1), against a hand-written loop of the paper's formulas. */
 import { adam, type AdamOptions } from '../../../src/nn/index.js';
 import { expectAllClose, type ExerciseCheck } from '../check.js';
 

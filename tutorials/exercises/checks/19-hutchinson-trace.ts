@@ -1,5 +1,5 @@
 /**
- * Checks for exercise 17: Hutchinson's estimator Tr(A) ≈ mean of zᵀAz over
+ * Checks for exercise 19: Hutchinson's estimator Tr(A) ≈ mean of zᵀAz over
  * Rademacher probes z. For a diagonal A every probe gives the exact trace
  * (z_i² = 1); in general one probe has variance 2 Σ_{i≠j} A_ij².
  */

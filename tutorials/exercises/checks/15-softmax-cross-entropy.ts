@@ -1,4 +1,4 @@
-/** Checks for exercise 13: the mean softmax cross-entropy −(1/n) Σ log softmax(z_i)[y_i], computed here by hand. */
+/** Checks for exercise 15: the mean softmax cross-entropy −(1/n) Σ log softmax(z_i)[y_i], computed here by hand. */
 import { grad, softmaxCrossEntropy, tensor, type Tensor } from '../../../src/autodiff/index.js';
 import { expectAllClose, expectClose, type ExerciseCheck } from '../check.js';
 
