@@ -1,7 +1,7 @@
 /**
  * Every tutorial is a self-checking script: it throws (and exits non-zero)
  * when one of its numbers is wrong. Here each one runs, at the small sizes
- * it chooses when GOLDILOCKS_TUTORIAL_QUICK=1, as a user would run it.
+ * at its default size (seconds), as a user would run it.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,7 +22,7 @@ for (const file of tutorials) {
     const result = spawnSync(process.execPath, ['--import', 'tsx', join('tutorials', file)], {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, GOLDILOCKS_TUTORIAL_QUICK: '1' },
+      env: { ...process.env, GOLDILOCKS_TUTORIAL_FULL: '' },
       timeout: 240_000,
     });
     assert.is(result.status, 0, `${file} exited with ${result.status}:\n${result.stdout}\n${result.stderr}`);

@@ -22,8 +22,6 @@ import {
   grad, hessian, hvp, jacfwd, jacrev, jvp, makeJaxpr, evalJaxpr, randn, tensor, vmap, Random, type Tensor,
 } from '../src/autodiff/index.js';
 
-const quick = process.env.GOLDILOCKS_TUTORIAL_QUICK === '1';
-
 function check(label: string, ok: boolean, detail: string): void {
   if (!ok) throw new Error(`${label}: ${detail}`);
   console.log(`  ✓ ${label}: ${detail}`);
@@ -161,7 +159,7 @@ const loss = (x: Tensor, w: Tensor): Tensor => w.matmul(x).tanh().square().sum()
 // ---------------------------------------------------------------------------
 console.log('Step 5: batched against looped Hessian-vector products');
 {
-  const n = quick ? 200 : 1000;
+  const n = 1000;
   const d = 5;
   const rng = new Random(4);
   const data = randn([n, 64], rng);

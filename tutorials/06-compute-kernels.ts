@@ -23,7 +23,7 @@
  *
  * Every result is checked against the naive loop. Timings are printed, not
  * checked: on a shared machine they vary from run to run, and threads only
- * help when cores are free. The default size is 512 (about 10 seconds);
+ * help when cores are free. The size is 512 (about 10 seconds);
  * GOLDILOCKS_TUTORIAL_QUICK=1 uses 128, where all three matrices fit in the
  * cache and the naive loop's weakness hardly shows: compare the two sizes.
  *
@@ -34,7 +34,7 @@ import { pathToFileURL } from 'node:url';
 import type { GPU } from 'gpu.js';
 import { availableBackends, getBackend, getMatmulThreads, Random, referenceMatmul, setBackend, setMatmulThreads, type FloatArray } from '../src/autodiff/index.js';
 
-const quick = process.env.GOLDILOCKS_TUTORIAL_QUICK === '1';
+const quick = process.env.GOLDILOCKS_TUTORIAL_QUICK === '1'; // documented above
 const n = quick ? 128 : 512;
 const flops = 2 * n * n * n;
 

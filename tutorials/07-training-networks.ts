@@ -3,9 +3,9 @@
  * parameter vector θ, and training is gradient steps on θ.
  *
  * Run it: npx tsx tutorials/07-training-networks.ts
- * (the full run trains the MLP 784-200-200-10 on all of MNIST for 5 epochs;
- *  GOLDILOCKS_TUTORIAL_QUICK=1 trains a small MLP on the synthetic circles
- *  set instead, in seconds)
+ * (by default a small MLP on the synthetic circles set, in seconds;
+ *  GOLDILOCKS_TUTORIAL_FULL=1 trains the MLP 784-200-200-10 on all of MNIST
+ *  for 5 epochs, to ≥ 97.5 % test accuracy, in about ten minutes)
  *
  * Step 1 builds a model and checks its parameter count and initial radius.
  * Step 2 takes one gradient and one exact Hessian-vector product of the loss
@@ -18,7 +18,8 @@
 import { Random, fromTypedArray, grad, hvp, randn } from '../src/autodiff/index.js';
 import { adam, createModel, data, evaluate, expectedRadius, objective, parameterNorm, trainModel } from '../src/nn/index.js';
 
-const quick = process.env.GOLDILOCKS_TUTORIAL_QUICK === '1';
+// The default sizes run in seconds; GOLDILOCKS_TUTORIAL_FULL=1 runs the full-size study.
+const quick = process.env.GOLDILOCKS_TUTORIAL_FULL !== '1';
 
 function check(label: string, ok: boolean, detail: string): void {
   if (!ok) throw new Error(`${label}: ${detail}`);

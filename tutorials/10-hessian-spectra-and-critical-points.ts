@@ -3,11 +3,11 @@
  * points that are not what they seem.
  *
  * Run it: npx tsx tutorials/10-hessian-spectra-and-critical-points.ts
- * (the full run computes 20 eigenvalues of an MLP 784-8-10 on 200 MNIST
- *  images and runs the finders on the deep linear autoencoder k = 16,
- *  p = 4 from 6 starts: several minutes on two cores;
- *  GOLDILOCKS_TUTORIAL_QUICK=1 computes 12 eigenvalues and uses a small
- *  autoencoder, k = 8, p = 2, from 3 starts: about twenty seconds)
+ * (by default 12 eigenvalues and a small autoencoder, k = 8, p = 2, from 3
+ *  starts: about twenty seconds; GOLDILOCKS_TUTORIAL_FULL=1 computes 20
+ *  eigenvalues of an MLP 784-8-10 on 200 MNIST images and runs the finders on
+ *  the deep linear autoencoder k = 16, p = 4 from 6 starts: several minutes
+ *  on two cores)
  *
  * Step 1 finds extreme eigenvalues of a Hessian from Hessian-vector products
  * alone (Lanczos) and checks them against the dense matrix. Step 2 trains a
@@ -31,7 +31,8 @@ import {
   overlapWithEigenvectors, symmetricEigen, symmetrize, topEigenpairs, toyLoss, traceAndFrobeniusNorm,
 } from '../src/landscape/index.js';
 
-const quick = process.env.GOLDILOCKS_TUTORIAL_QUICK === '1';
+// The default sizes run in seconds; GOLDILOCKS_TUTORIAL_FULL=1 runs the full-size study.
+const quick = process.env.GOLDILOCKS_TUTORIAL_FULL !== '1';
 // Step 2 uses the same small network in both modes (its checks depend on where training ends up, see there);
 // the full run asks it for more eigenvalues and runs the finders of step 4 on the full-size autoencoder.
 const sizes = quick
