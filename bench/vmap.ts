@@ -8,7 +8,7 @@
  *      pass at θ once; the target is ≤ 10 single HVPs for all 20 (the loop
  *      costs 20), and the same matrix PᵀHP to 1e-12.
  *   2. per-example gradients of 256 examples: `vmap(grad(f))` against a loop
- *      of `grad(f)` over single examples.
+ *      of `grad(f)` over single examples, in blocks of 16 and all at once.
  *
  * Run alone with `npx tsx bench/vmap.ts [repeats]`; `npm run bench` includes it.
  */
@@ -86,7 +86,7 @@ export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3, block 
   };
 }
 
-export function benchPerExampleGradients(count = 256, repeats = 3): BatchedRow {
+export function benchPerExampleGradients(count = 256, repeats = 3, block = count): BatchedRow {
   const rng = new Random(2);
   const X = randn([count, widths[0]!], rng);
   const theta = randn([parameterCount], rng, 0.05);
@@ -101,11 +101,16 @@ export function benchPerExampleGradients(count = 256, repeats = 3): BatchedRow {
     looped = new Float64Array(count * parameterCount);
     for (let i = 0; i < count; i++) looped.set(grad(exampleLoss(X.index(i), Y.index(i)))(theta).toTypedArray(), i * parameterCount);
   }, repeats).median;
+  const perExample = vmap((x: Tensor, y: Tensor) => grad(exampleLoss(x, y))(theta));
   const batchedMs = timeRuns(() => {
-    batched = vmap((x: Tensor, y: Tensor) => grad(exampleLoss(x, y))(theta))(X, Y).toTypedArray() as Float64Array;
+    batched = new Float64Array(count * parameterCount);
+    for (let i = 0; i < count; i += block) {
+      const end = Math.min(count, i + block);
+      batched.set(perExample(X.slice([i], [end]), Y.slice([i], [end])).toTypedArray(), i * parameterCount);
+    }
   }, repeats).median;
   return {
-    what: `per-example gradients of ${count} examples, MLP 784-200-200-10, float64`,
+    what: `per-example gradients of ${count} examples in vmaps of ${block}, MLP 784-200-200-10, float64`,
     loopMs,
     batchedMs,
     batchedInItems: batchedMs / (loopMs / count),
@@ -116,7 +121,7 @@ export function benchPerExampleGradients(count = 256, repeats = 3): BatchedRow {
 
 /** The rows `npm run bench` prints: the zone's block size (HVP_BLOCK_SIZE), all 20 at once, and per-example gradients. */
 export function batchedRows(repeats: number): BatchedRow[] {
-  return [benchRestrictedHessian(20, 1000, repeats, HVP_BLOCK_SIZE), benchRestrictedHessian(20, 1000, repeats, 20), benchPerExampleGradients(256, repeats)];
+  return [benchRestrictedHessian(20, 1000, repeats, HVP_BLOCK_SIZE), benchRestrictedHessian(20, 1000, repeats, 20), benchPerExampleGradients(256, repeats, 16), benchPerExampleGradients(256, repeats)];
 }
 
 export function formatBatchedTable(rows: BatchedRow[]): string {
