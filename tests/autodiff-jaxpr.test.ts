@@ -147,6 +147,43 @@ test('grad of a tanh layer with respect to W: xᵀ (ḡ ⊙ (1 − tanh²))', ()
   );
 });
 
+test('vmap of Σ x³ is the same program on a batch: only the sum\'s axis moves', () => {
+  // One slice is [3]; the batch [2, 3] keeps every elementwise equation and
+  // sums over axis 1 of the batch, the slice's axis 0.
+  assert.is(
+    ad.makeJaxpr(ad.vmap(cube))(ad.tensor([[1, 2, 3], [4, 5, 6]])).toString(),
+    program([
+      '{ lambda ; a:f64[2,3]. let',
+      '    b:f64[2,3] = pow[exponent=3] a',
+      '    c:f64[2] = sum[axes=[1] keepdims=false] b',
+      '  in ( c ) }',
+    ]),
+  );
+});
+
+test('vmap of a matrix-vector product: the vectors become the columns of one product', () => {
+  // W·x for each row x of X: X is moved into columns [3, 2] (reshape, transpose,
+  // reshape), multiplied by W once, and the batch axis is moved back to the front.
+  const W = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+  const jaxpr = ad.makeJaxpr(ad.vmap((x: Tensor) => W.matmul(x)))(ad.tensor([[1, 0, 0], [0, 1, 0]]));
+  assert.is(
+    jaxpr.toString(),
+    program([
+      '{ lambda a:f64[2,3] ; b:f64[2,3]. let',
+      '    c:f64[2,3,1] = reshape[shape=[2 3 1]] b',
+      '    d:f64[3,2,1] = transpose[perm=[1 0 2]] c',
+      '    e:f64[3,2] = reshape[shape=[3 2]] d',
+      '    f:f64[2,2] = matmul a e',
+      '    g:f64[2,2,1] = reshape[shape=[2 2 1]] f',
+      '    h:f64[2,2,1] = transpose[perm=[1 0 2]] g',
+      '    i:f64[2,2] = reshape[shape=[2 2]] h',
+      '  in ( i ) }',
+    ]),
+  );
+  // W·e₀ and W·e₁ are W's first two columns
+  assert.equal(ad.evalJaxpr(jaxpr, ad.tensor([[1, 0, 0], [0, 1, 0]])).toArray(), [[1, 4], [2, 5]]);
+});
+
 test('constants: tensors are listed before the ";", broadcast scalars print as numbers', () => {
   // W is captured, not an argument: a constant variable. x.mul(2) broadcasts
   // the 2 before binding mul, outside the trace, so it is a literal.
