@@ -26,7 +26,7 @@ import {
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
 import { createProgress } from '../progress.js';
-import { savePlots } from './spectrum.js';
+import { savePlots } from '../network.js';
 import { BACKEND_HELP, backendRecord } from '../common.js';
 
 const PROBLEMS = ['toy', 'dlae', 'mnist-mlp'] as const;

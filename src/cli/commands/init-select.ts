@@ -17,13 +17,13 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius, data as nnData } from '../../nn/index.js';
-import { initSelectionExperiment, type InitSelectionReport, type PairedTestResult } from '../../landscape/init-selection.js';
+import { initSelectionExperiment, type InitSelectionReport, type PairedTestResult } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, type OptionParser } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { savePlot, scatterChartSpec, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
-import { addTrainingOptions, asUserError, optimizerFactory, setUp, type TrainingFlags } from './subspace-train.js';
+import { addTrainingOptions, asUserError, optimizerFactory, setUp, type TrainingFlags } from '../subspace-options.js';
 
 interface InitSelectFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
   candidates: number;

@@ -19,15 +19,13 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius } from '../../nn/index.js';
-import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing } from '../../landscape/intrinsic-dimension.js';
-import { norm } from '../../landscape/linalg/vector.js';
-import type { SubspaceKind } from '../../landscape/subspace-training.js';
+import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, norm, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseFloatOption, type OptionParser } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { lineChartSpec, savePlot, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, parsePositive, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
-import { addTrainingOptions, asUserError, optimizerFactory, projectionOption, setUp, verticalLine, type TrainingFlags } from './subspace-train.js';
+import { addTrainingOptions, asUserError, optimizerFactory, projectionOption, setUp, verticalLine, type TrainingFlags } from '../subspace-options.js';
 
 interface IntrinsicDimFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
   dims: number[];

@@ -18,9 +18,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { NonFiniteLossError, evaluate, expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
-import { logSpace } from '../../landscape/zone.js';
-import { norm } from '../../landscape/linalg/vector.js';
-import type { SubspaceKind } from '../../landscape/subspace-training.js';
+import { logSpace, norm, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, parseRange, type Range } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { lineChartSpec, savePlot } from '../plot.js';
@@ -28,7 +26,7 @@ import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 import {
   SURFACES, addTrainingOptions, asUserError, buildSurface, optimizerFactory, projectionOption, setUp, verticalLine, type Surface, type TrainingFlags,
-} from './subspace-train.js';
+} from '../subspace-options.js';
 
 interface RadiusSweepFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
   surface: Surface;

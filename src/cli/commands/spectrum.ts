@@ -14,103 +14,19 @@
  * Writes to --out: spectrum.json (everything), eigenvalues.csv, density.csv,
  * and the plots density.svg/.png and eigenvalues.svg/.png.
  *
- * This file also holds what `track` shares with it: the network options and
- * how they become a model, a dataset and θ.
+ * Its network options, shared with `track` and `critical`, are in
+ * ../network.ts.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Random } from '../../autodiff/index.js';
 import {
-  ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data, fromNamedArrays, loadCheckpoint,
-  type ActivationName, type InitName, type Model,
-} from '../../nn/index.js';
-import {
-  analyzeSpectrum, crossEntropyLoss, datasetClassifier, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics,
-  overlapWithEigenvectors, type Classifier, type SpectrumStage,
+  analyzeSpectrum, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics, overlapWithEigenvectors, type SpectrumStage,
 } from '../../landscape/index.js';
-import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
+import { UserError, parseChoice, parseIntOption } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { createProgress } from '../progress.js';
-import { BACKEND_HELP, adoptCheckpointArchitecture, backendRecord } from '../common.js';
-
-// ---------------------------------------------------------------------------
-// Shared with `track`: the network and the data
-
-export interface NetworkOptions {
-  dataset: string;
-  model: string;
-  activation: ActivationName;
-  init: InitName;
-  alpha: number;
-  bias: boolean;
-  samples: number;
-  seed: number;
-}
-
-/** Adds --dataset, --model, --activation, --init, --alpha, --no-bias, --samples, --seed. */
-export function addNetworkOptions(command: Command, defaults: { samples: number; model: string }): Command {
-  return command
-    .option('--dataset <name>', `dataset: ${data.DATASET_NAMES.join(', ')}`, parseChoice('--dataset', data.DATASET_NAMES), 'mnist')
-    .option('--model <name>', "widths like 784-32-10, or 'lenet-300-100', 'lenet5'", defaults.model)
-    .option('--activation <name>', `activation: ${ACTIVATION_NAMES.join(', ')}`, parseChoice('--activation', ACTIVATION_NAMES), 'tanh')
-    .option('--init <name>', `initialisation: ${INIT_NAMES.join(', ')}`, parseChoice('--init', INIT_NAMES), DEFAULT_INIT)
-    .option('--alpha <number>', 'multiplier of the initialisation', parseFloatOption('--alpha', { min: 0, exclusiveMin: true }), 1)
-    .option('--no-bias', 'dense layers without biases')
-    .option('--samples <n>', 'training samples (a seeded subset)', parseIntOption('--samples', 2, 60000), defaults.samples)
-    .option('--seed <n>', 'seed of every random choice', parseIntOption('--seed', 0), 0)
-    .option('--backend <name>', BACKEND_HELP);
-}
-
-export interface NetworkSetup {
-  model: Model;
-  dataset: data.Dataset;
-  classifier: Classifier;
-  /** θ from the initialisation (seeded), times α. */
-  theta: Float64Array;
-}
-
-/** Loads the data and builds the model and its initial θ; bad combinations become UserErrors. */
-export function loadNetwork(options: NetworkOptions): NetworkSetup {
-  let model: Model;
-  try {
-    model = createModel(options.model, { activation: options.activation, bias: options.bias });
-  } catch (err) {
-    throw new UserError(`--model: ${(err as Error).message}`);
-  }
-  let dataset: data.Dataset;
-  try {
-    dataset = data.loadDataset(options.dataset, { split: 'train', samples: options.samples, seed: options.seed });
-  } catch (err) {
-    throw new UserError(`--dataset ${options.dataset}: ${(err as Error).message}`);
-  }
-  const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
-  const inputLength = model.inputShape.reduce((a, b) => a * b, 1);
-  if (rowLength !== inputLength) throw new UserError(`--model ${options.model} takes ${inputLength} inputs, but a ${options.dataset} sample has ${rowLength}`);
-  if (model.numClasses !== dataset.numClasses) throw new UserError(`--model ${options.model} has ${model.numClasses} outputs, but ${options.dataset} has ${dataset.numClasses} classes`);
-  const theta = Float64Array.from(model.init(new Random(options.seed), options.init, options.alpha).toTypedArray());
-  return { model, dataset, classifier: datasetClassifier(model, dataset), theta };
-}
-
-/** θ from a checkpoint, checked against the model's parameter layout. */
-export function loadTheta(path: string, model: Model): Float64Array {
-  const checkpoint = loadCheckpoint(path);
-  try {
-    return Float64Array.from(fromNamedArrays(checkpoint.params, model.spec).toTypedArray());
-  } catch (err) {
-    throw new UserError(`--checkpoint ${path} does not fit --model ${model.name}: ${(err as Error).message}`);
-  }
-}
-
-/** Writes an SVG and a PNG of a chart (plot.ts is imported on first use: it is slow to load). */
-export async function savePlots(outDir: string, plots: { name: string; svg: () => Promise<string> }[]): Promise<string[]> {
-  const { savePlot } = await import('../plot.js');
-  const written: string[] = [];
-  for (const plot of plots) {
-    const paths = await savePlot(join(outDir, plot.name), await plot.svg(), { png: true });
-    written.push(paths.svg, ...(paths.png ? [paths.png] : []));
-  }
-  return written;
-}
+import { adoptCheckpointArchitecture, backendRecord } from '../common.js';
+import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptions } from '../network.js';
 
 // ---------------------------------------------------------------------------
 // The command

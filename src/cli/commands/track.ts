@@ -32,7 +32,7 @@ import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../err
 import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
 import { createProgress } from '../progress.js';
 import { backendRecord } from '../common.js';
-import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from './spectrum.js';
+import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from '../network.js';
 
 interface TrackOptions extends NetworkOptions {
   optimizer: 'adam' | 'sgd';
