@@ -106,14 +106,16 @@ function runAndKill(path: string, mode: 'mid-write' | 'random', delayMs = 0): Pr
 
 function readWhole(path: string, when: string): { version: number; records: { i: number; k: number; value: number }[] } {
   const text = fs.readFileSync(path, 'utf8');
-  let parsed: { version: number; records: { i: number; k: number; value: number }[] };
+  let parsed: { version: number; records: { i: number; k: number; value: number }[] } | undefined;
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
-    throw new assert.Assertion({ message: `${when}: the file is not whole JSON (${text.length} bytes, ending ${JSON.stringify(text.slice(-40))})` });
+    parsed = undefined;
   }
+  if (parsed === undefined) throw new Error(`${when}: the file is not whole JSON (${text.length} bytes, ending ${JSON.stringify(text.slice(-40))})`);
   assert.is(parsed.records.length, 20000, when);
-  assert.ok(parsed.records.every((r, i) => r.i === i && r.k === parsed.version), `${when}: records of mixed versions`);
+  const version = parsed.version;
+  assert.ok(parsed.records.every((r, i) => r.i === i && r.k === version), `${when}: records of mixed versions`);
   return parsed;
 }
 
