@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // wasm-kernel/ is AssemblyScript (its own types: i32, usize, v128), checked by its compiler.
-  { ignores: ['node_modules/**', 'coverage/**', 'runs/**', 'out/**', 'src/autodiff/backends/wasm-kernel/**'] },
+  { ignores: ['node_modules/**', 'coverage/**', 'runs/**', 'out/**', '.stryker-tmp/**', 'reports/**', 'src/autodiff/backends/wasm-kernel/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
