@@ -16,7 +16,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  denseOperator, endpointKind, findZone, intrinsicDimension90, operatorIndex, pairedTTest, summarizeEigenvalues, thresholdCrossing,
+  denseOperator, endpointKind, findZone, intrinsicDimension90, logSpace, operatorIndex, pairedTTest, summarizeEigenvalues, thresholdCrossing,
   wilcoxonSignedRank, zoneCriterion, type ZonePoint,
 } from '../src/landscape/index.js';
 
@@ -70,6 +70,33 @@ test('findZone: the longest run wins; on a tie, the first (smallest radii)', () 
   // a neighbour exactly at the threshold: the edge is at that neighbour
   const edge = findZone([point(1, 1.5, 0.9), point(10, 2, 0.9)], criterion)!;
   assert.ok(Math.abs(edge.lower - 1) < 1e-12, `${edge.lower}`);
+});
+
+test('findZone: a later run longer by one wins over an earlier one that does not start at the first point', () => {
+  // runs [1, 1] and [3, 5] (lengths 1 and 3): the second, whatever the first one's position
+  const points = [point(1, 0, 0.5), point(2, 3, 0.9), point(4, 0, 0.5), point(8, 3, 0.9), point(16, 3, 0.9), point(32, 3, 0.9), point(64, 0, 0.5)];
+  const zone = findZone(points, criterion)!;
+  assert.ok(Math.abs(zone.lower - Math.sqrt(32)) < 1e-12, `${zone.lower}`);
+  assert.ok(Math.abs(zone.upper - Math.sqrt(32 * 64)) < 1e-12, `${zone.upper}`);
+});
+
+test('findZone: a neighbour outside only by its positive fraction, with the same Tr/‖H‖: the edge is halfway (log scale)', () => {
+  const zone = findZone([point(1, 3, 0.4), point(4, 3, 0.9), point(16, 3, 0.5)], criterion)!;
+  assert.ok(Math.abs(zone.lower - 2) < 1e-12, `${zone.lower}`);
+  assert.ok(Math.abs(zone.upper - 8) < 1e-12, `${zone.upper}`);
+});
+
+test('logSpace: the scan grid, endpoints included; bad ranges refused', () => {
+  const grid = logSpace(0.01, 100, 5);
+  [0.01, 0.1, 1, 10, 100].forEach((v, i) => assert.ok(Math.abs(grid[i]! - v) < 1e-12 * v, `${grid[i]} vs ${v}`));
+  assert.is(grid.length, 5);
+  const two = logSpace(2, 8, 2);
+  assert.is(two.length, 2);
+  assert.ok(Math.abs(two[0]! - 2) < 1e-15 && Math.abs(two[1]! - 8) < 1e-14);
+  assert.ok(Math.abs(logSpace(1, 4, 3)[1]! - 2) < 1e-15);
+  for (const [min, max, count] of [[0, 1, 3], [-1, 1, 3], [1, 1, 3], [2, 1, 3], [1, 2, 1], [1, 2, 2.5]] as const) {
+    assert.throws(() => logSpace(min, max, count), /logSpace: need 0 < min < max and count ≥ 2/, `${min}, ${max}, ${count}`);
+  }
 });
 
 test('Hessian index: eigenvalues at exactly −threshold and at zero are not negative', () => {
