@@ -26,7 +26,7 @@ const MODULE_TESTS = {
   'src/landscape/curvature.ts': '(landscape-zone|science-constants|science-boundaries)\\.test\\.ts$',
   'src/landscape/zone.ts': '(landscape-zone|science-constants|science-boundaries)\\.test\\.ts$',
   'src/nn/init.ts': '(nn-init|science-constants|science-init)\\.test\\.ts$',
-  'src/landscape/linalg/hutchinson.ts': '(landscape-spectrum|science-error-bars)\\.test\\.ts$',
+  'src/landscape/linalg/hutchinson.ts': '(landscape-spectrum|science-error-bars|science-hutchinson)\\.test\\.ts$',
   'src/landscape/critical/gradient-norm-minimization.ts': '(critical|science-finders)\\.test\\.ts$',
   'src/landscape/critical/newton-mr.ts': '(critical|science-finders)\\.test\\.ts$',
   'src/landscape/intrinsic-dimension.ts': '(subspace-training|science-boundaries)\\.test\\.ts$',
