@@ -10,7 +10,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { denseOperator, hutchinsonFrobeniusNorm, hutchinsonFrobeniusSquared, hutchinsonTrace, summarizeSamples } from '../src/landscape/index.js';
+import { countingOperator, denseOperator, hutchinsonFrobeniusNorm, hutchinsonFrobeniusSquared, hutchinsonTrace, summarizeSamples } from '../src/landscape/index.js';
 
 test('summarizeSamples: mean and s/√N with the sample (N − 1) variance, by hand', () => {
   // 1, 2, 3, 4: mean 2.5, squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5, s² = 5/3, SE = √(5/3)/2
@@ -23,10 +23,12 @@ test('summarizeSamples: mean and s/√N with the sample (N − 1) variance, by h
   assert.ok(Number.isNaN(summarizeSamples(Float64Array.of(7)).standardError));
 });
 
-test('N probes give N samples; a probe count that is not a positive integer is refused', () => {
+test('N probes give N samples from N products; a probe count that is not a positive integer is refused', () => {
   const op = denseOperator(Float64Array.of(2, 1, 1, 3));
   for (const probes of [1, 2, 7]) {
-    assert.is(hutchinsonTrace(op, { probes }).samples.length, probes);
+    const counted = countingOperator(op);
+    assert.is(hutchinsonTrace(counted, { probes }).samples.length, probes);
+    assert.is(counted.products(), probes);
     assert.is(hutchinsonFrobeniusSquared(op, { probes, seed: 3 }).samples.length, probes);
   }
   for (const probes of [0, -1, 2.5]) assert.throws(() => hutchinsonTrace(op, { probes }), new RegExp(`^Hutchinson: probes must be a positive integer, got ${probes}$`));
