@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * Mutation testing of one module at a time: `npm run mutate -- <module> [--tests <regex>] [--lines A-B]`.
+ *
+ * StrykerJS plants small changes (mutants) in the module — a flipped
+ * comparison, a changed constant, a removed statement — and runs that
+ * module's tests against each; a mutant the tests do not notice ("survived")
+ * marks a place where the code could be wrong without a test failing.
+ *
+ * It uses Stryker's command runner (uvu under tsx, as `npm test` does), one
+ * mutant at a time (concurrency 1), on only the test files listed for the
+ * module below (or those given with --tests, a regex over tests/ file names).
+ * Results: a summary on stdout and reports/mutation/<module>.json (and .html).
+ * It is slow — every mutant is a fresh test process — and is not part of
+ * `npm test` or CI. See tests/README.md for the runs so far.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The test files (regexes over tests/ names) that exercise each module; fast ones first. */
+const MODULE_TESTS = {
+  'src/landscape/curvature.ts': '(landscape-zone|science-constants|science-boundaries)\\.test\\.ts$',
+  'src/landscape/zone.ts': '(landscape-zone|science-constants|science-boundaries)\\.test\\.ts$',
+  'src/nn/init.ts': '(nn-init|science-constants|science-init)\\.test\\.ts$',
+  'src/landscape/linalg/hutchinson.ts': '(landscape-spectrum|science-error-bars|science-hutchinson)\\.test\\.ts$',
+  'src/landscape/critical/gradient-norm-minimization.ts': '(critical|science-finders)\\.test\\.ts$',
+  'src/landscape/critical/newton-mr.ts': '(critical|science-finders)\\.test\\.ts$',
+  'src/landscape/intrinsic-dimension.ts': '(subspace-training|science-boundaries)\\.test\\.ts$',
+};
+
+function usage(message) {
+  if (message) process.stderr.write(`mutate: ${message}\n`);
+  process.stderr.write('usage: npm run mutate -- <module, e.g. src/landscape/zone.ts> [--tests <regex over tests/ file names>] [--lines A-B]\n');
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+let module;
+let tests;
+let lines;
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--tests') tests = args[++i];
+  else if (args[i] === '--lines') lines = args[++i];
+  else if (args[i].startsWith('-')) usage(`unknown option ${args[i]}`);
+  else if (module === undefined) module = relative(ROOT, resolve(args[i])).split('\\').join('/');
+  else usage(`one module at a time (got ${module} and ${args[i]})`);
+}
+if (!module) usage('name a module');
+if (!existsSync(join(ROOT, module))) usage(`${module} does not exist`);
+if (lines !== undefined && !/^\d+-\d+$/.test(lines)) usage('--lines must be A-B');
+
+if (tests === undefined) tests = MODULE_TESTS[module];
+if (tests === undefined) {
+  // Fallback: the test files that name the module's file (slower and coarser than a listed entry).
+  const stem = basename(module, '.ts');
+  const names = readdirSync(join(ROOT, 'tests')).filter((f) => f.endsWith('.test.ts') && readFileSync(join(ROOT, 'tests', f), 'utf8').includes(stem));
+  if (names.length === 0) usage(`no test file mentions ${stem}; pass --tests <regex>`);
+  tests = `(${names.map((n) => n.replace(/\./g, '\\.')).join('|')})$`;
+  process.stderr.write(`mutate: no test list for ${module}; using ${names.join(', ')}\n`);
+}
+
+const name = module.replace(/^src\//, '').replace(/\.ts$/, '').replace(/\//g, '-');
+const reportDir = join('reports', 'mutation');
+mkdirSync(join(ROOT, reportDir), { recursive: true });
+const config = {
+  testRunner: 'command',
+  // the sandbox lies inside the project, so tsx and the tests' imports resolve from the project's node_modules
+  commandRunner: { command: `node --import tsx ${JSON.stringify(join(ROOT, 'node_modules', 'uvu', 'bin.js'))} tests '${tests}'` },
+  mutate: [lines ? `${module}:${lines}` : module],
+  concurrency: 1,
+  coverageAnalysis: 'off',
+  timeoutMS: 60000,
+  reporters: ['clear-text', 'progress-append-only', 'json', 'html'],
+  jsonReporter: { fileName: join(reportDir, `${name}.json`) },
+  htmlReporter: { fileName: join(reportDir, `${name}.html`) },
+  clearTextReporter: { allowColor: false, logTests: false },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  ignorePatterns: ['bench', 'docs', 'tutorials', 'reports', 'runs', 'coverage', 'out'],
+};
+const configPath = join(ROOT, '.stryker-tmp', `config-${name}.json`);
+mkdirSync(join(ROOT, '.stryker-tmp'), { recursive: true });
+writeFileSync(configPath, JSON.stringify(config, null, 2));
+process.stdout.write(`mutate: ${config.mutate[0]} against tests/${tests}\n`);
+const result = spawnSync('stryker', ['run', configPath], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
+if (result.error) {
+  process.stderr.write(`mutate: cannot run stryker (${result.error.message}); install the dev dependencies with npm install\n`);
+  process.exit(2);
+}
+process.exit(result.status ?? 1);
