@@ -35,7 +35,7 @@ export const checks: ExerciseCheck[] = [
     run: () => compare(randn([4, 5], rng), randn([5, 40, B], rng), [null, 2], 'W·Y[:, :, i]'),
   },
   {
-    name: 'a matrix times a batch of vectors (the batch axis in the middle of neither)',
+    name: 'a matrix times a batch of vectors (a matrix-vector product for every vector)',
     run: () => compare(randn([4, 5], rng), randn([B, 5], rng), [null, 0], 'W·v_i'),
   },
   {
