@@ -25,7 +25,8 @@ test('summarizeSamples: mean and s/√N with the sample (N − 1) variance, by h
 
 test('N probes give N samples from N products; a probe count that is not a positive integer is refused', () => {
   const op = denseOperator(Float64Array.of(2, 1, 1, 3));
-  for (const probes of [1, 2, 7]) {
+  // 1, 2, 7 fit in one block of probes; 20, 45 fill one block and two plus a partial one
+  for (const probes of [1, 2, 7, 20, 45]) {
     const counted = countingOperator(op);
     assert.is(hutchinsonTrace(counted, { probes }).samples.length, probes);
     assert.is(counted.products(), probes);
