@@ -163,28 +163,35 @@ export function logitGradientOracle(classifier: Classifier, theta: Float64Array)
 const PULLBACK_BLOCK_SIZE = 16;
 
 /**
- * ∇z_k(x_s) for every sample s of the classifier's batch: one recorded
- * forward pass, then the pullbacks of the one-hot cotangents e_{s,k}, a
- * block of samples at a time in one vmap.
+ * The per-sample logit gradients of a classifier at θ, for any logit: one
+ * recorded forward pass, then for logit k the pullbacks of the one-hot
+ * cotangents e_{s,k}, a block of samples at a time in one vmap.
  */
-export function logitGradients(classifier: Classifier, theta: Float64Array, logit: number, onPullback?: (done: number) => void): Float64Array[] {
+function logitGradientsAt(classifier: Classifier, theta: Float64Array): (logit: number, onPullback?: (done: number) => void) => Float64Array[] {
   const n = classifier.labels.length;
   const c = classifier.numClasses;
-  if (!Number.isInteger(logit) || logit < 0 || logit >= c) throw new Error(`logitGradients: logit ${logit} is not in [0, ${c})`);
   const [out, pullback] = vjp(classifier.logits, fromTypedArray(Float64Array.from(theta), [theta.length]));
   if (out.rank !== 2 || out.shape[0] !== n || out.shape[1] !== c) throw new Error(`logitGradients: logits of shape [${out.shape.join(', ')}], expected [${n}, ${c}]`);
   const pullAll = vmap((u: Tensor) => pullback(u)[0]!);
-  const gradients: Float64Array[] = [];
-  for (let start = 0; start < n; start += PULLBACK_BLOCK_SIZE) {
-    const count = Math.min(PULLBACK_BLOCK_SIZE, n - start);
-    const cotangents = out.dtype === 'float32' ? new Float32Array(count * n * c) : new Float64Array(count * n * c);
-    for (let i = 0; i < count; i++) cotangents[i * n * c + (start + i) * c + logit] = 1;
-    const block = toFloat64(pullAll(fromTypedArray(cotangents, [count, n, c])));
-    const D = block.length / count;
-    for (let i = 0; i < count; i++) gradients.push(block.slice(i * D, (i + 1) * D));
-    onPullback?.(start + count);
-  }
-  return gradients;
+  return (logit, onPullback) => {
+    if (!Number.isInteger(logit) || logit < 0 || logit >= c) throw new Error(`logitGradients: logit ${logit} is not in [0, ${c})`);
+    const gradients: Float64Array[] = [];
+    for (let start = 0; start < n; start += PULLBACK_BLOCK_SIZE) {
+      const count = Math.min(PULLBACK_BLOCK_SIZE, n - start);
+      const cotangents = out.dtype === 'float32' ? new Float32Array(count * n * c) : new Float64Array(count * n * c);
+      for (let i = 0; i < count; i++) cotangents[i * n * c + (start + i) * c + logit] = 1;
+      const block = toFloat64(pullAll(fromTypedArray(cotangents, [count, n, c])));
+      const D = block.length / count;
+      for (let i = 0; i < count; i++) gradients.push(block.slice(i * D, (i + 1) * D));
+      onPullback?.(start + count);
+    }
+    return gradients;
+  };
+}
+
+/** ∇z_k(x_s) for every sample s of the classifier's batch (one forward pass, batched pullbacks). */
+export function logitGradients(classifier: Classifier, theta: Float64Array, logit: number, onPullback?: (done: number) => void): Float64Array[] {
+  return logitGradientsAt(classifier, theta)(logit, onPullback);
 }
 
 /** Mean of cos over the pairs (s, t), s ≠ t, that `include` accepts; null if there are none. */
@@ -212,9 +219,10 @@ export function logitGradientAlignment(classifier: Classifier, theta: Float64Arr
   const n = labels.length;
   if (n < 2) throw new Error(`logitGradientAlignment: need at least 2 samples, got ${n}`);
   const perLogit: LogitAlignment[] = [];
+  const gradientsOf = logitGradientsAt(classifier, theta);
   for (let k = 0; k < c; k++) {
     // One logit at a time keeps memory at n·D numbers.
-    const gradients = logitGradients(classifier, theta, k, (done) => options.onPullback?.(k * n + done, n * c));
+    const gradients = gradientsOf(k, (done) => options.onPullback?.(k * n + done, n * c));
     const norms = gradients.map(norm);
     const cosines = new Float64Array(n * n);
     for (let s = 0; s < n; s++) {
