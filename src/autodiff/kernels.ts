@@ -133,19 +133,15 @@ function asRuns(x: View): Runs {
   if (isPlainRowMajor(x)) return { data, run: n, step: 1, start: () => 0 };
   // Split the axes where leading ones stop being broadcast (stride 0) and trailing ones are row-major.
   const rank = shape.length;
-  let k = rank;
-  let expected = 1;
-  while (k > 0 && (shape[k - 1] === 1 || stride[k - 1] === expected)) {
-    expected *= shape[k - 1]!;
-    k--;
-  }
-  if (shape.slice(0, k).every((d, i) => d === 1 || stride[i] === 0)) {
-    const block = sizeOf(shape.slice(k)); // a contiguous block tiled n / block times
+  const tail = rowMajorTailStart(shape, stride);
+  const block = sizeOf(shape.slice(tail));
+  if (shape.slice(0, tail).every((d, i) => d === 1 || stride[i] === 0)) {
+    // a contiguous block tiled n / block times
     if (block === 1) return { data, run: n, step: 0, start: () => offset }; // one number everywhere
     return { data, run: block, step: 1, start: () => offset };
   }
   // leading axes row-major, trailing ones broadcast: each element repeated `repeat` times
-  k = 0;
+  let k = 0;
   while (k < rank && (shape[k] === 1 || stride[k] !== 0)) k++;
   const lead = shape.slice(0, k);
   const leadStrides = contiguousStrides(lead);
@@ -155,18 +151,16 @@ function asRuns(x: View): Runs {
   }
   // Any other view whose innermost axes are row-major: read that block in
   // order, and find where each block starts from the outer axes' strides.
-  const block = sizeOf(shape.slice(k0(shape, stride)));
   if (block >= MIN_STRIDED_RUN) {
-    const outer = k0(shape, stride);
-    const outerShape = shape.slice(0, outer);
-    const outerStride = stride.slice(0, outer);
+    const outerShape = shape.slice(0, tail);
+    const outerStride = stride.slice(0, tail);
     return {
       data,
       run: block,
       step: 1,
       start: (r) => {
         let at = offset;
-        for (let i = outer - 1; i >= 0; i--) {
+        for (let i = tail - 1; i >= 0; i--) {
           const d = outerShape[i]!;
           at += (r % d) * outerStride[i]!;
           r = Math.floor(r / d);
@@ -182,7 +176,7 @@ function asRuns(x: View): Runs {
 const MIN_STRIDED_RUN = 16;
 
 /** The first of the trailing axes that together are row-major (size-1 axes count as row-major). */
-function k0(shape: Shape, stride: readonly number[]): number {
+function rowMajorTailStart(shape: Shape, stride: readonly number[]): number {
   let k = shape.length;
   let expected = 1;
   while (k > 0 && (shape[k - 1] === 1 || stride[k - 1] === expected)) {
