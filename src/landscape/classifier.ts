@@ -19,10 +19,11 @@
  * logits per direction, d in all, computed together as one vmap of the jvp.
  */
 import { fromTypedArray, jvp, softmaxCrossEntropy, vmap, type Tensor } from '../autodiff/index.js';
-import type { RandomSubspace } from './linalg/subspace.js';
+import { basisDirections, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
 import { toFloat64, type LossOfTheta } from './hessian-operator.js';
-import { basisDirections, type RestrictedHessian } from './restricted-hessian.js';
+import type { RestrictedHessian } from './restricted-hessian.js';
+import { splitVectors, stackVectors } from './linalg/vector.js';
 
 export interface Classifier {
   /** Logits [N, C] of the network with flat parameters θ, on the fixed batch. */
@@ -119,11 +120,9 @@ export function restrictedGaussNewton(classifier: Classifier, theta: Float64Arra
   const z = toFloat64(classifier.logits(at));
   const p = softmaxRows(z, n, c, temperature);
   // Columns J P e_j, each [N, C], scaled by 1/T: all d in one vmap of the jvp.
-  const directions = new Float64Array(d * theta.length);
-  basisDirections(subspace).forEach((p, j) => directions.set(p, j * theta.length));
-  const tangents = vmap((v: Tensor) => jvp(classifier.logits, [at], [v])[1])(fromTypedArray(directions, [d, theta.length]));
-  const all = toFloat64(tangents);
-  const columns = Array.from({ length: d }, (_, j) => all.slice(j * n * c, (j + 1) * n * c).map((v) => v / temperature));
+  const directions = fromTypedArray(stackVectors(basisDirections(subspace)), [d, theta.length]);
+  const tangents = vmap((v: Tensor) => jvp(classifier.logits, [at], [v])[1])(directions);
+  const columns = splitVectors(toFloat64(tangents), d).map((column) => column.map((v) => v / temperature));
   const G = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {

@@ -34,7 +34,7 @@
  *    small: S samples cost C·S pullbacks and S·D numbers per logit.
  */
 import { fromTypedArray, vjp, vmap, type Tensor } from '../autodiff/index.js';
-import { dot, norm, axpy, scale, type LinearOperator } from './linalg/vector.js';
+import { dot, norm, axpy, scale, splitVectors, type LinearOperator } from './linalg/vector.js';
 import { gradientAt, hessianOperator, toFloat64, type LossOfTheta } from './hessian-operator.js';
 import { topEigenpairs } from './spectrum.js';
 import type { LanczosEigenOptions } from './linalg/lanczos.js';
@@ -140,25 +140,6 @@ export interface LogitGradientAlignment {
   pullbacks: number;
 }
 
-/**
- * The per-sample logit gradients of a classifier at θ: one recorded forward
- * pass, then gradient(s, k) = ∇z_k(x_s) ∈ ℝ^D is one pullback with the
- * cotangent e_{s,k}.
- */
-export function logitGradientOracle(classifier: Classifier, theta: Float64Array): (sample: number, logit: number) => Float64Array {
-  const n = classifier.labels.length;
-  const c = classifier.numClasses;
-  const [out, pullback] = vjp(classifier.logits, fromTypedArray(Float64Array.from(theta), [theta.length]));
-  if (out.rank !== 2 || out.shape[0] !== n || out.shape[1] !== c) throw new Error(`logitGradients: logits of shape [${out.shape.join(', ')}], expected [${n}, ${c}]`);
-  return (sample, logit) => {
-    if (!Number.isInteger(sample) || sample < 0 || sample >= n) throw new Error(`logitGradients: sample ${sample} is not in [0, ${n})`);
-    if (!Number.isInteger(logit) || logit < 0 || logit >= c) throw new Error(`logitGradients: logit ${logit} is not in [0, ${c})`);
-    const cotangent = out.dtype === 'float32' ? new Float32Array(n * c) : new Float64Array(n * c);
-    cotangent[sample * c + logit] = 1;
-    return toFloat64(pullback(fromTypedArray(cotangent, [n, c]))[0]!);
-  };
-}
-
 /** How many pullbacks one vmap pass computes at most (each holds a D-vector per sample). */
 const PULLBACK_BLOCK_SIZE = 16;
 
@@ -180,9 +161,7 @@ function logitGradientsAt(classifier: Classifier, theta: Float64Array): (logit: 
       const count = Math.min(PULLBACK_BLOCK_SIZE, n - start);
       const cotangents = out.dtype === 'float32' ? new Float32Array(count * n * c) : new Float64Array(count * n * c);
       for (let i = 0; i < count; i++) cotangents[i * n * c + (start + i) * c + logit] = 1;
-      const block = toFloat64(pullAll(fromTypedArray(cotangents, [count, n, c])));
-      const D = block.length / count;
-      for (let i = 0; i < count; i++) gradients.push(block.slice(i * D, (i + 1) * D));
+      gradients.push(...splitVectors(toFloat64(pullAll(fromTypedArray(cotangents, [count, n, c]))), count));
       onPullback?.(start + count);
     }
     return gradients;

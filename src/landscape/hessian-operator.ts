@@ -10,7 +10,7 @@
  * numbers as one product at a time.
  */
 import { fromTypedArray, grad, hvp, vmap, type Tensor } from '../autodiff/index.js';
-import type { LinearOperator } from './linalg/vector.js';
+import { splitVectors, stackVectors, type LinearOperator } from './linalg/vector.js';
 
 export type LossOfTheta = (theta: Tensor) => Tensor;
 
@@ -46,10 +46,7 @@ export function hessianOperator(loss: LossOfTheta, theta: Float64Array): LinearO
       const out: Float64Array[] = [];
       for (let start = 0; start < vs.length; start += HVP_BLOCK_SIZE) {
         const block = vs.slice(start, start + HVP_BLOCK_SIZE);
-        const stacked = new Float64Array(block.length * D);
-        block.forEach((v, i) => stacked.set(v, i * D));
-        const products = toFloat64(batchedHvp(fromTypedArray(stacked, [block.length, D])));
-        for (let i = 0; i < block.length; i++) out.push(products.slice(i * D, (i + 1) * D));
+        out.push(...splitVectors(toFloat64(batchedHvp(fromTypedArray(stackVectors(block), [block.length, D]))), block.length));
       }
       count += vs.length;
       return out;

@@ -12,7 +12,7 @@
  * symmetric up to rounding; it is symmetrised, and the asymmetry before that
  * is reported so that a broken HVP cannot pass unnoticed.
  */
-import type { RandomSubspace } from './linalg/subspace.js';
+import { basisDirections, type RandomSubspace } from './linalg/subspace.js';
 import { relativeAsymmetry, symmetrize } from './linalg/symmetric-eigen.js';
 import { hessianOperator, type LossOfTheta } from './hessian-operator.js';
 import { applyToEach, type LinearOperator } from './linalg/vector.js';
@@ -23,16 +23,6 @@ export interface RestrictedHessian {
   d: number;
   /** ‖M − Mᵀ‖_F / ‖M‖_F before symmetrising (rounding: ~1e-15). */
   asymmetry: number;
-}
-
-/** The columns p_j = P·e_j of the subspace's basis. */
-export function basisDirections(subspace: RandomSubspace): Float64Array[] {
-  const d = subspace.subspaceDim;
-  return Array.from({ length: d }, (_, j) => {
-    const unit = new Float64Array(d);
-    unit[j] = 1;
-    return subspace.project(unit);
-  });
 }
 
 /** Pᵀ A P for a symmetric operator A, from the products A·p_j (all at once where A allows). */

@@ -59,17 +59,23 @@ function checkLength(where: string, v: Float64Array, expected: number): void {
   if (v.length !== expected) throw new Error(`${where}: vector has length ${v.length}, expected ${expected}`);
 }
 
+/** The columns p_j = P·e_j of the subspace's basis. */
+export function basisDirections(subspace: Pick<RandomSubspace, 'subspaceDim' | 'project'>): Float64Array[] {
+  const d = subspace.subspaceDim;
+  return Array.from({ length: d }, (_, j) => {
+    const unit = new Float64Array(d);
+    unit[j] = 1;
+    return subspace.project(unit);
+  });
+}
+
 /** Builds the row-major D×d matrix from the columns P·e_j. */
 function materialise(subspace: Pick<RandomSubspace, 'ambientDim' | 'subspaceDim' | 'project'>): Float64Array {
   const { ambientDim: D, subspaceDim: d } = subspace;
   const dense = new Float64Array(D * d);
-  const unit = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    unit[j] = 1;
-    const column = subspace.project(unit);
-    unit[j] = 0;
+  basisDirections(subspace).forEach((column, j) => {
     for (let i = 0; i < D; i++) dense[i * d + j] = column[i]!;
-  }
+  });
   return dense;
 }
 

@@ -26,6 +26,23 @@ export type LinearOperator = {
   applyMany?(vs: readonly Float64Array[]): Float64Array[];
 };
 
+/** Vectors of one length laid end to end: the rows of a [count, n] matrix (for a batched pass). */
+export function stackVectors(vs: readonly Float64Array[]): Float64Array {
+  const n = vs[0]?.length ?? 0;
+  const out = new Float64Array(vs.length * n);
+  vs.forEach((v, i) => {
+    if (v.length !== n) throw new Error(`stackVectors: vector ${i} has length ${v.length}, vector 0 has ${n}`);
+    out.set(v, i * n);
+  });
+  return out;
+}
+
+/** The rows of a row-major [count, n] matrix as separate vectors (copies). */
+export function splitVectors(rows: Float64Array, count: number): Float64Array[] {
+  const n = count === 0 ? 0 : rows.length / count;
+  return Array.from({ length: count }, (_, i) => rows.slice(i * n, (i + 1) * n));
+}
+
 /** A·v for each v, in one pass where the operator supports it. */
 export function applyToEach(op: LinearOperator, vs: readonly Float64Array[]): Float64Array[] {
   return op.applyMany ? op.applyMany(vs) : vs.map((v) => op.apply(v));
