@@ -18,11 +18,12 @@
  *   stub to fail.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
+import { writeFileAtomic } from '../../src/nn/index.js';
 import { checkFile, EXERCISES, findExercise, type Exercise } from './exercises.js';
 import { allPassed, RESULT_MARKER, runCheckFile, type ExerciseResult } from './results.js';
 
@@ -142,13 +143,6 @@ export function stubSource(source: string, exercise: Exercise): string {
 }
 
 // ---------------------------------------------------------------- workspaces
-
-/** Writes a file whole: to a temporary name first, then renamed over the target. */
-function writeFileAtomic(path: string, text: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, path);
-}
 
 interface WorkspaceState {
   /** The started exercises, in the order started. */
