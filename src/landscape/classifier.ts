@@ -18,10 +18,11 @@
  * subspace, J_s P has columns J_s p_j: one forward-mode product (jvp) of the
  * logits per direction, d in all, computed together as one vmap of the jvp.
  */
-import { fromTypedArray, jvp, softmaxCrossEntropy, vmap, type Tensor } from '../autodiff/index.js';
+import { jvp, softmaxCrossEntropy, vmap, type Tensor } from '../autodiff/index.js';
+import { flatTensor, toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { basisDirections, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
-import { toFloat64, type LossOfTheta } from './hessian-operator.js';
+import type { LossOfTheta } from './hessian-operator.js';
 import type { RestrictedHessian } from './restricted-hessian.js';
 import { splitVectors, stackVectors } from './linalg/vector.js';
 
@@ -72,11 +73,11 @@ export function softmaxRows(logits: Float64Array, n: number, c: number, temperat
   return p;
 }
 
-export function outputStatistics(classifier: Classifier, theta: Float64Array, temperature = 1): OutputStatistics {
+export function outputStatistics(classifier: Classifier, theta: Vector, temperature = 1): OutputStatistics {
   checkTemperature(temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
-  const z = toFloat64(classifier.logits(fromTypedArray(theta, [theta.length])));
+  const z = toFloat64(classifier.logits(flatTensor(theta)));
   const p = softmaxRows(z, n, c, temperature);
   let loss = 0;
   let correct = 0;
@@ -111,16 +112,16 @@ export function outputStatistics(classifier: Classifier, theta: Float64Array, te
 }
 
 /** The G-term of the Hessian restricted to the subspace: d forward-mode products of the logits, batched. */
-export function restrictedGaussNewton(classifier: Classifier, theta: Float64Array, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
+export function restrictedGaussNewton(classifier: Classifier, theta: Vector, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
   checkTemperature(temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
   const d = subspace.subspaceDim;
-  const at = fromTypedArray(theta, [theta.length]);
+  const at = flatTensor(theta);
   const z = toFloat64(classifier.logits(at));
   const p = softmaxRows(z, n, c, temperature);
   // Columns J P e_j, each [N, C], scaled by 1/T: all d in one vmap of the jvp.
-  const directions = fromTypedArray(stackVectors(basisDirections(subspace)), [d, theta.length]);
+  const directions = toTensor(stackVectors(basisDirections(subspace)), [d, at.size]);
   const tangents = vmap((v: Tensor) => jvp(classifier.logits, [at], [v])[1])(directions);
   const columns = splitVectors(toFloat64(tangents), d).map((column) => column.map((v) => v / temperature));
   const G = new Float64Array(d * d);

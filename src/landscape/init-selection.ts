@@ -41,7 +41,7 @@
 import ttest from '@stdlib/stats-ttest';
 import wilcoxon from '@stdlib/stats-wilcoxon';
 import { Random, type DType } from '../autodiff/index.js';
-import { evaluate, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
+import { evaluate, toFloat64, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
 import { modelClassifier } from './model-classifier.js';
 import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
 import { norm } from './linalg/vector.js';
@@ -91,7 +91,7 @@ export function scoreCandidates(options: CandidateOptions): InitCandidate[] {
   for (let index = 0; index < count; index++) {
     const candidateRng = rng.split();
     const scale = Math.exp(candidateRng.uniform(Math.log(scaleRange.min), Math.log(scaleRange.max)));
-    const theta = model.init(candidateRng, options.init, scale).toTypedArray() as Float64Array;
+    const theta = toFloat64(model.init(candidateRng, options.init, scale));
     const point = measurePoint(classifier, theta, 1, subspaces, false);
     candidates.push({ index, scale, radius: norm(theta), traceOverNorm: point.traceOverNorm, positiveFraction: point.positiveFraction, initialLoss: point.loss, theta });
     options.onCandidate?.(index + 1, count);

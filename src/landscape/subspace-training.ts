@@ -44,7 +44,7 @@
  * log–log axes (β → ½ only once b·t ≫ a: over a window that starts after
  * an early fast escape from a small radius, the offset pulls β below ½).
  */
-import type { Parametrisation, StepInfo } from '../nn/index.js';
+import { toFloat64, type Parametrisation, type StepInfo, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, fastfoodSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
 import { dot, norm } from './linalg/vector.js';
 
@@ -98,7 +98,8 @@ function checkAmbient(where: string, theta: Float64Array, subspace: RandomSubspa
 }
 
 /** θ(w) = θ₀ + P·w on w ∈ ℝ^d, starting at w = 0; ∇_w L = Pᵀ∇_θ L. */
-export function hyperplaneParametrisation(origin: Float64Array, subspace: RandomSubspace): SurfaceParametrisation {
+export function hyperplaneParametrisation(originVector: Vector, subspace: RandomSubspace): SurfaceParametrisation {
+  const origin = toFloat64(originVector);
   checkAmbient('hyperplaneParametrisation', origin, subspace);
   checkFinitePoint('hyperplaneParametrisation: θ₀', origin);
   const theta0 = Float64Array.from(origin);

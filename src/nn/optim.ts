@@ -26,10 +26,7 @@
  *   step       η·γ^⌊t / (every·stepsPerEpoch)⌋      (×γ every `every` epochs)
  *   cosine     η_min + (η − η_min)·(1 + cos(π·min(t, T)/T)) / 2
  */
-import { Tensor } from '../autodiff/index.js';
-
-/** A flat vector: θ or a gradient. */
-export type Vector = Float64Array | Tensor;
+import { toFloat64 as vectorValues, type Vector } from './vector.js';
 
 export interface Optimizer<State> {
   readonly name: string;
@@ -41,11 +38,12 @@ export interface Optimizer<State> {
   step(theta: Vector, gradient: Vector, state: State, learningRate?: number): { theta: Float64Array; state: State };
 }
 
-/** The vector's entries as a Float64Array (a copy for tensors; the array itself otherwise). */
-export function toFloat64(v: Vector): Float64Array {
-  if (v instanceof Float64Array) return v;
-  if (v.rank !== 1) throw new Error(`optimizer: expected a flat vector, got a tensor of shape [${v.shape.join(', ')}]`);
-  return Float64Array.from(v.toTypedArray());
+/** θ or a gradient as a Float64Array (see vector.ts); a tensor must be flat. */
+function toFloat64(v: Vector): Float64Array {
+  if (!(v instanceof Float64Array || v instanceof Float32Array) && v.rank !== 1) {
+    throw new Error(`optimizer: expected a flat vector, got a tensor of shape [${v.shape.join(', ')}]`);
+  }
+  return vectorValues(v);
 }
 
 function checkStep(where: string, theta: Float64Array, gradient: Float64Array, learningRate: number): void {

@@ -21,10 +21,12 @@
  * than rounding (at a gradient-flat point Newton's step is ≈ 0, and GNM's
  * line search would otherwise crawl along rounding noise for ever).
  */
-import { fromTypedArray, hvp, valueAndGrad, type Tensor } from '../../autodiff/index.js';
+import { valueAndGrad, type Tensor } from '../../autodiff/index.js';
+import { flatTensor, toFloat64 } from '../../nn/index.js';
 import type { LinearOperator } from '../linalg/vector.js';
 import type { MinresQlpOptions } from '../linalg/minres-qlp.js';
-import { toFloat64, type LossOfTheta } from '../hessian-operator.js';
+import { countingOperator } from '../linalg/operator.js';
+import { hessianOperator, type LossOfTheta } from '../hessian-operator.js';
 
 export const FINDER_METHODS = ['newton-mr', 'damped-newton', 'gnm'] as const;
 export type FinderMethod = (typeof FINDER_METHODS)[number];
@@ -125,23 +127,20 @@ export class LossOracle {
   evaluate(theta: Float64Array): PointEvaluation {
     if (theta.length !== this.dim) throw new Error(`finder: θ has ${theta.length} entries, the problem D = ${this.dim}`);
     this.gradientEvaluations += 1;
-    const [value, grad] = this.lossAndGradient(fromTypedArray(theta, [theta.length]));
+    const [value, grad] = this.lossAndGradient(flatTensor(theta));
     const gradient = toFloat64(grad);
     let squares = 0;
     for (const g of gradient) squares += g * g;
     return { loss: value.item(), gradient, squaredGradientNorm: squares };
   }
 
-  /** H(θ) as an operator; each apply is one exact HVP, counted. */
+  /** H(θ) as an operator; each product is one exact HVP, added to hessianProducts. */
   hessianAt(theta: Float64Array): LinearOperator {
-    const at = fromTypedArray(Float64Array.from(theta), [theta.length]);
-    return {
-      dim: this.dim,
-      apply: (v: Float64Array): Float64Array => {
-        this.hessianProducts += 1;
-        return toFloat64(hvp(this.loss, at, fromTypedArray(Float64Array.from(v), [v.length])));
-      },
-    };
+    let counted = 0;
+    return countingOperator(hessianOperator(this.loss, theta), (count) => {
+      this.hessianProducts += count - counted;
+      counted = count;
+    });
   }
 }
 

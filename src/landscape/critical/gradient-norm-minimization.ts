@@ -41,6 +41,7 @@
  * (classify.ts) computes r and r_H at the final point with one MINRES-QLP
  * solve, the same for every method.
  */
+import { toFloat64, type Vector } from '../../nn/index.js';
 import { dot } from '../linalg/vector.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import {
@@ -64,7 +65,8 @@ export interface GradientNormMinimizationOptions extends FinderOptions {
 }
 
 /** Minimises ½‖∇f‖² by back-tracking gradient descent, from θ₀. */
-export function gradientNormMinimization(loss: LossOfTheta, theta0: Float64Array, options: GradientNormMinimizationOptions = {}): FinderResult {
+export function gradientNormMinimization(loss: LossOfTheta, theta0Vector: Vector, options: GradientNormMinimizationOptions = {}): FinderResult {
+  const theta0 = toFloat64(theta0Vector);
   const budget = resolveFinderOptions(options, 5000);
   let alpha = options.initialStepSize ?? 0.1;
   const beta = options.beta ?? 0.5;

@@ -11,6 +11,7 @@
  * Vectors are plain Float64Arrays. The helpers below are the handful of BLAS-1
  * operations the algorithms use; they are deliberately tiny.
  */
+import { euclideanNorm } from '../../nn/index.js';
 
 /** A square matrix known only through its action v ↦ A·v (symmetric where an algorithm says so). */
 export type LinearOperator = {
@@ -56,18 +57,8 @@ export function dot(x: Float64Array, y: Float64Array): number {
   return sum;
 }
 
-/** The Euclidean norm ‖x‖₂ (computed without overflow for huge entries). */
-export function norm(x: Float64Array): number {
-  let scale = 0;
-  for (let i = 0; i < x.length; i++) scale = Math.max(scale, Math.abs(x[i]!));
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i]! / scale;
-    sum += t * t;
-  }
-  return scale * Math.sqrt(sum);
-}
+/** The Euclidean norm ‖x‖₂ (computed without overflow for huge entries; defined in nn's vector.ts). */
+export const norm: (x: Float64Array) => number = euclideanNorm;
 
 /** y ← a·x + y, in place; returns y. */
 export function axpy(a: number, x: Float64Array, y: Float64Array): Float64Array {
