@@ -9,12 +9,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
-import { mlp } from '../src/nn/index.js';
+import { mlp, softmaxRows } from '../src/nn/index.js';
 import {
   analyzeSpectrum, classBalancedIndices, countingOperator, crossEntropyLoss, denseMatrixFromOperator, gaussNewtonOperator, gradientAt, gradientHessianOverlap, hessianOperator, hessianSpectrum, logitGradientAlignment, modelClassifier, overlapWithEigenvectors, selectRows, traceAndFrobeniusNorm, topEigenpairs, bottomEigenpairs, type Classifier,
 } from '../src/landscape/index.js';
 import { denseOperator, symmetricEigen, symmetrize } from '../src/landscape/linalg/index.js';
-import { softmaxRows } from '../src/landscape/classifier.js';
 import { directionOverlaps, logitGradients, orthonormalize, randomOverlapBaseline, subspaceOverlap } from '../src/landscape/gradient-overlap.js';
 import { relativeError } from './support/numeric.js';
 

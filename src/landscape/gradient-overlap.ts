@@ -34,7 +34,7 @@
  *    small: S samples cost C·S pullbacks and S·D numbers per logit.
  */
 import { fromTypedArray, vjp, vmap, type Tensor } from '../autodiff/index.js';
-import { dot, norm, axpy, scale, splitVectors, type LinearOperator } from './linalg/vector.js';
+import { dot, mean, norm, axpy, scale, splitVectors, type LinearOperator } from './linalg/vector.js';
 import { flatTensor, toFloat64, type Vector } from '../nn/index.js';
 import { gradientAt, hessianOperator, type LossOfTheta } from './hessian-operator.js';
 import { topEigenpairs } from './linalg/lanczos.js';
@@ -192,7 +192,7 @@ function meanPairCosine(cosines: Float64Array, n: number, include: (s: number, t
 
 const meanOf = (xs: (number | null)[]): number | null => {
   const present = xs.filter((x): x is number => x !== null);
-  return present.length > 0 ? present.reduce((a, b) => a + b, 0) / present.length : null;
+  return present.length > 0 ? mean(present) : null;
 };
 
 /** WCA, CCA and the different-class alignment of the logit gradients on the classifier's (small) batch. */

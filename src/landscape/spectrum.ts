@@ -35,14 +35,14 @@
  * symmetric LinearOperator, so the same analysis runs on H or on G.
  */
 import { fromTypedArray, jvp, vjp, Random } from '../autodiff/index.js';
-import { flatTensor, toFloat64, toTensor, type Vector } from '../nn/index.js';
+import { flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { bottomEigenpairs, topEigenpairs, type LanczosEigenOptions, type LanczosEigenpairs } from './linalg/lanczos.js';
 import { rademacherVector, summarizeSamples, type HutchinsonEstimate } from './linalg/hutchinson.js';
 import { slqSpectralDensity, type DensityOptions, type SlqOptions, type SlqQuadrature, type SpectralDensity } from './linalg/slq.js';
 import { dot, type LinearOperator } from './linalg/vector.js';
 import { countedOperator, countingOperator, type CountedOperator } from './linalg/operator.js';
 import { hessianOperator, type LossOfTheta } from './hessian-operator.js';
-import { softmaxRows, type Classifier } from './classifier.js';
+import type { Classifier } from './classifier.js';
 
 /**
  * The dense n×n matrix of an operator (row-major), one product per column:

@@ -22,7 +22,7 @@
 import { toFloat64, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
-import { norm } from './linalg/vector.js';
+import { mean, norm } from './linalg/vector.js';
 import { gradientAt } from './hessian-operator.js';
 import { restrictedHessian } from './restricted-hessian.js';
 import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classifier, type OutputStatistics } from './classifier.js';
@@ -97,7 +97,6 @@ export function makeSubspaces(D: number, options: Pick<MeasureOptions, 'subspace
   );
 }
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]): number => {
   if (xs.length < 2) return 0;
   const m = mean(xs);

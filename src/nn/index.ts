@@ -48,7 +48,7 @@ export {
 
 export {
   LOSS_NAMES, type LossName, isLossName, type LossOptions,
-  crossEntropy, mse, oneHot, accuracy, meanEntropy, loss, objective,
+  crossEntropy, mse, oneHot, accuracy, meanEntropy, loss, objective, softmaxRows, crossEntropyRows,
 } from './losses.js';
 
 export {

@@ -49,6 +49,13 @@ export function applyToEach(op: LinearOperator, vs: readonly Float64Array[]): Fl
   return op.applyMany ? op.applyMany(vs) : vs.map((v) => op.apply(v));
 }
 
+/** The arithmetic mean (1/n) Σ xᵢ, summed left to right (NaN for no numbers). */
+export function mean(x: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i]!;
+  return sum / x.length;
+}
+
 /** ⟨x, y⟩ = Σ xᵢyᵢ. */
 export function dot(x: Float64Array, y: Float64Array): number {
   if (x.length !== y.length) throw new Error(`dot: length mismatch ${x.length} vs ${y.length}`);
