@@ -20,9 +20,9 @@ export type LossOfTheta = (theta: Tensor) => Tensor;
  * How many Hessian-vector products one batched pass computes at most. The
  * batched tangents take this many times the memory of one; past a few
  * megabytes per intermediate, the time to map fresh memory for each one
- * outgrows what the shared forward and backward pass saves. Measured on the
- * MNIST MLP at 1000 examples (bench/vmap.ts): blocks of 5 (8 MB per
- * activation) beat both 1 and 20.
+ * outgrows what the shared forward and backward pass saves; 5 was chosen by
+ * measurement (bench/vmap.ts; docs/results.md, "Settings chosen by
+ * measurement").
  */
 export const HVP_BLOCK_SIZE = 5;
 
