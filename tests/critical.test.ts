@@ -21,10 +21,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
 import {
-  classifyEndpoint, criticalPointStudy, dampedNewton, dlaeCriticalLosses, dlaeProblem, gradientNormMinimization, hessianIndex, newtonMR, toyLoss, toyProblem, type CriticalRun,
+  classifyEndpoint, criticalPointStudy, dampedNewton, dlaeCriticalLosses, dlaeProblem, gradientNormMinimization, newtonMR, toyLoss, toyProblem, type CriticalRun,
 } from '../src/landscape/index.js';
 import { denseOperator, symmetricEigen } from '../src/landscape/linalg/index.js';
-import { endpointKind, operatorIndex } from '../src/landscape/critical/classify.js';
+import { endpointKind, hessianIndex, operatorIndex } from '../src/landscape/critical/classify.js';
 import { LossOracle, isFinderMethod, smallestStepSize } from '../src/landscape/critical/finder.js';
 import { TOY_CRITICAL_POINT, dlaeData, mnistFourByFour } from '../src/landscape/critical/problems.js';
 import { trajectoryStartingPoints } from '../src/landscape/critical/starting-points.js';

@@ -29,13 +29,13 @@
  * top / bottom eigenpairs                      hessianSpectrum(loss, θ, { topK, bottomK }),
  *                                              or topEigenpairs / bottomEigenpairs(operator, k)
  * Tr(H), ‖H‖_F and the eigenvalue density      hessianSpectrum(loss, θ, { traceProbes, densityProbes }),
- *                                              or traceAndFrobeniusNorm / spectralDensity(operator)
+ *                                              or traceAndFrobeniusNorm(operator), linalg.slqSpectralDensity(operator)
  * any of the above on another operator         analyzeSpectrum(operator, options)
  * curvature on a random d-dim subspace         restrictedHessian(loss, θ, randomSubspace(kind, D, d, seed)),
  *                                              then summarizeEigenvalues(eigenvaluesOf(restricted))
  * the Goldilocks zone sweep                    scaleSweep / temperatureSweep, then findZone with zoneCriterion
  * output statistics (loss, accuracy, entropy)  outputStatistics(classifier, θ)
- * the gradient vs the top Hessian subspace     overlapWithEigenvectors, gradientHessianOverlap, logitGradientAlignment
+ * the gradient vs the top Hessian subspace     overlapWithEigenvectors(gradient, topEigenpairs(…)), logitGradientAlignment
  * training on a hyperplane or sphere through θ₀  hyperplaneParametrisation / hypersphereParametrisation → nn's trainModel
  * the intrinsic dimension (d_int90)            measureIntrinsicDimension
  * picking initialisations by curvature         initSelectionExperiment (paired tests: pairedTTest, wilcoxonSignedRank)
@@ -53,7 +53,7 @@
 
 // Operators and losses
 export { type LossOfTheta, hessianOperator, gradientAt } from './hessian-operator.js';
-export { type Classifier, type OutputStatistics, crossEntropyLoss, outputStatistics, restrictedGaussNewton, eigenvaluesOf } from './classifier.js';
+export { type Classifier, type OutputStatistics, crossEntropyLoss, outputStatistics, eigenvaluesOf } from './classifier.js';
 export { modelClassifier, datasetClassifier, classBalancedIndices, selectRows } from './model-classifier.js';
 export { type LinearOperator, type CountedOperator, countingOperator } from './linalg/index.js';
 export { topEigenpairs, bottomEigenpairs, type LanczosEigenpairs } from './linalg/index.js';
@@ -61,9 +61,9 @@ export { topEigenpairs, bottomEigenpairs, type LanczosEigenpairs } from './linal
 // Full-space spectra
 export {
   type SpectrumOptions, type SpectrumReport, type SpectrumStage, type EigenvalueEstimate,
-  hessianSpectrum, analyzeSpectrum, traceAndFrobeniusNorm, spectralDensity, gaussNewtonOperator, denseMatrixFromOperator,
+  hessianSpectrum, analyzeSpectrum, traceAndFrobeniusNorm, gaussNewtonOperator,
 } from './spectrum.js';
-export { overlapWithEigenvectors, gradientHessianOverlap, logitGradientAlignment } from './gradient-overlap.js';
+export { overlapWithEigenvectors, logitGradientAlignment } from './gradient-overlap.js';
 
 // Curvature on a subspace and the Goldilocks zone
 export { type RestrictedHessian, restrictedHessian, restrictOperator } from './restricted-hessian.js';
@@ -78,7 +78,7 @@ export {
   SUBSPACE_KINDS, type SubspaceKind, type SurfaceParametrisation, type RadiusSample, type PowerLawFit, type DiffusiveFit,
   randomSubspace, hyperplaneParametrisation, hypersphereParametrisation, radiusRecorder, fitPowerLaw, fitDiffusiveGrowth,
 } from './subspace-training.js';
-export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, thresholdCrossing, adamFactory } from './intrinsic-dimension.js';
+export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
 
 // Picking initialisations
 export { type InitSelectionReport, type PairedTestResult, initSelectionExperiment, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
@@ -88,7 +88,7 @@ export { FINDER_METHODS, type FinderMethod, type FinderResult } from './critical
 export { newtonMR } from './critical/newton-mr.js';
 export { dampedNewton } from './critical/damped-newton.js';
 export { gradientNormMinimization } from './critical/gradient-norm-minimization.js';
-export { classifyEndpoint, hessianIndex } from './critical/classify.js';
+export { classifyEndpoint } from './critical/classify.js';
 export { type CriticalPointProblem, toyProblem, toyLoss, dlaeProblem, dlaeCriticalLosses, mnistMlpProblem } from './critical/problems.js';
 export { type AnyFinderOptions, type CriticalRun, criticalPointStudy } from './critical/study.js';
 

@@ -38,7 +38,7 @@ import { fromTypedArray, jvp, vjp, Random } from '../autodiff/index.js';
 import { flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { bottomEigenpairs, topEigenpairs, type LanczosEigenOptions, type LanczosEigenpairs } from './linalg/lanczos.js';
 import { rademacherVector, summarizeSamples, type HutchinsonEstimate } from './linalg/hutchinson.js';
-import { slqSpectralDensity, type DensityOptions, type SlqOptions, type SlqQuadrature, type SpectralDensity } from './linalg/slq.js';
+import { slqSpectralDensity, type DensityOptions, type SlqQuadrature, type SpectralDensity } from './linalg/slq.js';
 import { dot, type LinearOperator } from './linalg/vector.js';
 import { countedOperator, countingOperator, type CountedOperator } from './linalg/operator.js';
 import { hessianOperator, type LossOfTheta } from './hessian-operator.js';
@@ -93,11 +93,6 @@ export function traceAndFrobeniusNorm(op: LinearOperator, options: { probes?: nu
     frobeniusNorm: { estimate: norm, standardError: norm > 0 ? squared.standardError / (2 * norm) : 0, samples: squareSamples },
     probes,
   };
-}
-
-/** The smoothed eigenvalue density by stochastic Lanczos quadrature. */
-export function spectralDensity(op: LinearOperator, options: SlqOptions & DensityOptions = {}): SpectralDensity & SlqQuadrature {
-  return slqSpectralDensity(op, options);
 }
 
 /**
@@ -190,7 +185,7 @@ export function analyzeSpectrum(op: LinearOperator, options: SpectrumOptions = {
   const hutchinson = traceProbes > 0 ? traceAndFrobeniusNorm(stageOperator('trace'), { probes: traceProbes, seed: seed + 1 }) : null;
   const density =
     densityProbes > 0
-      ? spectralDensity(stageOperator('density'), { probes: densityProbes, steps: options.densitySteps ?? 60, seed: seed + 2, ...options.density })
+      ? slqSpectralDensity(stageOperator('density'), { probes: densityProbes, steps: options.densitySteps ?? 60, seed: seed + 2, ...options.density })
       : null;
   const estimate = (e: HutchinsonEstimate): { estimate: number; standardError: number } => ({ estimate: e.estimate, standardError: e.standardError });
   return {
