@@ -8,7 +8,8 @@
  * index as the `linalg` namespace:
  *
  *   import { linalg } from '../src/landscape/index.js';
- *   const { values } = linalg.topEigenpairs(linalg.denseOperator(matrix, n), 3);
+ *   const A = linalg.denseOperator([[2, 1, 0], [1, 2, 1], [0, 1, 2]]);   // any LinearOperator
+ *   linalg.topEigenpairs(A, 2).values;                                  // 2 + √2, 2 (descending)
  *
  * vector            LinearOperator; dot, norm, axpy, scale, copy; stacking vectors for batched passes
  * operator          CountedOperator: operators that count their products (the one place products are counted)
