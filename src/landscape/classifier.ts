@@ -19,7 +19,7 @@
  * logits per direction, d in all, computed together as one vmap of the jvp.
  */
 import { jvp, vmap, type Tensor } from '../autodiff/index.js';
-import { crossEntropy, crossEntropyRows, flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
+import { checkTemperature, crossEntropy, crossEntropyRows, flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { basisDirections, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
 import type { LossOfTheta } from './hessian-operator.js';
@@ -35,13 +35,9 @@ export interface Classifier {
 
 /** θ ↦ the mean cross-entropy of the classifier's logits / T (nn's crossEntropy). */
 export function crossEntropyLoss(classifier: Classifier, temperature = 1): LossOfTheta {
-  checkTemperature(temperature);
+  checkTemperature('crossEntropyLoss', temperature);
   const labels = classifier.labels;
   return (theta) => crossEntropy(classifier.logits(theta), labels, temperature);
-}
-
-function checkTemperature(t: number): void {
-  if (!(t > 0) || !Number.isFinite(t)) throw new Error(`temperature must be a positive finite number, got ${t}`);
 }
 
 export interface OutputStatistics {
@@ -56,7 +52,7 @@ export interface OutputStatistics {
 }
 
 export function outputStatistics(classifier: Classifier, theta: Vector, temperature = 1): OutputStatistics {
-  checkTemperature(temperature);
+  checkTemperature('outputStatistics', temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
   const z = toFloat64(classifier.logits(flatTensor(theta)));
@@ -88,7 +84,7 @@ export function outputStatistics(classifier: Classifier, theta: Vector, temperat
 
 /** The G-term of the Hessian restricted to the subspace: d forward-mode products of the logits, batched. */
 export function restrictedGaussNewton(classifier: Classifier, theta: Vector, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
-  checkTemperature(temperature);
+  checkTemperature('restrictedGaussNewton', temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
   const d = subspace.subspaceDim;

@@ -35,7 +35,7 @@
  * symmetric LinearOperator, so the same analysis runs on H or on G.
  */
 import { fromTypedArray, jvp, vjp, Random } from '../autodiff/index.js';
-import { flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
+import { checkTemperature, flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { bottomEigenpairs, topEigenpairs, type LanczosEigenOptions, type LanczosEigenpairs } from './linalg/lanczos.js';
 import { rademacherVector, summarizeSamples, type HutchinsonEstimate } from './linalg/hutchinson.js';
 import { slqSpectralDensity, type DensityOptions, type SlqQuadrature, type SpectralDensity } from './linalg/slq.js';
@@ -216,7 +216,7 @@ export function hessianSpectrum(loss: LossOfTheta, theta: Vector, options: Spect
  * recorded once, here.
  */
 export function gaussNewtonOperator(classifier: Classifier, theta: Vector, temperature = 1): CountedOperator {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gaussNewtonOperator: temperature must be a positive finite number, got ${temperature}`);
+  checkTemperature('gaussNewtonOperator', temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
   const at = flatTensor(Float64Array.from(toFloat64(theta)));

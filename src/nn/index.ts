@@ -48,7 +48,7 @@ export {
 
 export {
   LOSS_NAMES, type LossName, isLossName, type LossOptions,
-  crossEntropy, mse, oneHot, accuracy, meanEntropy, loss, objective, softmaxRows, crossEntropyRows,
+  crossEntropy, mse, oneHot, accuracy, meanEntropy, loss, objective, softmaxRows, crossEntropyRows, checkTemperature,
 } from './losses.js';
 
 export {

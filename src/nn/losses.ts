@@ -35,7 +35,8 @@ function checkLogits(where: string, logits: Tensor, labels?: ArrayLike<number>):
   if (labels && labels.length !== logits.shape[0]) throw new Error(`${where}: ${labels.length} labels for ${logits.shape[0]} rows of logits`);
 }
 
-function checkTemperature(where: string, temperature: number): void {
+/** Throws unless the softmax temperature T is a positive finite number, naming `where`. */
+export function checkTemperature(where: string, temperature: number): void {
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`${where}: the temperature must be a positive number, got ${temperature}`);
 }
 
