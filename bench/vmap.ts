@@ -14,7 +14,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { grad, hvp, randn, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
-import { HVP_BLOCK_SIZE } from '../src/landscape/index.js';
+import { HVP_BLOCK_SIZE } from '../src/landscape/hessian-operator.js';
 import { mlpLogits, mlpLoss, timeRuns } from './mlp.js';
 
 export interface BatchedRow {

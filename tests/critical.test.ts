@@ -21,10 +21,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
 import {
-  LossOracle, TOY_CRITICAL_POINT, classifyEndpoint, criticalPointStudy, dampedNewton, denseOperator, dlaeCriticalLosses, dlaeData, dlaeProblem,
-  endpointKind, gradientNormMinimization, hessianIndex, isFinderMethod, mnistFourByFour, newtonMR, operatorIndex, runFinder, smallestStepSize,
-  summarizeRuns, symmetricEigen, toyLoss, toyProblem, trajectoryStartingPoints, type CriticalRun,
+  classifyEndpoint, criticalPointStudy, dampedNewton, dlaeCriticalLosses, dlaeProblem, gradientNormMinimization, newtonMR, toyLoss, toyProblem, type CriticalRun,
 } from '../src/landscape/index.js';
+import { denseOperator, symmetricEigen } from '../src/landscape/linalg/index.js';
+import { endpointKind, hessianIndex, operatorIndex } from '../src/landscape/critical/classify.js';
+import { LossOracle, isFinderMethod, smallestStepSize } from '../src/landscape/critical/finder.js';
+import { TOY_CRITICAL_POINT, dlaeData, mnistFourByFour } from '../src/landscape/critical/problems.js';
+import { trajectoryStartingPoints } from '../src/landscape/critical/starting-points.js';
+import { runFinder, summarizeRuns } from '../src/landscape/critical/study.js';
 
 const FLAT_SQUARED_GRADIENT = (9 - 4 * Math.SQRT2) ** 2; // ≈ 11.18 at (√2, 0)
 

@@ -9,13 +9,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
-import { mlp } from '../src/nn/index.js';
+import { mlp, softmaxRows } from '../src/nn/index.js';
 import {
-  analyzeSpectrum, classBalancedIndices, countingOperator, crossEntropyLoss, denseMatrixFromOperator, denseOperator, directionOverlaps,
-  gaussNewtonOperator, gradientAt, gradientHessianOverlap, hessianOperator, hessianSpectrum, logitGradientAlignment, logitGradients, modelClassifier,
-  orthonormalize, overlapWithEigenvectors, randomOverlapBaseline, selectRows, softmaxRows, subspaceOverlap, symmetricEigen, symmetrize,
-  traceAndFrobeniusNorm, topEigenpairs, bottomEigenpairs, type Classifier,
+  analyzeSpectrum, classBalancedIndices, countingOperator, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, hessianSpectrum, logitGradientAlignment, modelClassifier, overlapWithEigenvectors, selectRows, traceAndFrobeniusNorm, topEigenpairs, bottomEigenpairs, type Classifier,
 } from '../src/landscape/index.js';
+import { denseMatrixFromOperator } from '../src/landscape/spectrum.js';
+import { denseOperator, symmetricEigen, symmetrize } from '../src/landscape/linalg/index.js';
+import { directionOverlaps, gradientHessianOverlap, logitGradients, orthonormalize, randomOverlapBaseline, subspaceOverlap } from '../src/landscape/gradient-overlap.js';
 import { relativeError } from './support/numeric.js';
 
 const N = 20;

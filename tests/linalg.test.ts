@@ -16,8 +16,8 @@ import {
   symmetrize,
 } from '../src/landscape/linalg/symmetric-eigen.js';
 import {
-  lanczosBottomEigenpairs,
-  lanczosTopEigenpairs,
+  bottomEigenpairs,
+  topEigenpairs,
   lanczosTridiagonalize,
   tridiagonalToDense,
 } from '../src/landscape/linalg/lanczos.js';
@@ -210,8 +210,8 @@ test('Lanczos top-k / bottom-k equal the dense eigen-solver (random symmetric, n
   const a = randomSymmetric(n, 4);
   const op = denseOperator(a);
   const exact = symmetricEigen(a).values;
-  const top = lanczosTopEigenpairs(op, k, { maxSteps: n, seed: 1 });
-  const bottom = lanczosBottomEigenpairs(op, k, { maxSteps: n, seed: 2 });
+  const top = topEigenpairs(op, k, { maxSteps: n, seed: 1 });
+  const bottom = bottomEigenpairs(op, k, { maxSteps: n, seed: 2 });
   assert.ok(top.converged && bottom.converged);
   assert.ok(top.steps < n && bottom.steps < n, `steps ${top.steps}, ${bottom.steps}`); // converged before Krylov space = ℝⁿ
   for (let i = 0; i < k; i++) {
@@ -236,8 +236,8 @@ test('Lanczos converges early on a Hessian-like spectrum (bulk + outliers)', () 
   const a = matrixWithSpectrum(spectrum, 7);
   const op = denseOperator(a);
   const exact = symmetricEigen(a).values;
-  const top = lanczosTopEigenpairs(op, 3, { seed: 3 });
-  const bottom = lanczosBottomEigenpairs(op, 2, { seed: 3 });
+  const top = topEigenpairs(op, 3, { seed: 3 });
+  const bottom = bottomEigenpairs(op, 2, { seed: 3 });
   assert.ok(top.converged && bottom.converged);
   assert.ok(top.steps < 40 && bottom.steps < 40, `steps ${top.steps}, ${bottom.steps}`);
   assert.ok(maxAbsDifference(top.values, [exact[n - 1]!, exact[n - 2]!, exact[n - 3]!]) < 1e-8);
@@ -248,7 +248,7 @@ test('Lanczos restarts at an invariant subspace and finds repeated eigenvalues',
   // Only three distinct eigenvalues: one Krylov space holds three directions.
   const spectrum = [5, 5, 5, 2, 2, ...Array.from({ length: 15 }, () => -1)];
   const op = denseOperator(matrixWithSpectrum(spectrum, 8));
-  const top = lanczosTopEigenpairs(op, 5, { seed: 4 });
+  const top = topEigenpairs(op, 5, { seed: 4 });
   assert.ok(top.converged);
   assert.ok(maxAbsDifference(top.values, [5, 5, 5, 2, 2]) < 1e-10, Array.from(top.values).join());
   assert.ok(top.tridiagonal.betas.some((beta) => beta === 0)); // the restarts

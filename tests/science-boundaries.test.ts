@@ -15,10 +15,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  denseOperator, endpointKind, findZone, intrinsicDimension90, logSpace, operatorIndex, pairedTTest, summarizeEigenvalues, thresholdCrossing,
-  wilcoxonSignedRank, zoneCriterion, type ZonePoint,
-} from '../src/landscape/index.js';
+import { findZone, logSpace, pairedTTest, summarizeEigenvalues, wilcoxonSignedRank, zoneCriterion, type ZonePoint } from '../src/landscape/index.js';
+import { denseOperator } from '../src/landscape/linalg/index.js';
+import { endpointKind, operatorIndex } from '../src/landscape/critical/classify.js';
+import { intrinsicDimension90, thresholdCrossing } from '../src/landscape/intrinsic-dimension.js';
 
 test('summarizeEigenvalues: zeros are not positive; all zeros give Tr/‖H‖ = 0; empty input is refused', () => {
   const zeros = summarizeEigenvalues([0, 0, 0, 0]);

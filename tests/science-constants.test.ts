@@ -15,7 +15,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
 import * as nn from '../src/nn/index.js';
-import { randomMatrixTraceOverNormStd, summarizeEigenvalues, symmetricEigen, zoneCriterion } from '../src/landscape/index.js';
+import { summarizeEigenvalues, zoneCriterion } from '../src/landscape/index.js';
+import { symmetricEigen } from '../src/landscape/linalg/index.js';
+import { randomMatrixTraceOverNormStd } from '../src/landscape/curvature.js';
 
 const { data } = nn;
 

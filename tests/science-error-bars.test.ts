@@ -15,9 +15,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  denseOperator, hutchinsonFrobeniusNorm, hutchinsonTrace, slqQuadrature, slqTraceEstimate, traceAndFrobeniusNorm, type LinearOperator,
-} from '../src/landscape/index.js';
+import { traceAndFrobeniusNorm, type LinearOperator } from '../src/landscape/index.js';
+import { denseOperator, hutchinsonFrobeniusNorm, hutchinsonTrace, slqQuadrature, slqTraceEstimate } from '../src/landscape/linalg/index.js';
 
 // A symmetric 6×6 matrix with off-diagonal mass (a diagonal one would make every probe exact).
 const n = 6;

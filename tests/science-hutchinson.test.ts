@@ -10,7 +10,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { countingOperator, denseOperator, hutchinsonFrobeniusNorm, hutchinsonFrobeniusSquared, hutchinsonTrace, summarizeSamples } from '../src/landscape/index.js';
+import { countingOperator } from '../src/landscape/index.js';
+import {
+  denseOperator, hutchinsonFrobeniusNorm, hutchinsonFrobeniusSquared, hutchinsonTrace, summarizeSamples,
+} from '../src/landscape/linalg/index.js';
 
 test('summarizeSamples: mean and s/√N with the sample (N − 1) variance, by hand', () => {
   // 1, 2, 3, 4: mean 2.5, squared deviations 2.25 + 0.25 + 0.25 + 2.25 = 5, s² = 5/3, SE = √(5/3)/2

@@ -74,13 +74,13 @@ check('H·v (exact) matches finite differences of the gradient', relative < 1e-5
 // Step 3. Training: Adam steps on θ over mini-batches.
 // ---------------------------------------------------------------------------
 console.log(`Step 3: train for ${setup.epochs} epochs with Adam (lr ${setup.lr}, batch ${setup.batch})`);
-const before = evaluate(model, theta0.toTypedArray() as Float64Array, test);
+const before = evaluate(model, theta0, test);
 const started = performance.now();
 const result = trainModel({
   model, train, test,
   optimizer: adam({ learningRate: setup.lr }),
   epochs: setup.epochs, batchSize: setup.batch, rng: new Random(2),
-  initial: theta0.toTypedArray() as Float64Array,
+  initial: theta0,
   onEpoch: (r) => console.log(`    epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, test accuracy ${(100 * r.testAccuracy!).toFixed(2)} %, ‖θ‖ ${r.radius.toFixed(2)} (${r.seconds.toFixed(1)} s)`),
 });
 const after = result.history[result.history.length - 1]!;

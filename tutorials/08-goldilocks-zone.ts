@@ -24,7 +24,7 @@
  * tutorials/README.md.
  */
 import { Random } from '../src/autodiff/index.js';
-import { createModel, data, expectedRadius } from '../src/nn/index.js';
+import { createModel, data, expectedRadius, toFloat64 } from '../src/nn/index.js';
 import { datasetClassifier, findZone, scaleSweep, zoneCriterion } from '../src/landscape/index.js';
 
 // The default sizes run in seconds; GOLDILOCKS_TUTORIAL_FULL=1 runs the full-size study.
@@ -46,7 +46,7 @@ for (const activation of ['relu', 'tanh'] as const) {
   // does not shrink with the weights, so at very small radii Tr(H)/‖H‖ creeps
   // up again; bias-free networks show the clean picture (see README).
   const model = createModel(setup.widths, { activation, bias: setup.bias });
-  const thetaInit = model.init(new Random(0), 'xavier-normal').toTypedArray() as Float64Array;
+  const thetaInit = toFloat64(model.init(new Random(0), 'xavier-normal'));
   const started = performance.now();
   const points = scaleSweep(datasetClassifier(model, train), thetaInit, setup.scales, {
     subspaceDim: setup.d, projection: 'dense', repeats: 1, seed: 0, gaussNewton: false,

@@ -21,10 +21,10 @@
  * tests, with paired tests, whether the picks train faster.
  */
 import { Random, fromTypedArray, grad } from '../src/autodiff/index.js';
-import { adam, crossEntropy, data, evaluate, expectedRadius, mlp, trainModel } from '../src/nn/index.js';
+import { adam, crossEntropy, data, euclideanNorm, evaluate, expectedRadius, flatTensor, mlp, toFloat64, trainModel } from '../src/nn/index.js';
 import {
   adamFactory, fitDiffusiveGrowth, fitPowerLaw, hyperplaneParametrisation, hypersphereParametrisation, initSelectionExperiment, measureIntrinsicDimension,
-  norm, pairedTTest, radiusRecorder, randomSubspace, wilcoxonSignedRank,
+  pairedTTest, radiusRecorder, randomSubspace, wilcoxonSignedRank,
 } from '../src/landscape/index.js';
 
 // The default sizes run in seconds; GOLDILOCKS_TUTORIAL_FULL=1 runs the full-size study.
@@ -60,8 +60,8 @@ const train = data.loadDataset(setup.dataset, { split: 'train', samples: setup.s
 const test = data.loadDataset(setup.dataset, { split: 'test', samples: setup.testSamples, seed: 0 });
 const model = mlp(setup.model);
 const D = model.spec.size;
-const thetaInit = model.init(new Random(0), 'xavier-normal').toTypedArray() as Float64Array;
-const rInit = norm(thetaInit);
+const thetaInit = toFloat64(model.init(new Random(0), 'xavier-normal'));
+const rInit = euclideanNorm(thetaInit);
 console.log(`${model.name} on ${setup.dataset}: D = ${D}, ‖θ_init‖ = ${rInit.toFixed(3)} (r_Xavier = ${expectedRadius(model, 'xavier-normal').toFixed(3)})`);
 
 // ---------------------------------------------------------------------------
@@ -79,8 +79,8 @@ console.log('Step 1: the hyperplane θ = θ₀ + P·w and its gradient Pᵀ∇L'
   const plane = hyperplaneParametrisation(thetaInit, P);
   const batch = data.gather(train, Int32Array.from({ length: 32 }, (_, i) => i));
   const x = fromTypedArray(batch.x, [32, ...train.sampleShape]);
-  const lossAt = (theta: Float64Array): number => crossEntropy(model.apply(fromTypedArray(theta, [D]), x), batch.labels).item();
-  const gradientAt = (theta: Float64Array): Float64Array => grad((t) => crossEntropy(model.apply(t, x), batch.labels))(fromTypedArray(theta, [D])).toTypedArray() as Float64Array;
+  const lossAt = (theta: Float64Array): number => crossEntropy(model.apply(flatTensor(theta), x), batch.labels).item();
+  const gradientAt = (theta: Float64Array): Float64Array => toFloat64(grad((t) => crossEntropy(model.apply(t, x), batch.labels))(flatTensor(theta)));
   const w = Float64Array.from({ length: P.subspaceDim }, (_, j) => 0.01 * Math.sin(j + 1));
   const pulledBack = plane.pullBack(gradientAt(plane.toTheta(w)), w);
   let worst = 0;
@@ -95,7 +95,7 @@ console.log('Step 1: the hyperplane θ = θ₀ + P·w and its gradient Pᵀ∇L'
   }
   check('Pᵀ∇θL matches finite differences of w ↦ L(θ₀ + P·w)', worst < 1e-5, `largest relative error ${worst.toExponential(2)} over 3 coordinates`);
   const column = P.project(Float64Array.from({ length: P.subspaceDim }, (_, j) => (j === 0 ? 1 : 0)));
-  check('P has columns of about unit length', Math.abs(norm(column) - 1) < 0.2, `‖P·e₁‖ = ${norm(column).toFixed(4)}`);
+  check('P has columns of about unit length', Math.abs(euclideanNorm(column) - 1) < 0.2, `‖P·e₁‖ = ${euclideanNorm(column).toFixed(4)}`);
 }
 
 // ---------------------------------------------------------------------------
@@ -131,7 +131,7 @@ console.log(`Step 3: train on a random ${setup.sphereDim}-dimensional hyperspher
   const result = trainModel({
     model, train, test, optimizer: adam({ learningRate: setup.hyperplane.lr }), epochs: setup.hyperplane.epochs, batchSize: setup.batch, rng: new Random(2),
     initial: sphere.initial, parametrisation: sphere,
-    onStep: (_info, w) => void (drift = Math.max(drift, Math.abs(norm(sphere.toTheta(w)) - rInit) / rInit)),
+    onStep: (_info, w) => void (drift = Math.max(drift, Math.abs(euclideanNorm(sphere.toTheta(w)) - rInit) / rInit)),
   });
   check('the radius never moves', drift <= 1e-12, `largest |‖θ‖ − r₀|/r₀ = ${drift.toExponential(2)}`);
   const after = result.history[result.history.length - 1]!.testAccuracy!;

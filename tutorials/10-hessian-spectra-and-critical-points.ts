@@ -24,11 +24,11 @@
  * tutorials/README.md.
  */
 import { Random, fromTypedArray, hessian, tensor } from '../src/autodiff/index.js';
-import { crossEntropy, data, mlp, sgd } from '../src/nn/index.js';
+import { crossEntropy, data, mlp, sgd, toFloat64 } from '../src/nn/index.js';
 import {
   classBalancedIndices, classifyEndpoint, crossEntropyLoss, datasetClassifier, dlaeCriticalLosses, dlaeProblem, gaussNewtonOperator,
-  dot, gradientAt, gradientNormMinimization, hessianOperator, logitGradientAlignment, modelClassifier, newtonMR, norm,
-  overlapWithEigenvectors, symmetricEigen, symmetrize, topEigenpairs, toyLoss, traceAndFrobeniusNorm,
+  gradientAt, gradientNormMinimization, hessianOperator, linalg, logitGradientAlignment, modelClassifier, newtonMR,
+  overlapWithEigenvectors, topEigenpairs, toyLoss, traceAndFrobeniusNorm,
 } from '../src/landscape/index.js';
 
 // The default sizes run in seconds; GOLDILOCKS_TUTORIAL_FULL=1 runs the full-size study.
@@ -63,7 +63,7 @@ console.log('Step 1: Lanczos top eigenvalues from exact HVPs agree with the dens
   const labels = Int32Array.from({ length: 20 }, (_, i) => i % 4);
   const loss = crossEntropyLoss(modelClassifier(tiny, x, labels));
   const theta = Float64Array.from(tiny.init(new Random(2), 'xavier-normal', 2).toTypedArray());
-  const dense = symmetricEigen(symmetrize(hessian(loss)(tensor(theta)).toTypedArray() as Float64Array)).values;
+  const dense = linalg.symmetricEigen(linalg.symmetrize(toFloat64(hessian(loss)(tensor(theta))))).values;
   const lanczos = topEigenpairs(hessianOperator(loss, theta), 3, { tolerance: 1e-12 });
   for (let i = 0; i < 3; i++) {
     const exact = dense[dense.length - 1 - i]!;
@@ -136,7 +136,7 @@ console.log('Step 2: outliers and the gradient\'s subspace (MLP 784-8-10, 200 MN
   console.log(`  top ${sizes.topK} Hessian eigenvalues: ${Array.from(top.values, fmt).join(', ')}`);
   const u = top.vectors[0]!;
   const Hu = H.apply(u);
-  const residual = norm(Hu.map((v, i) => v - top.values[0]! * u[i]!));
+  const residual = linalg.norm(Hu.map((v, i) => v - top.values[0]! * u[i]!));
   check('the top Ritz pair is an eigenpair', residual < 1e-5 * top.values[0]!, `‖Hu − λu‖ = ${residual.toExponential(2)}`);
   const ratio = top.values[0]! / top.values[sizes.topK - 1]!;
   check('the top eigenvalues stand out', ratio > 3, `λ1/λ${sizes.topK} = ${fmt(ratio)}`);
@@ -155,7 +155,7 @@ console.log('Step 2: outliers and the gradient\'s subspace (MLP 784-8-10, 200 MN
   const G = topEigenpairs(gaussNewton, 3, { tolerance: 1e-8, seed: 1 });
   console.log(`  top Gauss-Newton eigenvalues: ${Array.from(G.values, fmt).join(', ')}`);
   // G is positive semi-definite; along H's top eigenvector it supplies uᵀGu of the curvature λ1 = uᵀHu, the H-term the rest.
-  const share = dot(u, gaussNewton.apply(u));
+  const share = linalg.dot(u, gaussNewton.apply(u));
   check('the Gauss-Newton part of the top curvature is ≥ 0', share >= 0, `uᵀGu = ${fmt(share)} of λ1 = ${fmt(top.values[0]!)} (${fmt((100 * share) / top.values[0]!)} %)`);
 
   const overlap = overlapWithEigenvectors(gradientAt(loss, theta), top, 10);
@@ -217,7 +217,7 @@ console.log('Step 3: Newton-MR stops at a gradient-flat point on the right, find
 console.log(`Step 4: Newton-MR vs GNM on the deep linear autoencoder k = ${sizes.dlae.inputDim}, p = ${sizes.dlae.hiddenDim}, ${sizes.runs} starts`);
 {
   const problem = dlaeProblem({ ...sizes.dlae, samples: 10_000, seed: 0 });
-  const analytic = dlaeCriticalLosses(Array.from(symmetricEigen(problem.secondMoment).values), sizes.dlae.hiddenDim);
+  const analytic = dlaeCriticalLosses(Array.from(linalg.symmetricEigen(problem.secondMoment).values), sizes.dlae.hiddenDim);
   const starts = problem.startingPoints(sizes.runs, 4);
   let newtonSuccesses = 0;
   let gnmSuccesses = 0;

@@ -34,6 +34,7 @@ export type { Primitive, PrimitiveParams } from './primitives.js';
 export { Random } from './random.js';
 export type { DType, FloatArray } from './dtype.js';
 export { checkDType } from './dtype.js';
+export { formatShape } from './shape.js';
 export type { Backend, MatmulArgs } from './backend.js';
 export { setBackend, getBackend, registerBackend, availableBackends, referenceMatmul } from './backend.js';
 export { setMatmulThreads, getMatmulThreads, defaultBackendName } from './backends/index.js';

@@ -20,7 +20,8 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-export function formatShape(shape: Shape): string {
+/** A shape as it is printed in every error message: [2, 3] (symbolic sizes allowed: [batch, 784]). */
+export function formatShape(shape: readonly (number | string)[]): string {
   return `[${shape.join(', ')}]`;
 }
 

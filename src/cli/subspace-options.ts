@@ -6,9 +6,9 @@
  * this.
  */
 import type { Command } from 'commander';
-import { NonFiniteLossError, adam, sgd, type Model, type Optimizer } from '../nn/index.js';
+import { NonFiniteLossError, adam, euclideanNorm as norm, sgd, type Model, type Optimizer } from '../nn/index.js';
 import {
-  SUBSPACE_KINDS, hyperplaneParametrisation, hypersphereParametrisation, norm, randomSubspace,
+  SUBSPACE_KINDS, hyperplaneParametrisation, hypersphereParametrisation, randomSubspace,
   type SubspaceKind, type SurfaceParametrisation,
 } from '../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, type OptionParser } from './errors.js';

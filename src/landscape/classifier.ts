@@ -18,10 +18,11 @@
  * subspace, J_s P has columns J_s p_j: one forward-mode product (jvp) of the
  * logits per direction, d in all, computed together as one vmap of the jvp.
  */
-import { fromTypedArray, jvp, softmaxCrossEntropy, vmap, type Tensor } from '../autodiff/index.js';
+import { jvp, vmap, type Tensor } from '../autodiff/index.js';
+import { checkTemperature, crossEntropy, crossEntropyRows, flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { basisDirections, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
-import { toFloat64, type LossOfTheta } from './hessian-operator.js';
+import type { LossOfTheta } from './hessian-operator.js';
 import type { RestrictedHessian } from './restricted-hessian.js';
 import { splitVectors, stackVectors } from './linalg/vector.js';
 
@@ -32,16 +33,11 @@ export interface Classifier {
   numClasses: number;
 }
 
+/** θ ↦ the mean cross-entropy of the classifier's logits / T (nn's crossEntropy). */
 export function crossEntropyLoss(classifier: Classifier, temperature = 1): LossOfTheta {
-  checkTemperature(temperature);
+  checkTemperature('crossEntropyLoss', temperature);
   const labels = classifier.labels;
-  return temperature === 1
-    ? (theta) => softmaxCrossEntropy(classifier.logits(theta), labels)
-    : (theta) => softmaxCrossEntropy(classifier.logits(theta).div(temperature), labels);
-}
-
-function checkTemperature(t: number): void {
-  if (!(t > 0) || !Number.isFinite(t)) throw new Error(`temperature must be a positive finite number, got ${t}`);
+  return (theta) => crossEntropy(classifier.logits(theta), labels, temperature);
 }
 
 export interface OutputStatistics {
@@ -55,30 +51,12 @@ export interface OutputStatistics {
   zeroLogitFraction: number;
 }
 
-/** Row-wise softmax of logits/T as plain numbers, in float64. */
-export function softmaxRows(logits: Float64Array, n: number, c: number, temperature: number): Float64Array {
-  const p = new Float64Array(n * c);
-  for (let s = 0; s < n; s++) {
-    let m = -Infinity;
-    for (let k = 0; k < c; k++) m = Math.max(m, logits[s * c + k]! / temperature);
-    let total = 0;
-    for (let k = 0; k < c; k++) {
-      const e = Math.exp(logits[s * c + k]! / temperature - m);
-      p[s * c + k] = e;
-      total += e;
-    }
-    for (let k = 0; k < c; k++) p[s * c + k]! /= total;
-  }
-  return p;
-}
-
-export function outputStatistics(classifier: Classifier, theta: Float64Array, temperature = 1): OutputStatistics {
-  checkTemperature(temperature);
+export function outputStatistics(classifier: Classifier, theta: Vector, temperature = 1): OutputStatistics {
+  checkTemperature('outputStatistics', temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
-  const z = toFloat64(classifier.logits(fromTypedArray(theta, [theta.length])));
+  const z = toFloat64(classifier.logits(flatTensor(theta)));
   const p = softmaxRows(z, n, c, temperature);
-  let loss = 0;
   let correct = 0;
   let entropy = 0;
   let zeros = 0;
@@ -95,32 +73,26 @@ export function outputStatistics(classifier: Classifier, theta: Float64Array, te
       for (let l = 0; l < c; l++) M[k * c + l]! -= pk * p[row + l]!;
     }
     if (best === labels[s]) correct += 1;
-    // log-sum-exp form of −log p_y, accurate even when p_y underflows
-    let m = -Infinity;
-    for (let k = 0; k < c; k++) m = Math.max(m, z[row + k]! / temperature);
-    let total = 0;
-    for (let k = 0; k < c; k++) total += Math.exp(z[row + k]! / temperature - m);
-    loss += m + Math.log(total) - z[row + labels[s]!]! / temperature;
   }
   let traceM = 0;
   let frobM = 0;
   for (let k = 0; k < c * c; k++) frobM += (M[k]! / n) ** 2;
   for (let k = 0; k < c; k++) traceM += M[k * c + k]! / n;
   frobM = Math.sqrt(frobM);
-  return { loss: loss / n, accuracy: correct / n, entropy: entropy / n, gamma: frobM === 0 ? 0 : traceM / frobM, zeroLogitFraction: zeros / (n * c) };
+  return { loss: crossEntropyRows(z, labels, c, temperature), accuracy: correct / n, entropy: entropy / n, gamma: frobM === 0 ? 0 : traceM / frobM, zeroLogitFraction: zeros / (n * c) };
 }
 
 /** The G-term of the Hessian restricted to the subspace: d forward-mode products of the logits, batched. */
-export function restrictedGaussNewton(classifier: Classifier, theta: Float64Array, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
-  checkTemperature(temperature);
+export function restrictedGaussNewton(classifier: Classifier, theta: Vector, subspace: RandomSubspace, temperature = 1): RestrictedHessian {
+  checkTemperature('restrictedGaussNewton', temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
   const d = subspace.subspaceDim;
-  const at = fromTypedArray(theta, [theta.length]);
+  const at = flatTensor(theta);
   const z = toFloat64(classifier.logits(at));
   const p = softmaxRows(z, n, c, temperature);
   // Columns J P e_j, each [N, C], scaled by 1/T: all d in one vmap of the jvp.
-  const directions = fromTypedArray(stackVectors(basisDirections(subspace)), [d, theta.length]);
+  const directions = toTensor(stackVectors(basisDirections(subspace)), [d, at.size]);
   const tangents = vmap((v: Tensor) => jvp(classifier.logits, [at], [v])[1])(directions);
   const columns = splitVectors(toFloat64(tangents), d).map((column) => column.map((v) => v / temperature));
   const G = new Float64Array(d * d);

@@ -34,9 +34,10 @@
  *    small: S samples cost C·S pullbacks and S·D numbers per logit.
  */
 import { fromTypedArray, vjp, vmap, type Tensor } from '../autodiff/index.js';
-import { dot, norm, axpy, scale, splitVectors, type LinearOperator } from './linalg/vector.js';
-import { gradientAt, hessianOperator, toFloat64, type LossOfTheta } from './hessian-operator.js';
-import { topEigenpairs } from './spectrum.js';
+import { dot, mean, norm, axpy, scale, splitVectors, type LinearOperator } from './linalg/vector.js';
+import { flatTensor, toFloat64, type Vector } from '../nn/index.js';
+import { gradientAt, hessianOperator, type LossOfTheta } from './hessian-operator.js';
+import { topEigenpairs } from './linalg/lanczos.js';
 import type { LanczosEigenOptions } from './linalg/lanczos.js';
 import type { Classifier } from './classifier.js';
 
@@ -106,10 +107,11 @@ export function overlapWithEigenvectors(gradient: Float64Array, pairs: { values:
 /** The gradient's overlap with the top-k eigenvectors of an operator (by default the loss Hessian at θ). */
 export function gradientHessianOverlap(
   loss: LossOfTheta,
-  theta: Float64Array,
+  thetaVector: Vector,
   k: number,
   options: LanczosEigenOptions & { operator?: LinearOperator } = {},
 ): GradientOverlap {
+  const theta = toFloat64(thetaVector);
   const { operator, ...lanczos } = options;
   const op = operator ?? hessianOperator(loss, theta);
   const pairs = topEigenpairs(op, k, { tolerance: 1e-8, ...lanczos });
@@ -151,7 +153,7 @@ const PULLBACK_BLOCK_SIZE = 16;
 function logitGradientsAt(classifier: Classifier, theta: Float64Array): (logit: number, onPullback?: (done: number) => void) => Float64Array[] {
   const n = classifier.labels.length;
   const c = classifier.numClasses;
-  const [out, pullback] = vjp(classifier.logits, fromTypedArray(Float64Array.from(theta), [theta.length]));
+  const [out, pullback] = vjp(classifier.logits, flatTensor(Float64Array.from(theta)));
   if (out.rank !== 2 || out.shape[0] !== n || out.shape[1] !== c) throw new Error(`logitGradients: logits of shape [${out.shape.join(', ')}], expected [${n}, ${c}]`);
   const pullAll = vmap((u: Tensor) => pullback(u)[0]!);
   return (logit, onPullback) => {
@@ -169,7 +171,8 @@ function logitGradientsAt(classifier: Classifier, theta: Float64Array): (logit: 
 }
 
 /** ∇z_k(x_s) for every sample s of the classifier's batch (one forward pass, batched pullbacks). */
-export function logitGradients(classifier: Classifier, theta: Float64Array, logit: number, onPullback?: (done: number) => void): Float64Array[] {
+export function logitGradients(classifier: Classifier, thetaVector: Vector, logit: number, onPullback?: (done: number) => void): Float64Array[] {
+  const theta = toFloat64(thetaVector);
   return logitGradientsAt(classifier, theta)(logit, onPullback);
 }
 
@@ -189,11 +192,12 @@ function meanPairCosine(cosines: Float64Array, n: number, include: (s: number, t
 
 const meanOf = (xs: (number | null)[]): number | null => {
   const present = xs.filter((x): x is number => x !== null);
-  return present.length > 0 ? present.reduce((a, b) => a + b, 0) / present.length : null;
+  return present.length > 0 ? mean(present) : null;
 };
 
 /** WCA, CCA and the different-class alignment of the logit gradients on the classifier's (small) batch. */
-export function logitGradientAlignment(classifier: Classifier, theta: Float64Array, options: { onPullback?: (done: number, total: number) => void } = {}): LogitGradientAlignment {
+export function logitGradientAlignment(classifier: Classifier, thetaVector: Vector, options: { onPullback?: (done: number, total: number) => void } = {}): LogitGradientAlignment {
+  const theta = toFloat64(thetaVector);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
   if (n < 2) throw new Error(`logitGradientAlignment: need at least 2 samples, got ${n}`);

@@ -2,51 +2,95 @@
  * goldilocks/landscape — the loss landscape of a network, seen through its
  * flat parameter vector θ ∈ ℝ^D.
  *
- *   import { hessianOperator, hessianSpectrum, newtonMR, toyProblem } from '../src/landscape/index.js';
+ * Everything here asks questions about L(θ) near one θ, using exact
+ * Hessian-vector products (HVPs) from the engine, never the D×D Hessian.
+ * θ may be a Float64Array or the tensor `model.init(...)` returns.
  *
- * linalg/*           matrix-free linear algebra on plain vectors: Lanczos,
- *                    Hutchinson, stochastic Lanczos quadrature, MINRES-QLP,
- *                    random subspaces, dense symmetric eigenproblems
- * hessian-operator   H(θ) as an operator of exact Hessian-vector products
- * restricted-hessian PᵀHP on a random subspace, from d HVPs
- * classifier         a network as θ ↦ logits on a fixed batch; loss, output statistics, restricted G-term
- * model-classifier   a Classifier from an nn Model and a dataset (or a class-balanced subsample)
- * curvature          Tr/‖·‖_F, positive fraction and extremes of a spectrum
- * zone               the Goldilocks zone: scale and temperature sweeps
- * subspace-training  training on random hyperplanes and hyperspheres through θ₀
- * intrinsic-dimension  the smallest subspace dimension that still trains (d_int90)
- * init-selection     picking initialisations by curvature, with paired tests
- * spectrum           full-space spectra: top/bottom eigenpairs, Tr and ‖H‖_F, SLQ density; the Gauss-Newton operator
- * gradient-overlap   the gradient's overlap with the top Hessian subspace; logit-gradient clustering (WCA/CCA)
- * critical/*         critical-point finders (Newton-MR, damped Newton, GNM), end-point classification and index,
- *                    test problems (toy, deep linear autoencoder, MNIST MLP), studies over many starts
+ * The top-k Hessian eigenvalues of a trained model:
+ *
+ *   import { Random } from '../src/autodiff/index.js';
+ *   import { data, mlp, sgd, trainModel } from '../src/nn/index.js';
+ *   import { crossEntropyLoss, datasetClassifier, hessianSpectrum } from '../src/landscape/index.js';
+ *
+ *   const train = data.loadDataset('circles', { samples: 200 });
+ *   const model = mlp('2-16-3');
+ *   const { theta } = trainModel({ model, train, optimizer: sgd({ learningRate: 0.5 }), epochs: 5,
+ *                                  batchSize: 20, rng: new Random(1), initial: model.init(new Random(0), 'he-normal') });
+ *   const loss = crossEntropyLoss(datasetClassifier(model, train));     // θ ↦ mean cross-entropy on the set
+ *   const { top, products } = hessianSpectrum(loss, theta, { topK: 3 });
+ *   top!.values;      // the 3 largest eigenvalues, descending; top!.vectors the unit eigenvectors
+ *   products;         // HVPs used: one Lanczos run, a few dozen at most (trace, density: only when asked)
+ *
+ * What I want                                  What to call
+ * ──────────────────────────────────────────   ───────────────────────────────────────────────────────
+ * a loss θ ↦ L(θ) from a model and data        datasetClassifier / modelClassifier, then crossEntropyLoss
+ * the Hessian or Gauss-Newton as an operator   hessianOperator(loss, θ), gaussNewtonOperator(classifier, θ)
+ * ∇L(θ)                                        gradientAt(loss, θ)
+ * top / bottom eigenpairs                      hessianSpectrum(loss, θ, { topK, bottomK }),
+ *                                              or topEigenpairs / bottomEigenpairs(operator, k)
+ * Tr(H), ‖H‖_F and the eigenvalue density      hessianSpectrum(loss, θ, { traceProbes, densityProbes }),
+ *                                              or traceAndFrobeniusNorm(operator), linalg.slqSpectralDensity(operator)
+ * any of the above on another operator         analyzeSpectrum(operator, options)
+ * curvature on a random d-dim subspace         restrictedHessian(loss, θ, randomSubspace(kind, D, d, seed)),
+ *                                              then summarizeEigenvalues(eigenvaluesOf(restricted))
+ * the Goldilocks zone sweep                    scaleSweep / temperatureSweep, then findZone with zoneCriterion
+ * output statistics (loss, accuracy, entropy)  outputStatistics(classifier, θ)
+ * the gradient vs the top Hessian subspace     overlapWithEigenvectors(gradient, topEigenpairs(…)), logitGradientAlignment
+ * training on a hyperplane or sphere through θ₀  hyperplaneParametrisation / hypersphereParametrisation → nn's trainModel
+ * the intrinsic dimension (d_int90)            measureIntrinsicDimension
+ * picking initialisations by curvature         initSelectionExperiment (paired tests: pairedTTest, wilcoxonSignedRank)
+ * critical points                              newtonMR / dampedNewton / gradientNormMinimization, then classifyEndpoint;
+ *                                              many starts: criticalPointStudy; test problems: toyProblem, dlaeProblem, mnistMlpProblem
+ * Lanczos, MINRES-QLP, Hutchinson, SLQ, random subspaces, vector helpers
+ *                                              the `linalg` namespace (linalg/index.ts)
+ *
+ * Files: hessian-operator (H as an operator), classifier and model-classifier
+ * (a network as θ ↦ logits), spectrum (full-space spectra, the Gauss-Newton
+ * operator), restricted-hessian and curvature (PᵀHP on a subspace), zone,
+ * gradient-overlap, subspace-training, intrinsic-dimension, init-selection,
+ * critical/* (finders, classification, test problems, studies), linalg/*.
  */
-export * from './linalg/vector.js';
-export * from './linalg/symmetric-eigen.js';
-export * from './linalg/lanczos.js';
-export * from './linalg/hutchinson.js';
-export * from './linalg/slq.js';
-export * from './linalg/minres-qlp.js';
-export * from './linalg/subspace.js';
 
-export * from './hessian-operator.js';
-export * from './restricted-hessian.js';
-export * from './classifier.js';
-export * from './model-classifier.js';
-export * from './curvature.js';
-export * from './zone.js';
-export * from './subspace-training.js';
-export * from './intrinsic-dimension.js';
-export * from './init-selection.js';
+// Operators and losses
+export { type LossOfTheta, hessianOperator, gradientAt } from './hessian-operator.js';
+export { type Classifier, type OutputStatistics, crossEntropyLoss, outputStatistics, eigenvaluesOf } from './classifier.js';
+export { modelClassifier, datasetClassifier, classBalancedIndices, selectRows } from './model-classifier.js';
+export { type LinearOperator, type CountedOperator, countingOperator } from './linalg/index.js';
+export { topEigenpairs, bottomEigenpairs, type LanczosEigenpairs } from './linalg/index.js';
 
-export * from './spectrum.js';
-export * from './gradient-overlap.js';
+// Full-space spectra
+export {
+  type SpectrumOptions, type SpectrumReport, type SpectrumStage, type EigenvalueEstimate,
+  hessianSpectrum, analyzeSpectrum, traceAndFrobeniusNorm, gaussNewtonOperator,
+} from './spectrum.js';
+export { overlapWithEigenvectors, logitGradientAlignment } from './gradient-overlap.js';
 
-export * from './critical/finder.js';
-export * from './critical/newton-mr.js';
-export * from './critical/damped-newton.js';
-export * from './critical/gradient-norm-minimization.js';
-export * from './critical/classify.js';
-export * from './critical/problems.js';
-export * from './critical/starting-points.js';
-export * from './critical/study.js';
+// Curvature on a subspace and the Goldilocks zone
+export { type RestrictedHessian, restrictedHessian, restrictOperator } from './restricted-hessian.js';
+export { type CurvatureSummary, summarizeEigenvalues } from './curvature.js';
+export {
+  type PointMeasurement, type ZonePoint, type TemperaturePoint, type MeasureOptions, type ZoneBounds,
+  measurePoint, scaleSweep, temperatureSweep, zoneCriterion, findZone, logSpace,
+} from './zone.js';
+
+// Subspace training and intrinsic dimension
+export {
+  SUBSPACE_KINDS, type SubspaceKind, type SurfaceParametrisation, type RadiusSample, type PowerLawFit, type DiffusiveFit,
+  randomSubspace, hyperplaneParametrisation, hypersphereParametrisation, radiusRecorder, fitPowerLaw, fitDiffusiveGrowth,
+} from './subspace-training.js';
+export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
+
+// Picking initialisations
+export { type InitSelectionReport, type PairedTestResult, initSelectionExperiment, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
+
+// Critical points
+export { FINDER_METHODS, type FinderMethod, type FinderResult } from './critical/finder.js';
+export { newtonMR } from './critical/newton-mr.js';
+export { dampedNewton } from './critical/damped-newton.js';
+export { gradientNormMinimization } from './critical/gradient-norm-minimization.js';
+export { classifyEndpoint } from './critical/classify.js';
+export { type CriticalPointProblem, toyProblem, toyLoss, dlaeProblem, dlaeCriticalLosses, mnistMlpProblem } from './critical/problems.js';
+export { type AnyFinderOptions, type CriticalRun, criticalPointStudy } from './critical/study.js';
+
+// The linear-algebra kernels, by name: linalg.minresQlp, linalg.norm, …
+export * as linalg from './linalg/index.js';

@@ -41,10 +41,10 @@
 import ttest from '@stdlib/stats-ttest';
 import wilcoxon from '@stdlib/stats-wilcoxon';
 import { Random, type DType } from '../autodiff/index.js';
-import { evaluate, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
+import { evaluate, toFloat64, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
 import { modelClassifier } from './model-classifier.js';
 import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
-import { norm } from './linalg/vector.js';
+import { mean, norm } from './linalg/vector.js';
 
 export const SELECTION_SCORES = ['traceOverNorm', 'positiveFraction', 'initialLoss'] as const;
 export type SelectionScore = (typeof SELECTION_SCORES)[number];
@@ -91,7 +91,7 @@ export function scoreCandidates(options: CandidateOptions): InitCandidate[] {
   for (let index = 0; index < count; index++) {
     const candidateRng = rng.split();
     const scale = Math.exp(candidateRng.uniform(Math.log(scaleRange.min), Math.log(scaleRange.max)));
-    const theta = model.init(candidateRng, options.init, scale).toTypedArray() as Float64Array;
+    const theta = toFloat64(model.init(candidateRng, options.init, scale));
     const point = measurePoint(classifier, theta, 1, subspaces, false);
     candidates.push({ index, scale, radius: norm(theta), traceOverNorm: point.traceOverNorm, positiveFraction: point.positiveFraction, initialLoss: point.loss, theta });
     options.onCandidate?.(index + 1, count);
@@ -140,14 +140,12 @@ function differences(a: readonly number[], b: readonly number[]): number[] {
   });
 }
 
-const meanOf = (v: readonly number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
-
 /** Two-sided paired t-test of mean(a − b) = 0 (Student 1908), via @stdlib/stats-ttest. */
 export function pairedTTest(a: readonly number[], b: readonly number[]): PairedTestResult {
   const d = differences(a, b);
-  const base = { test: 'paired t-test' as const, n: d.length, meanDifference: d.length ? meanOf(d) : 0, statisticKind: 't' as const, df: d.length - 1 };
+  const base = { test: 'paired t-test' as const, n: d.length, meanDifference: d.length ? mean(d) : 0, statisticKind: 't' as const, df: d.length - 1 };
   if (d.length < 2) return { ...base, statistic: null, pValue: null, df: null, note: 'needs at least two pairs' };
-  const m = meanOf(d);
+  const m = mean(d);
   if (d.every((v) => v === m)) return { ...base, statistic: null, pValue: null, note: 'the differences have zero variance' };
   const result = ttest([...a], [...b], { alternative: 'two-sided' });
   return { ...base, statistic: result.statistic, df: result.df, pValue: Math.min(1, result.pValue) };
@@ -157,7 +155,7 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
 export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): PairedTestResult {
   const d = differences(a, b);
   const nonzero = d.filter((v) => v !== 0);
-  const base = { test: 'Wilcoxon signed-rank' as const, n: nonzero.length, meanDifference: d.length ? meanOf(d) : 0, df: null };
+  const base = { test: 'Wilcoxon signed-rank' as const, n: nonzero.length, meanDifference: d.length ? mean(d) : 0, df: null };
   if (nonzero.length === 0) return { ...base, statistic: null, statisticKind: 'W+', pValue: null, note: 'all differences are zero' };
   const absolute = nonzero.map(Math.abs);
   const hasTies = new Set(absolute).size !== absolute.length;
@@ -232,7 +230,7 @@ function trainCandidate(options: InitSelectionOptions, theta: Float64Array, batc
     trainLoss: onTrain.loss,
     testLoss: last.testLoss ?? NaN,
     testAccuracy: last.testAccuracy ?? NaN,
-    meanEpochTrainLoss: meanOf(result.history.map((r) => r.trainLoss)),
+    meanEpochTrainLoss: mean(result.history.map((r) => r.trainLoss)),
   };
 }
 

@@ -12,6 +12,7 @@
  * symmetric up to rounding; it is symmetrised, and the asymmetry before that
  * is reported so that a broken HVP cannot pass unnoticed.
  */
+import { toFloat64, type Vector } from '../nn/index.js';
 import { basisDirections, type RandomSubspace } from './linalg/subspace.js';
 import { relativeAsymmetry, symmetrize } from './linalg/symmetric-eigen.js';
 import { hessianOperator, type LossOfTheta } from './hessian-operator.js';
@@ -37,7 +38,8 @@ export function restrictOperator(operator: LinearOperator, subspace: RandomSubsp
 }
 
 /** The Hessian of `loss` at θ restricted to the subspace: d exact HVPs. */
-export function restrictedHessian(loss: LossOfTheta, theta: Float64Array, subspace: RandomSubspace): RestrictedHessian {
+export function restrictedHessian(loss: LossOfTheta, thetaVector: Vector, subspace: RandomSubspace): RestrictedHessian {
+  const theta = toFloat64(thetaVector);
   if (theta.length !== subspace.ambientDim) throw new Error(`restrictedHessian: θ has ${theta.length} entries but the subspace lives in ℝ^${subspace.ambientDim}`);
   return restrictOperator(hessianOperator(loss, theta), subspace);
 }

@@ -35,38 +35,14 @@
  * symmetric LinearOperator, so the same analysis runs on H or on G.
  */
 import { fromTypedArray, jvp, vjp, Random } from '../autodiff/index.js';
-import { lanczosBottomEigenpairs, lanczosTopEigenpairs, type LanczosEigenOptions, type LanczosEigenpairs } from './linalg/lanczos.js';
+import { checkTemperature, flatTensor, softmaxRows, toFloat64, toTensor, type Vector } from '../nn/index.js';
+import { bottomEigenpairs, topEigenpairs, type LanczosEigenOptions, type LanczosEigenpairs } from './linalg/lanczos.js';
 import { rademacherVector, summarizeSamples, type HutchinsonEstimate } from './linalg/hutchinson.js';
-import { slqSpectralDensity, type DensityOptions, type SlqOptions, type SlqQuadrature, type SpectralDensity } from './linalg/slq.js';
+import { slqSpectralDensity, type DensityOptions, type SlqQuadrature, type SpectralDensity } from './linalg/slq.js';
 import { dot, type LinearOperator } from './linalg/vector.js';
-import { hessianOperator, toFloat64, type LossOfTheta } from './hessian-operator.js';
-import { softmaxRows, type Classifier } from './classifier.js';
-
-/** An operator that also says how many products it has computed. */
-export type CountedOperator = LinearOperator & { products: () => number };
-
-/** Wraps an operator to count its products (and report each one, e.g. to a progress bar). */
-export function countingOperator(op: LinearOperator, onProduct?: (count: number) => void): CountedOperator {
-  let count = 0;
-  return {
-    dim: op.dim,
-    apply: (v: Float64Array): Float64Array => {
-      const out = op.apply(v);
-      count += 1;
-      onProduct?.(count);
-      return out;
-    },
-    ...(op.applyMany && {
-      applyMany: (vs: readonly Float64Array[]): Float64Array[] => {
-        const out = op.applyMany!(vs);
-        count += vs.length;
-        onProduct?.(count);
-        return out;
-      },
-    }),
-    products: () => count,
-  };
-}
+import { countedOperator, countingOperator, type CountedOperator } from './linalg/operator.js';
+import { hessianOperator, type LossOfTheta } from './hessian-operator.js';
+import type { Classifier } from './classifier.js';
 
 /**
  * The dense n×n matrix of an operator (row-major), one product per column:
@@ -84,16 +60,6 @@ export function denseMatrixFromOperator(op: LinearOperator): Float64Array {
     for (let i = 0; i < n; i++) matrix[i * n + j] = column[i]!;
   }
   return matrix;
-}
-
-/** The k largest eigenvalues (descending) and their eigenvectors. */
-export function topEigenpairs(op: LinearOperator, k: number, options: LanczosEigenOptions = {}): LanczosEigenpairs {
-  return lanczosTopEigenpairs(op, k, options);
-}
-
-/** The k smallest eigenvalues (ascending, most negative first) and their eigenvectors. */
-export function bottomEigenpairs(op: LinearOperator, k: number, options: LanczosEigenOptions = {}): LanczosEigenpairs {
-  return lanczosBottomEigenpairs(op, k, options);
 }
 
 export interface TraceAndFrobenius {
@@ -129,13 +95,15 @@ export function traceAndFrobeniusNorm(op: LinearOperator, options: { probes?: nu
   };
 }
 
-/** The smoothed eigenvalue density by stochastic Lanczos quadrature. */
-export function spectralDensity(op: LinearOperator, options: SlqOptions & DensityOptions = {}): SpectralDensity & SlqQuadrature {
-  return slqSpectralDensity(op, options);
-}
-
+/**
+ * What to compute. Each part costs operator products and is computed only
+ * when asked for; asking for nothing at all means `topK: 1`, the largest
+ * eigenvalue. So `hessianSpectrum(loss, θ, { topK: 1 })` costs one Lanczos
+ * run — about 20 HVPs on a trained network, at most `lanczosSteps` — and no
+ * trace or density probes.
+ */
 export interface SpectrumOptions {
-  /** How many of the largest eigenvalues (default 10; 0 for none). */
+  /** How many of the largest eigenvalues (default 0, or 1 when nothing else is asked for). */
   topK?: number;
   /** How many of the smallest eigenvalues (default 0). */
   bottomK?: number;
@@ -143,9 +111,9 @@ export interface SpectrumOptions {
   lanczosSteps?: number;
   /** Ritz residual tolerance relative to the spectrum's scale (default 1e-8). */
   tolerance?: number;
-  /** Hutchinson probes for Tr and ‖·‖_F (default 100; 0 to skip). */
+  /** Hutchinson probes for Tr and ‖·‖_F, one product each (default 0: not computed; 100 gives a few per cent). */
   traceProbes?: number;
-  /** SLQ probes (default 5; 0 to skip) and Lanczos steps per probe (default 60). */
+  /** SLQ probes (default 0: no density; 5 is a usual choice) and Lanczos steps per probe (default 60). */
   densityProbes?: number;
   densitySteps?: number;
   /** Smoothing and grid of the density (see linalg/slq.ts). */
@@ -195,10 +163,11 @@ function eigenvalueEstimate(pairs: LanczosEigenpairs): EigenvalueEstimate {
 export function analyzeSpectrum(op: LinearOperator, options: SpectrumOptions = {}): SpectrumReport {
   const started = performance.now();
   const seed = options.seed ?? 0;
-  const topK = Math.min(options.topK ?? 10, op.dim);
+  const askedForNothing = options.topK === undefined && !options.bottomK && !options.traceProbes && !options.densityProbes;
+  const topK = Math.min(options.topK ?? (askedForNothing ? 1 : 0), op.dim);
   const bottomK = Math.min(options.bottomK ?? 0, op.dim);
-  const traceProbes = options.traceProbes ?? 100;
-  const densityProbes = options.densityProbes ?? 5;
+  const traceProbes = options.traceProbes ?? 0;
+  const densityProbes = options.densityProbes ?? 0;
   let total = 0;
   const stageOperator = (stage: SpectrumStage): LinearOperator =>
     countingOperator(op, (count) => {
@@ -216,7 +185,7 @@ export function analyzeSpectrum(op: LinearOperator, options: SpectrumOptions = {
   const hutchinson = traceProbes > 0 ? traceAndFrobeniusNorm(stageOperator('trace'), { probes: traceProbes, seed: seed + 1 }) : null;
   const density =
     densityProbes > 0
-      ? spectralDensity(stageOperator('density'), { probes: densityProbes, steps: options.densitySteps ?? 60, seed: seed + 2, ...options.density })
+      ? slqSpectralDensity(stageOperator('density'), { probes: densityProbes, steps: options.densitySteps ?? 60, seed: seed + 2, ...options.density })
       : null;
   const estimate = (e: HutchinsonEstimate): { estimate: number; standardError: number } => ({ estimate: e.estimate, standardError: e.standardError });
   return {
@@ -232,8 +201,11 @@ export function analyzeSpectrum(op: LinearOperator, options: SpectrumOptions = {
   };
 }
 
-/** analyzeSpectrum of the loss Hessian at θ (exact HVPs). */
-export function hessianSpectrum(loss: LossOfTheta, theta: Float64Array, options: SpectrumOptions = {}): SpectrumReport {
+/**
+ * analyzeSpectrum of the loss Hessian at θ (exact HVPs); θ a Float64Array or
+ * a tensor. `{ topK: k }` computes the k largest eigenpairs and nothing else.
+ */
+export function hessianSpectrum(loss: LossOfTheta, theta: Vector, options: SpectrumOptions = {}): SpectrumReport {
   return analyzeSpectrum(hessianOperator(loss, theta), options);
 }
 
@@ -243,34 +215,30 @@ export function hessianSpectrum(loss: LossOfTheta, theta: Float64Array, options:
  * pullback of the logits per product. The forward pass of the pullback is
  * recorded once, here.
  */
-export function gaussNewtonOperator(classifier: Classifier, theta: Float64Array, temperature = 1): CountedOperator {
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`gaussNewtonOperator: temperature must be a positive finite number, got ${temperature}`);
+export function gaussNewtonOperator(classifier: Classifier, theta: Vector, temperature = 1): CountedOperator {
+  checkTemperature('gaussNewtonOperator', temperature);
   const { labels, numClasses: c } = classifier;
   const n = labels.length;
-  const at = fromTypedArray(Float64Array.from(theta), [theta.length]);
+  const at = flatTensor(Float64Array.from(toFloat64(theta)));
+  const D = at.size;
   const [logits, pullback] = vjp(classifier.logits, at);
   if (logits.rank !== 2 || logits.shape[0] !== n || logits.shape[1] !== c) {
     throw new Error(`gaussNewtonOperator: the logits have shape [${logits.shape.join(', ')}], expected [${n}, ${c}]`);
   }
   const p = softmaxRows(toFloat64(logits), n, c, temperature);
-  let count = 0;
-  return {
-    dim: theta.length,
-    apply(v: Float64Array): Float64Array {
-      if (v.length !== theta.length) throw new Error(`gaussNewtonOperator: vector has length ${v.length}, expected ${theta.length}`);
-      count += 1;
-      const [, jv] = jvp(classifier.logits, [at], [fromTypedArray(Float64Array.from(v), [v.length])]);
-      const u = toFloat64(jv);
-      const w = logits.dtype === 'float32' ? new Float32Array(n * c) : new Float64Array(n * c);
-      const scale = 1 / (n * temperature * temperature);
-      for (let s = 0; s < n; s++) {
-        const row = s * c;
-        let pu = 0;
-        for (let k = 0; k < c; k++) pu += p[row + k]! * u[row + k]!;
-        for (let k = 0; k < c; k++) w[row + k] = scale * p[row + k]! * (u[row + k]! - pu); // (diag p − ppᵀ) u
-      }
-      return toFloat64(pullback(fromTypedArray(w, [n, c]))[0]!);
-    },
-    products: () => count,
+  const apply = (v: Float64Array): Float64Array => {
+    if (v.length !== D) throw new Error(`gaussNewtonOperator: vector has length ${v.length}, expected ${D}`);
+    const [, jv] = jvp(classifier.logits, [at], [toTensor(Float64Array.from(v))]);
+    const u = toFloat64(jv);
+    const w = logits.dtype === 'float32' ? new Float32Array(n * c) : new Float64Array(n * c);
+    const scale = 1 / (n * temperature * temperature);
+    for (let s = 0; s < n; s++) {
+      const row = s * c;
+      let pu = 0;
+      for (let k = 0; k < c; k++) pu += p[row + k]! * u[row + k]!;
+      for (let k = 0; k < c; k++) w[row + k] = scale * p[row + k]! * (u[row + k]! - pu); // (diag p − ppᵀ) u
+    }
+    return toFloat64(pullback(fromTypedArray(w, [n, c]))[0]!);
   };
+  return countedOperator(D, apply);
 }

@@ -44,9 +44,9 @@
  * log–log axes (β → ½ only once b·t ≫ a: over a window that starts after
  * an early fast escape from a small radius, the offset pulls β below ½).
  */
-import type { Parametrisation, StepInfo } from '../nn/index.js';
+import { toFloat64, type Parametrisation, type StepInfo, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, fastfoodSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
-import { dot, norm } from './linalg/vector.js';
+import { dot, mean, norm } from './linalg/vector.js';
 
 /** The three constructions of a random P (see linalg/subspace.ts). */
 export const SUBSPACE_KINDS = ['dense', 'sparse', 'fastfood'] as const;
@@ -98,7 +98,8 @@ function checkAmbient(where: string, theta: Float64Array, subspace: RandomSubspa
 }
 
 /** θ(w) = θ₀ + P·w on w ∈ ℝ^d, starting at w = 0; ∇_w L = Pᵀ∇_θ L. */
-export function hyperplaneParametrisation(origin: Float64Array, subspace: RandomSubspace): SurfaceParametrisation {
+export function hyperplaneParametrisation(originVector: Vector, subspace: RandomSubspace): SurfaceParametrisation {
+  const origin = toFloat64(originVector);
   checkAmbient('hyperplaneParametrisation', origin, subspace);
   checkFinitePoint('hyperplaneParametrisation: θ₀', origin);
   const theta0 = Float64Array.from(origin);
@@ -240,7 +241,6 @@ export function fitPowerLaw(points: readonly { x: number; y: number }[]): PowerL
   if (used.length < 2) throw new Error(`fitPowerLaw: need at least two points with x > 0 and y > 0, got ${used.length}`);
   const lx = used.map((p) => Math.log(p.x));
   const ly = used.map((p) => Math.log(p.y));
-  const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
   const mx = mean(lx);
   const my = mean(ly);
   let sxx = 0;
@@ -272,7 +272,6 @@ export function fitDiffusiveGrowth(samples: readonly RadiusSample[]): DiffusiveF
   if (used.length < 2) throw new Error(`fitDiffusiveGrowth: need at least two samples, got ${used.length}`);
   const t = used.map((s) => s.step);
   const r2 = used.map((s) => s.radius * s.radius);
-  const mean = (v: number[]): number => v.reduce((x, y) => x + y, 0) / v.length;
   const mt = mean(t);
   const mr = mean(r2);
   let stt = 0;

@@ -19,9 +19,10 @@
  * restricted Hessians differ only by the factor α², which leaves Tr/‖H‖_F
  * and the positive fraction unchanged.
  */
+import { toFloat64, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
-import { norm } from './linalg/vector.js';
+import { mean, norm } from './linalg/vector.js';
 import { gradientAt } from './hessian-operator.js';
 import { restrictedHessian } from './restricted-hessian.js';
 import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classifier, type OutputStatistics } from './classifier.js';
@@ -96,7 +97,6 @@ export function makeSubspaces(D: number, options: Pick<MeasureOptions, 'subspace
   );
 }
 
-const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]): number => {
   if (xs.length < 2) return 0;
   const m = mean(xs);
@@ -109,7 +109,8 @@ function split(values: Float64Array): { traceOverNorm: number; spectralNorm: num
 }
 
 /** Every quantity of the study at one θ and temperature, on the given subspaces. */
-export function measurePoint(classifier: Classifier, theta: Float64Array, temperature: number, subspaces: RandomSubspace[], gaussNewton: boolean): PointMeasurement {
+export function measurePoint(classifier: Classifier, thetaVector: Vector, temperature: number, subspaces: RandomSubspace[], gaussNewton: boolean): PointMeasurement {
+  const theta = toFloat64(thetaVector);
   const stats = outputStatistics(classifier, theta, temperature);
   if (!Number.isFinite(stats.loss)) throw new Error(`the loss is ${stats.loss} at ‖θ‖ = ${norm(theta)}, temperature ${temperature}; the point cannot be analysed`);
   const loss = crossEntropyLoss(classifier, temperature);
@@ -161,7 +162,8 @@ export interface SweepProgress {
 }
 
 /** The radius sweep: θ = α·θ_init for each α in `scales`. */
-export function scaleSweep(classifier: Classifier, thetaInit: Float64Array, scales: number[], options: MeasureOptions, onProgress?: SweepProgress): ZonePoint[] {
+export function scaleSweep(classifier: Classifier, thetaInitVector: Vector, scales: number[], options: MeasureOptions, onProgress?: SweepProgress): ZonePoint[] {
+  const thetaInit = toFloat64(thetaInitVector);
   const rInit = norm(thetaInit);
   if (!(rInit > 0)) throw new Error('scaleSweep: the initial parameters are all zero; scaling cannot move them');
   const subspaces = makeSubspaces(thetaInit.length, options);
@@ -175,7 +177,8 @@ export function scaleSweep(classifier: Classifier, thetaInit: Float64Array, scal
 }
 
 /** The temperature sweep at fixed weights θ. */
-export function temperatureSweep(classifier: Classifier, theta: Float64Array, temperatures: number[], options: MeasureOptions, onProgress?: SweepProgress): TemperaturePoint[] {
+export function temperatureSweep(classifier: Classifier, thetaVector: Vector, temperatures: number[], options: MeasureOptions, onProgress?: SweepProgress): TemperaturePoint[] {
+  const theta = toFloat64(thetaVector);
   const subspaces = makeSubspaces(theta.length, options);
   return temperatures.map((temperature, i) => {
     const point: TemperaturePoint = { temperature, ...measurePoint(classifier, theta, temperature, subspaces, options.gaussNewton) };

@@ -17,6 +17,7 @@
  * init        Xavier / He / LeCun / zeros, × α; expectedRadius, parameterNorm
  * losses      crossEntropy (with temperature), mse, accuracy, meanEntropy, objective
  * optim       sgd, adam, learning-rate schedules
+ * vector      the boundary between tensors and plain vectors: Vector, toFloat64, toTensor, flatTensor, euclideanNorm
  * data        datasets (MNIST, Fashion-MNIST, CIFAR-10, synthetic), as plain typed arrays
  * checkpoint  parameters on disk
  */
@@ -47,14 +48,16 @@ export {
 
 export {
   LOSS_NAMES, type LossName, isLossName, type LossOptions,
-  crossEntropy, mse, oneHot, accuracy, meanEntropy, loss, objective,
+  crossEntropy, mse, oneHot, accuracy, meanEntropy, loss, objective, softmaxRows, crossEntropyRows, checkTemperature,
 } from './losses.js';
 
 export {
-  type Vector, type Optimizer, toFloat64,
+  type Optimizer,
   sgd, type SgdOptions, type SgdState, adam, type AdamOptions, type AdamState,
   type Schedule, constantSchedule, stepSchedule, cosineSchedule, type StepScheduleOptions, type CosineScheduleOptions,
 } from './optim.js';
+
+export { type Vector, toFloat64, toTensor, flatTensor, euclideanNorm } from './vector.js';
 
 export * as data from './data/index.js';
 export {

@@ -14,8 +14,13 @@
  * The losses are tensors built from ops, so they differentiate (to any
  * order) through the model: `objective` packages θ ↦ L(model(θ, x), y), the
  * function that grad, hvp and the landscape code take.
+ *
+ * Where logits are already in hand as plain float64 numbers (statistics of a
+ * forward pass, the Gauss-Newton product), `softmaxRows` and
+ * `crossEntropyRows` compute the same softmax and cross-entropy on them,
+ * without building tensors.
  */
-import { Tensor, div, fromTypedArray, logSoftmax, meanSquaredError, mean, mul, neg, exp, softmaxCrossEntropy, sum } from '../autodiff/index.js';
+import { Tensor, div, formatShape, fromTypedArray, logSoftmax, meanSquaredError, mean, mul, neg, exp, softmaxCrossEntropy, sum } from '../autodiff/index.js';
 import type { Model } from './models.js';
 
 export const LOSS_NAMES = ['cross-entropy', 'mse'] as const;
@@ -26,11 +31,12 @@ export function isLossName(name: string): name is LossName {
 }
 
 function checkLogits(where: string, logits: Tensor, labels?: ArrayLike<number>): void {
-  if (!(logits instanceof Tensor) || logits.rank !== 2) throw new Error(`${where}: logits must be a tensor [n, classes], got ${logits instanceof Tensor ? `[${logits.shape.join(', ')}]` : typeof logits}`);
+  if (!(logits instanceof Tensor) || logits.rank !== 2) throw new Error(`${where}: logits must be a tensor [n, classes], got ${logits instanceof Tensor ? formatShape(logits.shape) : typeof logits}`);
   if (labels && labels.length !== logits.shape[0]) throw new Error(`${where}: ${labels.length} labels for ${logits.shape[0]} rows of logits`);
 }
 
-function checkTemperature(where: string, temperature: number): void {
+/** Throws unless the softmax temperature T is a positive finite number, naming `where`. */
+export function checkTemperature(where: string, temperature: number): void {
   if (!(temperature > 0) || !Number.isFinite(temperature)) throw new Error(`${where}: the temperature must be a positive number, got ${temperature}`);
 }
 
@@ -39,6 +45,43 @@ export function crossEntropy(logits: Tensor, labels: ArrayLike<number>, temperat
   checkLogits('crossEntropy', logits, labels);
   checkTemperature('crossEntropy', temperature);
   return softmaxCrossEntropy(temperature === 1 ? logits : div(logits, temperature), labels);
+}
+
+/** Row-wise softmax(z_i / T) of row-major logits [n, c] given as plain numbers, in float64. */
+export function softmaxRows(logits: Float64Array, n: number, c: number, temperature: number): Float64Array {
+  const p = new Float64Array(n * c);
+  for (let s = 0; s < n; s++) {
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) m = Math.max(m, logits[s * c + k]! / temperature);
+    let total = 0;
+    for (let k = 0; k < c; k++) {
+      const e = Math.exp(logits[s * c + k]! / temperature - m);
+      p[s * c + k] = e;
+      total += e;
+    }
+    for (let k = 0; k < c; k++) p[s * c + k]! /= total;
+  }
+  return p;
+}
+
+/**
+ * The mean cross-entropy −(1/n) Σ_i log softmax(z_i / T)[y_i] of row-major
+ * logits [n, c] given as plain numbers, each term in log-sum-exp form
+ * (m + log Σ_k e^{z_ik/T − m} − z_{iy}/T, m = max_k z_ik/T), accurate even
+ * where p_y underflows.
+ */
+export function crossEntropyRows(logits: Float64Array, labels: ArrayLike<number>, c: number, temperature: number): number {
+  const n = labels.length;
+  let loss = 0;
+  for (let s = 0; s < n; s++) {
+    const row = s * c;
+    let m = -Infinity;
+    for (let k = 0; k < c; k++) m = Math.max(m, logits[row + k]! / temperature);
+    let total = 0;
+    for (let k = 0; k < c; k++) total += Math.exp(logits[row + k]! / temperature - m);
+    loss += m + Math.log(total) - logits[row + labels[s]!]! / temperature;
+  }
+  return loss / n;
 }
 
 /** The one-hot matrix [n, numClasses] of integer labels. */

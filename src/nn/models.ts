@@ -26,14 +26,14 @@
  * - lenet5(): conv 6@5×5 (pad 2) → pool 2 → conv 16@5×5 → pool 2 → 120 → 84
  *   → 10 on 1×28×28 input (61,706 parameters with biases).
  */
-import { Tensor, reshape, type Random } from '../autodiff/index.js';
+import { Tensor, formatShape, reshape, type Random } from '../autodiff/index.js';
 import { DEFAULT_INIT, initTheta, type InitName } from './init.js';
 import { unflatten, type ParameterSpec, type Params } from './parameters.js';
 import { activation, type ActivationName } from './layers/activations.js';
 import { conv2d } from './layers/conv2d.js';
 import { dense } from './layers/dense.js';
 import { flattenLayer } from './layers/flatten.js';
-import { formatShape, type Layer } from './layers/layer.js';
+import type { Layer } from './layers/layer.js';
 import { pool2d, type PoolingKind } from './layers/pooling.js';
 import { sequential, type SequentialLayer } from './layers/sequential.js';
 

@@ -26,10 +26,8 @@
  *   step       η·γ^⌊t / (every·stepsPerEpoch)⌋      (×γ every `every` epochs)
  *   cosine     η_min + (η − η_min)·(1 + cos(π·min(t, T)/T)) / 2
  */
-import { Tensor } from '../autodiff/index.js';
-
-/** A flat vector: θ or a gradient. */
-export type Vector = Float64Array | Tensor;
+import { formatShape } from '../autodiff/index.js';
+import { toFloat64, type Vector } from './vector.js';
 
 export interface Optimizer<State> {
   readonly name: string;
@@ -41,11 +39,12 @@ export interface Optimizer<State> {
   step(theta: Vector, gradient: Vector, state: State, learningRate?: number): { theta: Float64Array; state: State };
 }
 
-/** The vector's entries as a Float64Array (a copy for tensors; the array itself otherwise). */
-export function toFloat64(v: Vector): Float64Array {
-  if (v instanceof Float64Array) return v;
-  if (v.rank !== 1) throw new Error(`optimizer: expected a flat vector, got a tensor of shape [${v.shape.join(', ')}]`);
-  return Float64Array.from(v.toTypedArray());
+/** θ or a gradient as a Float64Array (see vector.ts); a tensor must be flat. */
+function flatValues(v: Vector): Float64Array {
+  if (!(v instanceof Float64Array || v instanceof Float32Array) && v.rank !== 1) {
+    throw new Error(`optimizer: expected a flat vector, got a tensor of shape ${formatShape(v.shape)}`);
+  }
+  return toFloat64(v);
 }
 
 function checkStep(where: string, theta: Float64Array, gradient: Float64Array, learningRate: number): void {
@@ -86,10 +85,10 @@ export function sgd(options: SgdOptions = {}): Optimizer<SgdState> {
   return {
     name: `sgd(lr=${lr0}${mu ? `, momentum=${mu}${nesterov ? ', nesterov' : ''}` : ''}${wd ? `, weightDecay=${wd}` : ''})`,
     learningRate: lr0,
-    init: (theta) => ({ velocity: new Float64Array(toFloat64(theta).length) }),
+    init: (theta) => ({ velocity: new Float64Array(flatValues(theta).length) }),
     step(thetaIn, gradientIn, state, lr = lr0) {
-      const theta = toFloat64(thetaIn);
-      const gradient = toFloat64(gradientIn);
+      const theta = flatValues(thetaIn);
+      const gradient = flatValues(gradientIn);
       checkStep('sgd', theta, gradient, lr);
       const next = new Float64Array(theta.length);
       const velocity = new Float64Array(theta.length);
@@ -145,12 +144,12 @@ export function adam(options: AdamOptions = {}): Optimizer<AdamState> {
     name: `${decoupled ? 'adamw' : 'adam'}(lr=${lr0}, beta1=${b1}, beta2=${b2}, eps=${eps}${wd ? `, weightDecay=${wd}` : ''})`,
     learningRate: lr0,
     init(theta) {
-      const d = toFloat64(theta).length;
+      const d = flatValues(theta).length;
       return { t: 0, m: new Float64Array(d), v: new Float64Array(d) };
     },
     step(thetaIn, gradientIn, state, lr = lr0) {
-      const theta = toFloat64(thetaIn);
-      const gradient = toFloat64(gradientIn);
+      const theta = flatValues(thetaIn);
+      const gradient = flatValues(gradientIn);
       checkStep('adam', theta, gradient, lr);
       const t = state.t + 1;
       const c1 = 1 - b1 ** t;

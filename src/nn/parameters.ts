@@ -20,7 +20,7 @@
  * reshapes, its Jacobian is a permutation: the gradient with respect to θ is
  * exactly the per-parameter gradients laid end to end in the same order.
  */
-import { Tensor, concatenate, fromTypedArray, reshape, slice, zeros } from '../autodiff/index.js';
+import { Tensor, concatenate, formatShape, fromTypedArray, reshape, slice, zeros } from '../autodiff/index.js';
 
 /** A tree of named tensors: each value is a parameter or a subtree. */
 export interface Params {
@@ -56,7 +56,6 @@ export interface ParameterSpec {
 }
 
 const product = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
-const formatShape = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
 
 function checkName(name: string, where: string): string[] {
   const parts = name.split('.');

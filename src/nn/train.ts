@@ -13,11 +13,12 @@
  * A loss that stops being finite ends the run with a NonFiniteLossError
  * saying where; nothing is reported as if it were valid.
  */
-import { fromTypedArray, valueAndGrad, type DType, type Random, type Tensor } from '../autodiff/index.js';
+import { valueAndGrad, type DType, type Random, type Tensor } from '../autodiff/index.js';
 import type { Model } from './models.js';
 import { accuracy, loss as lossOf, type LossOptions } from './losses.js';
 import type { Optimizer, Schedule } from './optim.js';
 import { batchIndices, gather, numSamples, type Dataset } from './data/dataset.js';
+import { euclideanNorm, toFloat64, toTensor, type Vector } from './vector.js';
 
 export interface Parametrisation {
   /** θ ∈ ℝ^D from the trained vector w. */
@@ -72,7 +73,7 @@ export interface TrainOptions<S> {
   batchSize: number;
   rng: Random;
   /** The starting trained vector (θ itself for ordinary training). */
-  initial: Float64Array;
+  initial: Vector;
   parametrisation?: Parametrisation;
   loss?: LossOptions;
   /** The dtype of forward and backward passes (the optimiser state stays float64). */
@@ -88,35 +89,21 @@ export interface TrainResult {
   history: EpochRecord[];
 }
 
-function asTensor(data: Float64Array, shape: number[], dtype: DType): Tensor {
-  return fromTypedArray(dtype === 'float64' ? data : Float32Array.from(data), shape);
-}
-
-function widen(t: Tensor): Float64Array {
-  const v = t.toTypedArray();
-  return v instanceof Float64Array ? v : Float64Array.from(v);
-}
-
 /** Loss and accuracy of θ on a whole dataset, in chunks. */
-export function evaluate(model: Model, theta: Float64Array, ds: Dataset, options: { loss?: LossOptions; batchSize?: number; dtype?: DType } = {}): { loss: number; accuracy: number } {
+export function evaluate(model: Model, theta: Vector, ds: Dataset, options: { loss?: LossOptions; batchSize?: number; dtype?: DType } = {}): { loss: number; accuracy: number } {
   const dtype = options.dtype ?? 'float64';
-  const thetaT = asTensor(theta, [theta.length], dtype);
+  const values = toFloat64(theta);
+  const thetaT = toTensor(values, [values.length], dtype);
   let total = 0;
   let correct = 0;
   const n = numSamples(ds);
   for (const indices of batchIndices(n, options.batchSize ?? 1000)) {
     const { x, labels } = gather(ds, indices);
-    const logits = model.apply(thetaT, asTensor(x, [indices.length, ...ds.sampleShape], dtype));
+    const logits = model.apply(thetaT, toTensor(x, [indices.length, ...ds.sampleShape], dtype));
     total += lossOf(logits, labels, options.loss).item() * indices.length;
     correct += accuracy(logits, labels) * indices.length;
   }
   return { loss: total / n, accuracy: correct / n };
-}
-
-export function norm(v: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]! * v[i]!;
-  return Math.sqrt(s);
 }
 
 export function trainModel<S>(options: TrainOptions<S>): TrainResult {
@@ -127,7 +114,7 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`train: epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`train: batch size must be a positive integer, got ${batchSize}`);
   const stepsPerEpoch = Math.ceil(n / batchSize);
-  let w: Float64Array = Float64Array.from(options.initial);
+  let w: Float64Array = Float64Array.from(toFloat64(options.initial));
   let state = optimizer.init(w);
   let globalStep = 0;
   const history: EpochRecord[] = [];
@@ -140,20 +127,20 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
     for (const indices of batchIndices(n, batchSize, rng)) {
       step += 1;
       const { x, labels } = gather(options.train, indices);
-      const xT = asTensor(x, [indices.length, ...options.train.sampleShape], dtype);
+      const xT = toTensor(x, [indices.length, ...options.train.sampleShape], dtype);
       let logits: Tensor | null = null;
       const objective = (t: Tensor): Tensor => {
         logits = model.apply(t, xT);
         return lossOf(logits, labels, options.loss);
       };
       const theta = parametrisation.toTheta(w);
-      const [value, gradient] = valueAndGrad(objective)(asTensor(theta, [theta.length], dtype));
+      const [value, gradient] = valueAndGrad(objective)(toTensor(theta, [theta.length], dtype));
       const lossValue = value.item();
       if (!Number.isFinite(lossValue)) throw new NonFiniteLossError(epoch, step, lossValue);
       lossSum += lossValue * indices.length;
       correctSum += accuracy(logits!, labels) * indices.length;
       learningRate = options.schedule ? options.schedule(globalStep) : optimizer.learningRate;
-      const update = optimizer.step(w, parametrisation.pullBack(widen(gradient), w), state, learningRate);
+      const update = optimizer.step(w, parametrisation.pullBack(toFloat64(gradient), w), state, learningRate);
       w = parametrisation.project ? parametrisation.project(update.theta) : update.theta;
       state = update.state;
       globalStep += 1;
@@ -169,7 +156,7 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
       testLoss: test?.loss ?? null,
       testAccuracy: test?.accuracy ?? null,
       learningRate,
-      radius: norm(theta),
+      radius: euclideanNorm(theta),
       seconds: (performance.now() - started) / 1000,
     };
     history.push(record);

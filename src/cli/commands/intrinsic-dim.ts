@@ -18,8 +18,8 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
-import { expectedRadius } from '../../nn/index.js';
-import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, norm, type SubspaceKind } from '../../landscape/index.js';
+import { euclideanNorm as norm, expectedRadius } from '../../nn/index.js';
+import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseFloatOption, type OptionParser } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { lineChartSpec, savePlot, type Series } from '../plot.js';

@@ -17,8 +17,8 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
-import { NonFiniteLossError, evaluate, expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
-import { logSpace, norm, type SubspaceKind } from '../../landscape/index.js';
+import { NonFiniteLossError, euclideanNorm as norm, evaluate, expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
+import { logSpace, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, parseRange, type Range } from '../errors.js';
 import { ensureOutDir, writeCsv, writeJson } from '../output.js';
 import { lineChartSpec, savePlot } from '../plot.js';

@@ -24,9 +24,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
-import { expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
+import { euclideanNorm as norm, expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
 import {
-  fitDiffusiveGrowth, fitPowerLaw, norm, radiusRecorder, type DiffusiveFit, type PowerLawFit, type RadiusSample, type SubspaceKind,
+  fitDiffusiveGrowth, fitPowerLaw, radiusRecorder, type DiffusiveFit, type PowerLawFit, type RadiusSample, type SubspaceKind,
 } from '../../landscape/index.js';
 import {
   SURFACES, addTrainingOptions, asUserError, buildSurface, optimizerFactory, parseDim, projectionOption, setUp, type Surface, type TrainingFlags,

@@ -14,9 +14,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
-import { expectedRadius, type Model } from '../../nn/index.js';
+import { euclideanNorm as norm, expectedRadius, type Model } from '../../nn/index.js';
 import {
-  findZone, logSpace, modelClassifier, norm, scaleSweep, temperatureSweep, zoneCriterion,
+  findZone, logSpace, modelClassifier, scaleSweep, temperatureSweep, zoneCriterion,
   type MeasureOptions, type PointMeasurement, type TemperaturePoint, type ZoneBounds, type ZonePoint,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, parseRange, type Range } from '../errors.js';

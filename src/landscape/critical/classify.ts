@@ -28,9 +28,10 @@
  * the negative ones among them are counted; if all of them are negative the
  * true index may be larger, and `lowerBoundOnly` says so.
  */
+import { toFloat64, type Vector } from '../../nn/index.js';
 import { minresQlp } from '../linalg/minres-qlp.js';
 import { symmetricEigen, symmetrize } from '../linalg/symmetric-eigen.js';
-import { lanczosBottomEigenpairs } from '../linalg/lanczos.js';
+import { bottomEigenpairs } from '../linalg/lanczos.js';
 import type { LinearOperator } from '../linalg/vector.js';
 import { gradientAt, hessianOperator, type LossOfTheta } from '../hessian-operator.js';
 import { denseMatrixFromOperator } from '../spectrum.js';
@@ -74,7 +75,7 @@ export function operatorIndex(op: LinearOperator, options: IndexOptions = {}): H
     return { fraction: negativeCount / D, negativeCount, dim: D, method: 'dense', eigenvaluesComputed: D, minEigenvalue: values[0] ?? 0, lowerBoundOnly: false, threshold };
   }
   const k = Math.min(options.lanczosK ?? 20, D);
-  const { values } = lanczosBottomEigenpairs(op, k, { seed: options.seed ?? 0, tolerance: 1e-8 });
+  const { values } = bottomEigenpairs(op, k, { seed: options.seed ?? 0, tolerance: 1e-8 });
   const negativeCount = values.filter((v) => v < -threshold).length;
   return {
     fraction: negativeCount / D,
@@ -89,7 +90,8 @@ export function operatorIndex(op: LinearOperator, options: IndexOptions = {}): H
 }
 
 /** The index of the loss Hessian at θ. */
-export function hessianIndex(loss: LossOfTheta, theta: Float64Array, options: IndexOptions = {}): HessianIndex {
+export function hessianIndex(loss: LossOfTheta, thetaVector: Vector, options: IndexOptions = {}): HessianIndex {
+  const theta = toFloat64(thetaVector);
   return operatorIndex(hessianOperator(loss, theta), options);
 }
 
@@ -122,7 +124,8 @@ export function endpointKind(squaredGradientNorm: number, relativeResidual: numb
 }
 
 /** Where a finder ended: its kind, the residual diagnostics, and the Hessian index. */
-export function classifyEndpoint(loss: LossOfTheta, theta: Float64Array, options: ClassifyOptions = {}): EndpointClassification {
+export function classifyEndpoint(loss: LossOfTheta, thetaVector: Vector, options: ClassifyOptions = {}): EndpointClassification {
+  const theta = toFloat64(thetaVector);
   const oracle = new LossOracle(loss, theta.length);
   const point = oracle.evaluate(theta);
   const H = oracle.hessianAt(theta);

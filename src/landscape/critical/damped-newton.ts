@@ -19,6 +19,7 @@
  * H p = −g; the endpoint classification (classify.ts) computes the undamped
  * ones at the final point.
  */
+import { toFloat64, type Vector } from '../../nn/index.js';
 import { minresQlp } from '../linalg/minres-qlp.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import {
@@ -36,7 +37,8 @@ export interface DampedNewtonOptions extends FinderOptions {
   minres?: Partial<MinresSettings>;
 }
 
-export function dampedNewton(loss: LossOfTheta, theta0: Float64Array, options: DampedNewtonOptions = {}): FinderResult {
+export function dampedNewton(loss: LossOfTheta, theta0Vector: Vector, options: DampedNewtonOptions = {}): FinderResult {
+  const theta0 = toFloat64(theta0Vector);
   const budget = resolveFinderOptions(options, 500);
   const dampings = options.dampings ?? DEFAULT_DAMPINGS;
   const stepSize = options.stepSize ?? 0.1;

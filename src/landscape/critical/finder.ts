@@ -21,10 +21,12 @@
  * than rounding (at a gradient-flat point Newton's step is ≈ 0, and GNM's
  * line search would otherwise crawl along rounding noise for ever).
  */
-import { fromTypedArray, hvp, valueAndGrad, type Tensor } from '../../autodiff/index.js';
+import { valueAndGrad, type Tensor } from '../../autodiff/index.js';
+import { flatTensor, toFloat64 } from '../../nn/index.js';
 import type { LinearOperator } from '../linalg/vector.js';
 import type { MinresQlpOptions } from '../linalg/minres-qlp.js';
-import { toFloat64, type LossOfTheta } from '../hessian-operator.js';
+import { countingOperator } from '../linalg/operator.js';
+import { hessianOperator, type LossOfTheta } from '../hessian-operator.js';
 
 export const FINDER_METHODS = ['newton-mr', 'damped-newton', 'gnm'] as const;
 export type FinderMethod = (typeof FINDER_METHODS)[number];
@@ -90,13 +92,9 @@ export type MinresSettings = Required<Pick<MinresQlpOptions, 'rtol' | 'maxit' | 
  * (papers.md §3.2); maxit = min(D, 200) ("no gain above N"); rtol 1e-4.
  *
  * autocrit's own defaults are rtol 1e-10, maxit 25, and the network
- * experiments used rtol 5e-4. On the deep linear autoencoder (20 seeded
- * starts, 500 iterations; `goldilocks critical --problem dlae --method
- * newton-mr --runs 20 [--maxit N]`, re-measured 2026-11-23) the fraction of
- * Newton-MR runs that reached ‖∇f‖² < 1e-10 was, with rtol 1e-4: 20/20 at
- * maxit 128 (= D, the default here), 17/20 at maxit 64, 11/20 at maxit 32.
- * (Earlier, unrepeated trials: rtol 5e-4 with maxit 64 15/20; rtol 1e-10
- * with maxit 25 about 6/10.) A loose tolerance is not a weakness here: an
+ * experiments used rtol 5e-4. The loose tolerance and the large maxit here
+ * were chosen by measurement on the deep linear autoencoder (docs/results.md,
+ * "Settings chosen by measurement"). A loose tolerance is not a weakness: an
  * exact solve of a badly conditioned, indefinite H p = −g far from a critical
  * point gives a long step that the line search must cut down, while the
  * early MINRES iterates stay in the well-determined directions.
@@ -125,23 +123,20 @@ export class LossOracle {
   evaluate(theta: Float64Array): PointEvaluation {
     if (theta.length !== this.dim) throw new Error(`finder: θ has ${theta.length} entries, the problem D = ${this.dim}`);
     this.gradientEvaluations += 1;
-    const [value, grad] = this.lossAndGradient(fromTypedArray(theta, [theta.length]));
+    const [value, grad] = this.lossAndGradient(flatTensor(theta));
     const gradient = toFloat64(grad);
     let squares = 0;
     for (const g of gradient) squares += g * g;
     return { loss: value.item(), gradient, squaredGradientNorm: squares };
   }
 
-  /** H(θ) as an operator; each apply is one exact HVP, counted. */
+  /** H(θ) as an operator; each product is one exact HVP, added to hessianProducts. */
   hessianAt(theta: Float64Array): LinearOperator {
-    const at = fromTypedArray(Float64Array.from(theta), [theta.length]);
-    return {
-      dim: this.dim,
-      apply: (v: Float64Array): Float64Array => {
-        this.hessianProducts += 1;
-        return toFloat64(hvp(this.loss, at, fromTypedArray(Float64Array.from(v), [v.length])));
-      },
-    };
+    let counted = 0;
+    return countingOperator(hessianOperator(this.loss, theta), (count) => {
+      this.hessianProducts += count - counted;
+      counted = count;
+    });
   }
 }
 

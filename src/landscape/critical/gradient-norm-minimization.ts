@@ -41,11 +41,12 @@
  * (classify.ts) computes r and r_H at the final point with one MINRES-QLP
  * solve, the same for every method.
  */
+import { toFloat64, type Vector } from '../../nn/index.js';
 import { dot } from '../linalg/vector.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import {
   FinderRun, negligibleDecrease, resolveFinderOptions, sameVector, smallestStepSize, stepAlong,
-  type FinderOptions, type FinderResult, type PointEvaluation, type StopReason,
+  type FinderOptions, type FinderResult, type LossOracle, type PointEvaluation, type StopReason,
 } from './finder.js';
 
 export interface GradientNormMinimizationOptions extends FinderOptions {
@@ -63,80 +64,111 @@ export interface GradientNormMinimizationOptions extends FinderOptions {
   minStepSize?: number;
 }
 
-/** Minimises ½‖∇f‖² by back-tracking gradient descent, from θ₀. */
-export function gradientNormMinimization(loss: LossOfTheta, theta0: Float64Array, options: GradientNormMinimizationOptions = {}): FinderResult {
-  const budget = resolveFinderOptions(options, 5000);
-  let alpha = options.initialStepSize ?? 0.1;
-  const beta = options.beta ?? 0.5;
-  const rho = options.rho ?? 1e-4;
-  const c = options.curvature ?? 0.9;
-  const wolfe = (options.criterion ?? 'wolfe') === 'wolfe';
-  if (!(alpha > 0)) throw new Error(`gradientNormMinimization: initialStepSize must be positive, got ${alpha}`);
-  if (!(beta > 0 && beta < 1)) throw new Error(`gradientNormMinimization: beta must be in (0, 1), got ${beta}`);
-  const minStepSize = options.minStepSize ?? smallestStepSize(alpha, beta);
+/** The line-search constants, defaults filled in and checked. */
+interface LineSearchSettings {
+  initialStepSize: number;
+  beta: number;
+  rho: number;
+  curvature: number;
+  wolfe: boolean;
+  minStepSize: number;
+}
 
+function resolveLineSearch(options: GradientNormMinimizationOptions): LineSearchSettings {
+  const initialStepSize = options.initialStepSize ?? 0.1;
+  const beta = options.beta ?? 0.5;
+  if (!(initialStepSize > 0)) throw new Error(`gradientNormMinimization: initialStepSize must be positive, got ${initialStepSize}`);
+  if (!(beta > 0 && beta < 1)) throw new Error(`gradientNormMinimization: beta must be in (0, 1), got ${beta}`);
+  return {
+    initialStepSize,
+    beta,
+    rho: options.rho ?? 1e-4,
+    curvature: options.curvature ?? 0.9,
+    wolfe: (options.criterion ?? 'wolfe') === 'wolfe',
+    minStepSize: options.minStepSize ?? smallestStepSize(initialStepSize, beta),
+  };
+}
+
+/** A step the line search tried: the point θ + αd, its evaluation, and ∇G there when it was computed. */
+interface Candidate {
+  theta: Float64Array;
+  point: PointEvaluation;
+  gradG: Float64Array | null;
+  alpha: number;
+}
+
+/** Where one GNM iteration starts: θ, f, ∇f and ‖∇f‖² there, and ∇G = H∇f. */
+interface Iterate {
+  theta: Float64Array;
+  point: PointEvaluation;
+  gradG: Float64Array;
+}
+
+/**
+ * The back-tracking search along d = −∇G from α: the first step that passes
+ * the Wolfe (or Armijo) test, else the longest step that passed the Armijo
+ * test, else null when α fell below the smallest step size.
+ */
+function backtrackingLineSearch(
+  at: Iterate,
+  alphaStart: number,
+  settings: LineSearchSettings,
+  oracle: LossOracle,
+  gradientOfG: (theta: Float64Array, evaluation: PointEvaluation) => Float64Array,
+): Candidate | null {
+  const { beta, rho, curvature: c, wolfe, minStepSize } = settings;
+  const direction = at.gradG.map((v) => -v);
+  const slope = -dot(at.gradG, at.gradG); // dᵀ∇G
+  const G = 0.5 * at.point.squaredGradientNorm;
+  let alpha = alphaStart;
+  let firstArmijo: Candidate | null = null; // the longest step that passed the Armijo test
+  for (;;) {
+    const candidate = stepAlong(at.theta, alpha, direction);
+    const evaluation = oracle.evaluate(candidate);
+    if (0.5 * evaluation.squaredGradientNorm <= G + rho * alpha * slope) {
+      if (!wolfe) return { theta: candidate, point: evaluation, gradG: null, alpha };
+      const candidateGradG = gradientOfG(candidate, evaluation);
+      const passed = { theta: candidate, point: evaluation, gradG: candidateGradG, alpha };
+      if (dot(direction, candidateGradG) >= c * slope) return passed;
+      firstArmijo ??= passed;
+    }
+    alpha *= beta;
+    if (alpha <= minStepSize) break;
+  }
+  // Shrinking can never meet the curvature test once the steps are too short
+  // for it; then take the longest step that decreased G enough.
+  return firstArmijo;
+}
+
+/** Minimises ½‖∇f‖² by back-tracking gradient descent, from θ₀. */
+export function gradientNormMinimization(loss: LossOfTheta, theta0Vector: Vector, options: GradientNormMinimizationOptions = {}): FinderResult {
+  const theta0 = toFloat64(theta0Vector);
+  const budget = resolveFinderOptions(options, 5000);
+  const settings = resolveLineSearch(options);
   const run = new FinderRun(loss, theta0.length, options.onIteration);
   const oracle = run.oracle;
-  let theta: Float64Array = Float64Array.from(theta0);
-  let point = oracle.evaluate(theta);
   /** ∇G(θ) = H(θ)·∇f(θ): one HVP. */
   const gradientOfG = (at: Float64Array, evaluation: PointEvaluation): Float64Array => oracle.hessianAt(at).apply(evaluation.gradient);
-  let gradG = gradientOfG(theta, point);
-  let stopReason: StopReason;
+  const theta = Float64Array.from(theta0);
+  const start = oracle.evaluate(theta);
+  let current: Iterate = { theta, point: start, gradG: gradientOfG(theta, start) };
+  let alpha = settings.initialStepSize;
 
   for (let t = 0; ; t++) {
-    const curvatureAlongGradient = point.squaredGradientNorm > 0 ? dot(point.gradient, gradG) / point.squaredGradientNorm : 0;
+    const { point } = current;
+    const curvatureAlongGradient = point.squaredGradientNorm > 0 ? dot(point.gradient, current.gradG) / point.squaredGradientNorm : 0;
+    const stop = (reason: StopReason): FinderResult => {
+      run.record(t, point, { curvatureAlongGradient });
+      return run.result('gnm', current.theta, point, reason);
+    };
     const end = FinderRun.budgetStop(point, t, budget);
-    if (end !== null) {
-      stopReason = end;
-      run.record(t, point, { curvatureAlongGradient });
-      break;
-    }
-    const direction = gradG.map((v) => -v);
-    const slope = -dot(gradG, gradG); // dᵀ∇G
-    const G = 0.5 * point.squaredGradientNorm;
-    type Candidate = { theta: Float64Array; point: PointEvaluation; gradG: Float64Array | null; alpha: number };
-    let accepted: Candidate | null = null;
-    let firstArmijo: Candidate | null = null; // the longest step that passed the Armijo test
-    for (;;) {
-      const candidate = stepAlong(theta, alpha, direction);
-      const evaluation = oracle.evaluate(candidate);
-      if (0.5 * evaluation.squaredGradientNorm <= G + rho * alpha * slope) {
-        if (!wolfe) {
-          accepted = { theta: candidate, point: evaluation, gradG: null, alpha };
-          break;
-        }
-        const candidateGradG = gradientOfG(candidate, evaluation);
-        const passed = { theta: candidate, point: evaluation, gradG: candidateGradG, alpha };
-        if (dot(direction, candidateGradG) >= c * slope) {
-          accepted = passed;
-          break;
-        }
-        firstArmijo ??= passed;
-      }
-      alpha *= beta;
-      if (alpha <= minStepSize) break;
-    }
-    // Shrinking can never meet the curvature test once the steps are too short
-    // for it; then take the longest step that decreased G enough.
-    if (!accepted && firstArmijo) accepted = firstArmijo;
-    if (accepted) alpha = accepted.alpha;
-    if (!accepted) {
-      stopReason = 'line-search-failed';
-      run.record(t, point, { curvatureAlongGradient });
-      break;
-    }
-    if (sameVector(accepted.theta, theta) || negligibleDecrease(point.squaredGradientNorm, accepted.point.squaredGradientNorm)) {
-      stopReason = 'stalled';
-      run.record(t, point, { curvatureAlongGradient });
-      break;
-    }
+    if (end !== null) return stop(end);
+    const accepted = backtrackingLineSearch(current, alpha, settings, oracle, gradientOfG);
+    if (!accepted) return stop('line-search-failed');
+    alpha = accepted.alpha;
+    if (sameVector(accepted.theta, current.theta) || negligibleDecrease(point.squaredGradientNorm, accepted.point.squaredGradientNorm)) return stop('stalled');
     run.record(t, point, { curvatureAlongGradient, stepSize: alpha });
-    theta = accepted.theta;
-    point = accepted.point;
-    gradG = accepted.gradG ?? gradientOfG(theta, point);
-    alpha /= beta;
+    current = { theta: accepted.theta, point: accepted.point, gradG: accepted.gradG ?? gradientOfG(accepted.theta, accepted.point) };
+    alpha /= settings.beta;
   }
-
-  return run.result('gnm', theta, point, stopReason);
 }

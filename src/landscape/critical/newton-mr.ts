@@ -30,6 +30,7 @@
  * the merit function cannot decrease along p, and the run stalls with
  * ‖∇f‖² > 0 and r = ‖Hp + g‖/(‖H‖‖p‖ + ‖g‖) close to 1.
  */
+import { toFloat64, type Vector } from '../../nn/index.js';
 import { dot } from '../linalg/vector.js';
 import { minresQlp } from '../linalg/minres-qlp.js';
 import type { LossOfTheta } from '../hessian-operator.js';
@@ -56,7 +57,8 @@ export interface NewtonMrOptions extends FinderOptions {
 }
 
 /** Runs Newton-MR from θ₀. */
-export function newtonMR(loss: LossOfTheta, theta0: Float64Array, options: NewtonMrOptions = {}): FinderResult {
+export function newtonMR(loss: LossOfTheta, theta0Vector: Vector, options: NewtonMrOptions = {}): FinderResult {
+  const theta0 = toFloat64(theta0Vector);
   const budget = resolveFinderOptions(options, 500);
   const beta = options.beta ?? 0.5;
   const rho = options.rho ?? 1e-4;

@@ -50,7 +50,7 @@
  * noise of variance 1e-2 added to half of them; see starting-points.ts.
  */
 import { Random, fromTypedArray, mean, scalar, type Tensor } from '../../autodiff/index.js';
-import { crossEntropy, data, mlp, type ActivationName, type Model } from '../../nn/index.js';
+import { crossEntropy, data, mlp, toFloat64, type ActivationName, type Model } from '../../nn/index.js';
 import type { LossOfTheta } from '../hessian-operator.js';
 import { trajectoryStartingPoints, type TrajectoryOptions } from './starting-points.js';
 
@@ -300,7 +300,7 @@ export function mnistMlpProblem(options: MnistMlpOptions = {}): MnistMlpProblem 
     learningRate: 0.5,
     initScale: 1,
     noiseVariance: 1e-2,
-    init: (rng) => Float64Array.from(model.init(rng, 'xavier-normal').toTypedArray()),
+    init: (rng) => toFloat64(model.init(rng, 'xavier-normal')),
     ...options.trajectory,
   };
   return {

@@ -15,9 +15,9 @@
  * take the trajectory point whose loss is closest to it. Every other point
  * (odd indices) gets the noise. Every random choice comes from the seed.
  */
-import { Random, fromTypedArray, valueAndGrad } from '../../autodiff/index.js';
+import { Random, valueAndGrad } from '../../autodiff/index.js';
+import { flatTensor, toFloat64 } from '../../nn/index.js';
 import type { LossOfTheta } from '../hessian-operator.js';
-import { toFloat64 } from '../hessian-operator.js';
 
 export interface TrajectoryOptions {
   /** Gradient-descent steps per trajectory. */
@@ -39,7 +39,7 @@ export function gradientDescentTrajectory(loss: LossOfTheta, theta0: Float64Arra
   const lossAndGradient = valueAndGrad(loss);
   let theta: Float64Array = Float64Array.from(theta0);
   for (let t = 0; t <= steps; t++) {
-    const [value, gradient] = lossAndGradient(fromTypedArray(theta, [theta.length]));
+    const [value, gradient] = lossAndGradient(flatTensor(theta));
     const l = value.item();
     if (!Number.isFinite(l)) break;
     points.push(theta);

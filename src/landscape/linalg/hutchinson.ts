@@ -19,7 +19,7 @@
  * are independent, so their products are asked for a block at a time.
  */
 import { Random } from '../../autodiff/index.js';
-import { applyToEach, dot, type LinearOperator } from './vector.js';
+import { applyToEach, dot, mean, type LinearOperator } from './vector.js';
 
 export interface HutchinsonOptions {
   /** Number of random probes N. Default 100. */
@@ -47,13 +47,11 @@ export function rademacherVector(n: number, rng: Random): Float64Array {
 /** Mean and standard error of a sample. */
 export function summarizeSamples(samples: Float64Array): HutchinsonEstimate {
   const count = samples.length;
-  let mean = 0;
-  for (const s of samples) mean += s;
-  mean /= count;
+  const average = mean(samples);
   let squares = 0;
-  for (const s of samples) squares += (s - mean) * (s - mean);
+  for (const s of samples) squares += (s - average) * (s - average);
   const standardError = count > 1 ? Math.sqrt(squares / (count - 1) / count) : Number.NaN;
-  return { estimate: mean, standardError, samples };
+  return { estimate: average, standardError, samples };
 }
 
 /** Probes whose products are asked for together (one batched pass where the operator has applyMany). */

@@ -239,18 +239,18 @@ export interface LanczosEigenpairs {
   tridiagonal: LanczosTridiagonal;
 }
 
-/** The k largest eigenvalues of a symmetric operator and their eigenvectors. */
-export function lanczosTopEigenpairs(op: LinearOperator, k: number, options: LanczosEigenOptions = {}): LanczosEigenpairs {
-  return lanczosExtremeEigenpairs(op, k, 'largest', options);
+/** The k largest eigenvalues of a symmetric operator (descending) and their eigenvectors. */
+export function topEigenpairs(op: LinearOperator, k: number, options: LanczosEigenOptions = {}): LanczosEigenpairs {
+  return extremeEigenpairs(op, k, 'largest', options);
 }
 
-/** The k smallest (most negative) eigenvalues of a symmetric operator and their eigenvectors. */
-export function lanczosBottomEigenpairs(op: LinearOperator, k: number, options: LanczosEigenOptions = {}): LanczosEigenpairs {
-  return lanczosExtremeEigenpairs(op, k, 'smallest', options);
+/** The k smallest (most negative first, ascending) eigenvalues of a symmetric operator and their eigenvectors. */
+export function bottomEigenpairs(op: LinearOperator, k: number, options: LanczosEigenOptions = {}): LanczosEigenpairs {
+  return extremeEigenpairs(op, k, 'smallest', options);
 }
 
-/** Shared implementation of the top-k / bottom-k searches. */
-export function lanczosExtremeEigenpairs(
+/** Shared implementation of the top-k / bottom-k searches: Lanczos with restarts, checking the wanted Ritz residuals every few steps. */
+function extremeEigenpairs(
   op: LinearOperator,
   k: number,
   which: 'largest' | 'smallest',

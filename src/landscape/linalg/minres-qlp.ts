@@ -159,135 +159,259 @@ export function symOrtho(a: number, b: number): { c: number; s: number; r: numbe
   return { c, s: c * t, r: a / c };
 }
 
-/** Minimum-length (least-squares) solution of the symmetric system A x = b. */
-export function minresQlp(op: LinearOperator, b: Float64Array, options: MinresQlpOptions = {}): MinresQlpResult {
+/** The solver's settings, defaults filled in. */
+interface MinresQlpSettings {
+  rtol: number;
+  maxit: number;
+  maxxnorm: number;
+  acondlim: number;
+  trancond: number;
+  /** v ↦ (A − shift·I) v. */
+  applyA: (v: Float64Array) => Float64Array;
+}
+
+function resolveSettings(op: LinearOperator, b: Float64Array, options: MinresQlpOptions): MinresQlpSettings {
   const n = op.dim;
   if (b.length !== n) throw new Error(`minresQlp: b has length ${b.length}, operator dim ${n}`);
-  const rtol = options.rtol ?? 1e-10;
   const maxit = options.maxit ?? 4 * n;
-  const maxxnorm = options.maxxnorm ?? 1e4;
-  const acondlim = options.acondlim ?? 1e7;
-  const trancond = options.trancond ?? 1e4;
-  const shift = options.shift ?? 0;
   if (!Number.isInteger(maxit) || maxit < 1) throw new Error(`minresQlp: maxit must be a positive integer, got ${maxit}`);
-  const applyA = (v: Float64Array): Float64Array => (shift === 0 ? op.apply(v) : axpy(-shift, v, op.apply(v)));
+  const shift = options.shift ?? 0;
+  return {
+    rtol: options.rtol ?? 1e-10,
+    maxit,
+    maxxnorm: options.maxxnorm ?? 1e4,
+    acondlim: options.acondlim ?? 1e7,
+    trancond: options.trancond ?? 1e4,
+    applyA: (v: Float64Array): Float64Array => (shift === 0 ? op.apply(v) : axpy(-shift, v, op.apply(v))),
+  };
+}
 
-  let x: Float64Array = new Float64Array(n);
-  const beta1 = norm(b);
-  let anorm = 0;
-  let acond = 1;
-  let flag: MinresQlpFlag | null = null;
-  let iterations = 0;
-  let minresIterations = 0;
-  let qlpIterations = 0;
-  if (beta1 === 0) flag = 0;
+/** What one Lanczos step (phase 1) produces. */
+interface LanczosStep {
+  /** β_k as an entry of T (0 at k = 1: β₁ = ‖b‖ is not in T). */
+  betaInT: number;
+  alpha: number;
+  betaNext: number;
+  /** β_{k+1} v_{k+1}, unnormalised. */
+  z: Float64Array;
+  /** ‖T_{k+1,k} e_k‖ ≤ ‖A‖. */
+  columnNormOfT: number;
+}
 
-  // Scalar sequences, indexed 1…k like the paper (index 0 and below read as 0).
-  const size = maxit + 1;
-  const tau = new Float64Array(size); // τ_j: first k entries of Q_k β₁e₁
-  const lowerDiag = new Float64Array(size); // L_{j,j}: μ̄_j, then μ̊_j, then final μ_j
-  const lowerSub = new Float64Array(size); // L_{j+1,j}: ψ̄_j, then final ψ_j
-  const lowerSubSub = new Float64Array(size); // L_{j+2,j}: ρ_j (final when set)
-  const u = new Float64Array(size); // L_k u = t_k
-  const at = (sequence: Float64Array, j: number): number => (j >= 1 ? sequence[j]! : 0);
+/** What the left reflections (phase 2) produce: column k of R_k and the new reflector. */
+interface LeftStep {
+  epsilonK: number;
+  deltaK: number;
+  gammaK: number;
+  /** ‖A r_{k−1}‖ / ‖r_{k−1}‖. */
+  relAresPrevious: number;
+  c: number;
+  s: number;
+  /** φ_k, with |φ_k| = ‖r_k‖. */
+  phiK: number;
+}
+
+/** The right reflectors P_{k−2,k} (cp, sp) and P_{k−1,k} (cd, sd) of phase 3, and L's entries from step k − 1 that a MINRES → QLP switch needs. */
+interface RightStep {
+  cp: number;
+  sp: number;
+  cd: number;
+  sd: number;
+  previousDiagKm2: number;
+  previousSubKm2: number;
+  previousDiagKm1: number;
+  previousUKm2: number;
+  previousUKm1: number;
+}
+
+/** The solution's coefficients u after phase 4. */
+interface SolveStep {
+  /** Why u_k was left out (null: it was not). */
+  dropped: 'singular' | 'maxxnorm' | null;
+  /** μ̄_k, the last diagonal of L_k. */
+  muBarK: number;
+  xnorm: number;
+}
+
+/**
+ * The state of a MINRES-QLP run between iterations: the Lanczos vectors, the
+ * last reflectors, the growing bands of L and the coefficients u (scalar
+ * sequences indexed 1…k like the paper; index 0 and below read as 0), the
+ * MINRES or QLP directions, and the iterate x. `iterate()` is one iteration,
+ * in the phases of the header: Lanczos step, left reflections, right
+ * reflections, forward substitution, estimates, solution update, stopping
+ * tests.
+ */
+class MinresQlpRun {
+  x: Float64Array;
+  readonly beta1: number;
+  anorm = 0;
+  acond = 1;
+  flag: MinresQlpFlag | null = null;
+  iterations = 0;
+  minresIterations = 0;
+  qlpIterations = 0;
+
+  private readonly tau: Float64Array; // τ_j: first k entries of Q_k β₁e₁
+  private readonly lowerDiag: Float64Array; // L_{j,j}: μ̄_j, then μ̊_j, then final μ_j
+  private readonly lowerSub: Float64Array; // L_{j+1,j}: ψ̄_j, then final ψ_j
+  private readonly lowerSubSub: Float64Array; // L_{j+2,j}: ρ_j (final when set)
+  private readonly u: Float64Array; // L_k u = t_k
 
   // Lanczos state: v = v_k, vPrevious = v_{k−1}, betaK = β_k (β₁ = ‖b‖).
-  let vPrevious: Float64Array = new Float64Array(n);
-  let v: Float64Array = flag === null ? scale(1 / beta1, Float64Array.from(b)) : new Float64Array(n);
-  let betaK = beta1;
+  private vPrevious: Float64Array;
+  private v: Float64Array;
+  private betaK: number;
   // Left reflectors Q_{k−2,k−1} and Q_{k−1,k}; c = −1, s = 0 before they exist (so γ̄₁ = α₁).
-  let cPrevious2 = -1;
-  let sPrevious2 = 0;
-  let cPrevious = -1;
-  let sPrevious = 0;
-  let phi = beta1; // φ_{k−1}, with |φ| = ‖r_{k−1}‖
-  // Running minimum of the final diagonal entries μ_j of L (for κ(A)).
-  let smallestFinalDiag = Infinity;
-  let finalXnormSquared = 0; // Σ_{j ≤ k−2} u_j²
+  private cPrevious2 = -1;
+  private sPrevious2 = 0;
+  private cPrevious = -1;
+  private sPrevious = 0;
+  private phi: number; // φ_{k−1}, with |φ| = ‖r_{k−1}‖
+  private smallestFinalDiag = Infinity; // running minimum of the final diagonal entries μ_j of L (for κ(A))
+  private finalXnormSquared = 0; // Σ_{j ≤ k−2} u_j²
   // MINRES directions d_{k−1}, d_{k−2} and QLP directions ẘ_{k−1}, w̄_k, plus x's finished part.
-  let dPrevious: Float64Array = new Float64Array(n);
-  let dPrevious2: Float64Array = new Float64Array(n);
-  let wBis: Float64Array = new Float64Array(n);
-  let wBar: Float64Array = new Float64Array(n);
-  let xFinished: Float64Array = new Float64Array(n); // Σ_{j ≤ k−2} u_j w_j
-  let qlpMode = false;
+  private dPrevious: Float64Array;
+  private dPrevious2: Float64Array;
+  private wBis: Float64Array;
+  private wBar: Float64Array;
+  private xFinished: Float64Array; // Σ_{j ≤ k−2} u_j w_j
+  private qlpMode = false;
 
-  for (let k = 1; flag === null; k++) {
-    iterations = k;
+  constructor(
+    private readonly settings: MinresQlpSettings,
+    private readonly b: Float64Array,
+  ) {
+    const n = b.length;
+    this.x = new Float64Array(n);
+    this.beta1 = norm(b);
+    if (this.beta1 === 0) this.flag = 0;
+    const size = settings.maxit + 1;
+    this.tau = new Float64Array(size);
+    this.lowerDiag = new Float64Array(size);
+    this.lowerSub = new Float64Array(size);
+    this.lowerSubSub = new Float64Array(size);
+    this.u = new Float64Array(size);
+    this.vPrevious = new Float64Array(n);
+    this.v = this.flag === null ? scale(1 / this.beta1, Float64Array.from(b)) : new Float64Array(n);
+    this.betaK = this.beta1;
+    this.phi = this.beta1;
+    this.dPrevious = new Float64Array(n);
+    this.dPrevious2 = new Float64Array(n);
+    this.wBis = new Float64Array(n);
+    this.wBar = new Float64Array(n);
+    this.xFinished = new Float64Array(n);
+  }
 
-    // ---- 1. Lanczos step: β_{k+1} v_{k+1} = A v_k − α_k v_k − β_k v_{k−1}.
-    const betaInT = k === 1 ? 0 : betaK; // β₁ = ‖b‖ is not an entry of T
-    const z = applyA(v);
-    if (k > 1) axpy(-betaK, vPrevious, z);
-    const alpha = dot(v, z);
-    axpy(-alpha, v, z);
+  /** Entry j of a scalar sequence, 0 for j ≤ 0. */
+  private static at(sequence: Float64Array, j: number): number {
+    return j >= 1 ? sequence[j]! : 0;
+  }
+
+  /** Iteration k (1, 2, …). Sets `flag` when the run should stop. */
+  iterate(k: number): void {
+    this.iterations = k;
+    const lanczos = this.lanczosStep(k);
+    if (lanczos === null) return;
+    const left = this.leftReflections(k, lanczos);
+    const right = this.rightReflections(k, left);
+    const solved = this.forwardSubstitution(k);
+    this.updateEstimates(k, lanczos, left, solved);
+    this.updateSolution(k, left, right, solved);
+    this.stoppingTests(k, lanczos, left, solved);
+    this.shiftRecurrences(lanczos, left);
+  }
+
+  /**
+   * Phase 1, the Lanczos step β_{k+1} v_{k+1} = A v_k − α_k v_k − β_k v_{k−1}.
+   * Null (and the run finished) when b is an eigenvector of A.
+   */
+  private lanczosStep(k: number): LanczosStep | null {
+    const betaInT = k === 1 ? 0 : this.betaK; // β₁ = ‖b‖ is not an entry of T
+    const z = this.settings.applyA(this.v);
+    if (k > 1) axpy(-this.betaK, this.vPrevious, z);
+    const alpha = dot(this.v, z);
+    axpy(-alpha, this.v, z);
     const betaNext = norm(z);
     if (k === 1 && betaNext === 0) {
       // A b = α₁ b exactly: b is an eigenvector (or lies in the null space when α₁ = 0).
-      if (alpha !== 0) x = scale(1 / alpha, Float64Array.from(b));
-      flag = alpha !== 0 ? -1 : 0;
-      anorm = Math.abs(alpha);
-      break;
+      if (alpha !== 0) this.x = scale(1 / alpha, Float64Array.from(this.b));
+      this.flag = alpha !== 0 ? -1 : 0;
+      this.anorm = Math.abs(alpha);
+      return null;
     }
-    const columnNormOfT = Math.hypot(betaInT, alpha, betaNext); // ‖T_{k+1,k} e_k‖ ≤ ‖A‖
+    return { betaInT, alpha, betaNext, z, columnNormOfT: Math.hypot(betaInT, alpha, betaNext) };
+  }
 
-    // ---- 2. Left reflections: column k of R_k.
+  /** Phase 2, the left reflections: column k of R_k, and the reflector Q_{k,k+1} applied to the right-hand side. */
+  private leftReflections(k: number, { betaInT, alpha, betaNext }: LanczosStep): LeftStep {
     // Q_{k−2,k−1} maps (0, β_k) in rows k−2, k−1 to (ε_k, δ̄_k);
-    const epsilonK = sPrevious2 * betaInT;
-    const deltaBarK = -cPrevious2 * betaInT;
+    const epsilonK = this.sPrevious2 * betaInT;
+    const deltaBarK = -this.cPrevious2 * betaInT;
     // Q_{k−1,k} maps (δ̄_k, α_k) in rows k−1, k to (δ_k, γ̄_k);
-    const deltaK = cPrevious * deltaBarK + sPrevious * alpha;
-    const gammaBarK = sPrevious * deltaBarK - cPrevious * alpha;
+    const deltaK = this.cPrevious * deltaBarK + this.sPrevious * alpha;
+    const gammaBarK = this.sPrevious * deltaBarK - this.cPrevious * alpha;
     // (row k of Q_{k−1} T is (γ̄_k, δ̄_{k+1}) with δ̄_{k+1} = −c_{k−1} β_{k+1}: ‖A r_{k−1}‖ = |φ_{k−1}|·‖that‖)
-    const relAresPrevious = Math.hypot(gammaBarK, cPrevious * betaNext); // ‖A r_{k−1}‖ / ‖r_{k−1}‖
+    const relAresPrevious = Math.hypot(gammaBarK, this.cPrevious * betaNext);
     // the new reflector Q_{k,k+1} annihilates β_{k+1}: (γ̄_k, β_{k+1}) → (γ_k, 0), and acts on the rhs.
     const { c, s, r: gammaK } = symOrtho(gammaBarK, betaNext);
-    tau[k] = c * phi;
-    const phiK = s * phi;
+    this.tau[k] = c * this.phi;
+    return { epsilonK, deltaK, gammaK, relAresPrevious, c, s, phiK: s * this.phi };
+  }
 
-    // ---- 3. Right reflections: refine the last rows of L_k = R_k P_k.
-    // Values from step k−1, needed if we switch from MINRES to QLP below.
-    const previousDiagKm2 = at(lowerDiag, k - 2);
-    const previousSubKm2 = at(lowerSub, k - 2);
-    const previousDiagKm1 = at(lowerDiag, k - 1);
-    const previousUKm2 = at(u, k - 2);
-    const previousUKm1 = at(u, k - 1);
-    let cp = 1; // P_{k−2,k}
-    let sp = 0;
-    let cd = 1; // P_{k−1,k}
-    let sd = 0;
+  /** Phase 3, the right reflections: refine the last rows of L_k = R_k P_k. */
+  private rightReflections(k: number, { epsilonK, deltaK, gammaK }: LeftStep): RightStep {
+    const { lowerDiag, lowerSub, lowerSubSub, u } = this;
+    const at = MinresQlpRun.at;
+    // Values from step k−1, needed if we switch from MINRES to QLP.
+    const step: RightStep = {
+      cp: 1, sp: 0, cd: 1, sd: 0,
+      previousDiagKm2: at(lowerDiag, k - 2),
+      previousSubKm2: at(lowerSub, k - 2),
+      previousDiagKm1: at(lowerDiag, k - 1),
+      previousUKm2: at(u, k - 2),
+      previousUKm1: at(u, k - 1),
+    };
     if (k === 1) {
       lowerDiag[1] = gammaK;
     } else if (k === 2) {
       // P_{1,2} annihilates δ₂ in row 1: (μ̄₁, δ₂) → (μ̊₁, 0); row 2 (0, γ₂) → (ψ̄₁, μ̄₂).
-      ({ c: cd, s: sd, r: lowerDiag[1] } = symOrtho(lowerDiag[1]!, deltaK));
-      lowerSub[1] = sd * gammaK;
-      lowerDiag[2] = -cd * gammaK;
+      ({ c: step.cd, s: step.sd, r: lowerDiag[1] } = symOrtho(lowerDiag[1]!, deltaK));
+      lowerSub[1] = step.sd * gammaK;
+      lowerDiag[2] = -step.cd * gammaK;
     } else {
       // P_{k−2,k} annihilates ε_k in row k−2: (μ̊_{k−2}, ε_k) → (μ_{k−2}, 0).
-      ({ c: cp, s: sp, r: lowerDiag[k - 2] } = symOrtho(lowerDiag[k - 2]!, epsilonK));
+      ({ c: step.cp, s: step.sp, r: lowerDiag[k - 2] } = symOrtho(lowerDiag[k - 2]!, epsilonK));
       //   row k−1: (ψ̄_{k−2}, δ_k) → (ψ_{k−2}, θ_k);  row k: (0, γ_k) → (ρ_{k−2}, η_k).
       const psiBar = lowerSub[k - 2]!;
-      lowerSub[k - 2] = cp * psiBar + sp * deltaK;
-      const thetaK = sp * psiBar - cp * deltaK;
-      lowerSubSub[k - 2] = sp * gammaK;
-      const etaK = -cp * gammaK;
+      lowerSub[k - 2] = step.cp * psiBar + step.sp * deltaK;
+      const thetaK = step.sp * psiBar - step.cp * deltaK;
+      lowerSubSub[k - 2] = step.sp * gammaK;
+      const etaK = -step.cp * gammaK;
       // P_{k−1,k} annihilates θ_k in row k−1: (μ̄_{k−1}, θ_k) → (μ̊_{k−1}, 0); row k: (0, η_k) → (ψ̄_{k−1}, μ̄_k).
-      ({ c: cd, s: sd, r: lowerDiag[k - 1] } = symOrtho(lowerDiag[k - 1]!, thetaK));
-      lowerSub[k - 1] = sd * etaK;
-      lowerDiag[k] = -cd * etaK;
+      ({ c: step.cd, s: step.sd, r: lowerDiag[k - 1] } = symOrtho(lowerDiag[k - 1]!, thetaK));
+      lowerSub[k - 1] = step.sd * etaK;
+      lowerDiag[k] = -step.cd * etaK;
     }
+    return step;
+  }
 
-    // ---- 4. Forward substitution in L_k u = t_k for the three entries that changed.
+  /**
+   * Phase 4, forward substitution in L_k u = t_k for the three entries that
+   * changed. The last component is left out when μ̄_k is zero (A singular on
+   * this direction) or when it would push ‖x‖ past maxxnorm.
+   */
+  private forwardSubstitution(k: number): SolveStep {
+    const { tau, lowerDiag, lowerSub, lowerSubSub, u } = this;
+    const at = MinresQlpRun.at;
+    const { maxxnorm } = this.settings;
     for (let j = Math.max(1, k - 2); j < k; j++) {
       const numerator = tau[j]! - at(lowerSubSub, j - 2) * at(u, j - 2) - at(lowerSub, j - 1) * at(u, j - 1);
       u[j] = lowerDiag[j] === 0 ? 0 : numerator / lowerDiag[j]!;
     }
-    if (k >= 3) finalXnormSquared += u[k - 2]! * u[k - 2]!;
-    const xnormBeforeLast = Math.sqrt(finalXnormSquared + at(u, k - 1) ** 2);
-    // The last component: left out when μ̄_k is zero (A singular on this direction)
-    // or when it would push ‖x‖ past maxxnorm.
-    let dropped: 'singular' | 'maxxnorm' | null = null;
+    if (k >= 3) this.finalXnormSquared += u[k - 2]! * u[k - 2]!;
+    const xnormBeforeLast = Math.sqrt(this.finalXnormSquared + at(u, k - 1) ** 2);
+    let dropped: SolveStep['dropped'] = null;
     const muBarK = lowerDiag[k]!;
     u[k] = 0;
     if (!(xnormBeforeLast < maxxnorm)) {
@@ -299,69 +423,94 @@ export function minresQlp(op: LinearOperator, b: Float64Array, options: MinresQl
       if (Math.hypot(xnormBeforeLast, candidate) <= maxxnorm) u[k] = candidate;
       else dropped = 'maxxnorm';
     }
-    const xnorm = Math.hypot(xnormBeforeLast, u[k]!);
+    return { dropped, muBarK, xnorm: Math.hypot(xnormBeforeLast, u[k]!) };
+  }
 
-    // ---- 5. Estimates of ‖A‖ and cond(A) from T's columns and L's diagonal.
-    anorm = Math.max(anorm, columnNormOfT, gammaK, Math.abs(muBarK), at(lowerDiag, k - 1), at(lowerDiag, k - 2));
-    if (k >= 3) smallestFinalDiag = Math.min(smallestFinalDiag, Math.abs(lowerDiag[k - 2]!));
-    const smallestDiag = Math.min(smallestFinalDiag, k >= 2 ? Math.abs(lowerDiag[k - 1]!) : Infinity, Math.abs(muBarK));
-    acond = anorm / smallestDiag;
+  /** Phase 5, the estimates of ‖A‖ and cond(A) from T's columns and L's diagonal. */
+  private updateEstimates(k: number, { columnNormOfT }: LanczosStep, { gammaK }: LeftStep, { muBarK }: SolveStep): void {
+    const { lowerDiag } = this;
+    const at = MinresQlpRun.at;
+    this.anorm = Math.max(this.anorm, columnNormOfT, gammaK, Math.abs(muBarK), at(lowerDiag, k - 1), at(lowerDiag, k - 2));
+    if (k >= 3) this.smallestFinalDiag = Math.min(this.smallestFinalDiag, Math.abs(lowerDiag[k - 2]!));
+    const smallestDiag = Math.min(this.smallestFinalDiag, k >= 2 ? Math.abs(lowerDiag[k - 1]!) : Infinity, Math.abs(muBarK));
+    this.acond = this.anorm / smallestDiag;
+  }
 
-    // ---- 6. Update the directions and x.
-    if (!qlpMode && acond < trancond) {
-      // MINRES: v_k = ε_k d_{k−2} + δ_k d_{k−1} + γ_k d_k, and x_k = x_{k−1} + τ_k d_k.
-      const dK = Float64Array.from(v);
-      axpy(-deltaK, dPrevious, dK);
-      axpy(-epsilonK, dPrevious2, dK);
-      scale(1 / gammaK, dK);
-      if (dropped === null) axpy(tau[k]!, dK, x);
-      dPrevious2 = dPrevious;
-      dPrevious = dK;
-      minresIterations++;
-    } else {
-      if (!qlpMode && k > 1) {
-        // Transfer: rebuild the step-(k−1) QLP quantities from the MINRES directions, W = D L:
-        // w̄_{k−1} = μ̄_{k−1} d_{k−1},  ẘ_{k−2} = μ̊_{k−2} d_{k−2} + ψ̄_{k−2} d_{k−1},
-        // and the finished part of x is x_{k−1} − u_{k−2} ẘ_{k−2} − u_{k−1} w̄_{k−1}.
-        wBar = scale(previousDiagKm1, Float64Array.from(dPrevious));
-        wBis = scale(previousDiagKm2, Float64Array.from(dPrevious2));
-        axpy(previousSubKm2, dPrevious, wBis);
-        xFinished = Float64Array.from(x);
-        axpy(-previousUKm2, wBis, xFinished);
-        axpy(-previousUKm1, wBar, xFinished);
-      }
-      qlpMode = true;
-      qlpIterations++;
-      if (k === 1) {
-        wBar = Float64Array.from(v); // w̄₁ = v₁
-        x = scale(u[1]!, Float64Array.from(wBar));
-      } else {
-        if (k === 2) {
-          // [w̄₁ v₂] P_{1,2} = [ẘ₁ w̄₂]
-          wBis = axpy(sd, v, scale(cd, Float64Array.from(wBar)));
-          wBar = axpy(-cd, v, scale(sd, wBar));
-        } else {
-          // [ẘ_{k−2} w̄_{k−1} v_k] P_{k−2,k} P_{k−1,k} = [w_{k−2} ẘ_{k−1} w̄_k]
-          const wFinal = axpy(sp, v, scale(cp, Float64Array.from(wBis))); // w_{k−2}, final
-          const wTemporary = axpy(-cp, v, scale(sp, wBis));
-          wBis = axpy(sd, wTemporary, scale(cd, Float64Array.from(wBar)));
-          wBar = axpy(-cd, wTemporary, scale(sd, wBar));
-          axpy(u[k - 2]!, wFinal, xFinished);
-        }
-        // x_k = Σ_{j ≤ k−2} u_j w_j + u_{k−1} ẘ_{k−1} + u_k w̄_k
-        x = Float64Array.from(xFinished);
-        axpy(u[k - 1]!, wBis, x);
-        axpy(u[k]!, wBar, x);
-      }
+  /** Phase 6, the solution update: MINRES while cond(A) looks small, QLP from the first step where it does not. */
+  private updateSolution(k: number, left: LeftStep, right: RightStep, solved: SolveStep): void {
+    if (!this.qlpMode && this.acond < this.settings.trancond) {
+      this.minresUpdate(k, left, solved);
+      return;
     }
+    if (!this.qlpMode && k > 1) this.switchToQlp(right);
+    this.qlpMode = true;
+    this.qlpIterations++;
+    this.qlpUpdate(k, right);
+  }
 
-    // ---- 7. Stopping tests (later tests take precedence, as in the paper).
-    const rnormEstimate = dropped === null ? Math.abs(phiK) : Math.abs(phi);
+  /** MINRES: v_k = ε_k d_{k−2} + δ_k d_{k−1} + γ_k d_k, and x_k = x_{k−1} + τ_k d_k. */
+  private minresUpdate(k: number, { epsilonK, deltaK, gammaK }: LeftStep, { dropped }: SolveStep): void {
+    const dK = Float64Array.from(this.v);
+    axpy(-deltaK, this.dPrevious, dK);
+    axpy(-epsilonK, this.dPrevious2, dK);
+    scale(1 / gammaK, dK);
+    if (dropped === null) axpy(this.tau[k]!, dK, this.x);
+    this.dPrevious2 = this.dPrevious;
+    this.dPrevious = dK;
+    this.minresIterations++;
+  }
+
+  /**
+   * The switch: rebuild the step-(k−1) QLP quantities from the MINRES
+   * directions, W = D L: w̄_{k−1} = μ̄_{k−1} d_{k−1},
+   * ẘ_{k−2} = μ̊_{k−2} d_{k−2} + ψ̄_{k−2} d_{k−1}, and the finished part of x
+   * is x_{k−1} − u_{k−2} ẘ_{k−2} − u_{k−1} w̄_{k−1}.
+   */
+  private switchToQlp(right: RightStep): void {
+    this.wBar = scale(right.previousDiagKm1, Float64Array.from(this.dPrevious));
+    this.wBis = scale(right.previousDiagKm2, Float64Array.from(this.dPrevious2));
+    axpy(right.previousSubKm2, this.dPrevious, this.wBis);
+    this.xFinished = Float64Array.from(this.x);
+    axpy(-right.previousUKm2, this.wBis, this.xFinished);
+    axpy(-right.previousUKm1, this.wBar, this.xFinished);
+  }
+
+  /** QLP: rotate the last directions by P_{k−2,k} P_{k−1,k}, and x_k = Σ_{j ≤ k−2} u_j w_j + u_{k−1} ẘ_{k−1} + u_k w̄_k. */
+  private qlpUpdate(k: number, { cp, sp, cd, sd }: RightStep): void {
+    const { v, u } = this;
+    if (k === 1) {
+      this.wBar = Float64Array.from(v); // w̄₁ = v₁
+      this.x = scale(u[1]!, Float64Array.from(this.wBar));
+      return;
+    }
+    if (k === 2) {
+      // [w̄₁ v₂] P_{1,2} = [ẘ₁ w̄₂]
+      this.wBis = axpy(sd, v, scale(cd, Float64Array.from(this.wBar)));
+      this.wBar = axpy(-cd, v, scale(sd, this.wBar));
+    } else {
+      // [ẘ_{k−2} w̄_{k−1} v_k] P_{k−2,k} P_{k−1,k} = [w_{k−2} ẘ_{k−1} w̄_k]
+      const wFinal = axpy(sp, v, scale(cp, Float64Array.from(this.wBis))); // w_{k−2}, final
+      const wTemporary = axpy(-cp, v, scale(sp, this.wBis));
+      this.wBis = axpy(sd, wTemporary, scale(cd, Float64Array.from(this.wBar)));
+      this.wBar = axpy(-cd, wTemporary, scale(sd, this.wBar));
+      axpy(u[k - 2]!, wFinal, this.xFinished);
+    }
+    this.x = Float64Array.from(this.xFinished);
+    axpy(u[k - 1]!, this.wBis, this.x);
+    axpy(u[k]!, this.wBar, this.x);
+  }
+
+  /** Phase 7, the stopping tests (later tests take precedence, as in the paper). */
+  private stoppingTests(k: number, { betaNext }: LanczosStep, { relAresPrevious, phiK }: LeftStep, { dropped, muBarK, xnorm }: SolveStep): void {
+    const { rtol, maxit, acondlim, maxxnorm } = this.settings;
+    const { anorm, beta1 } = this;
+    const rnormEstimate = dropped === null ? Math.abs(phiK) : Math.abs(this.phi);
     const relres = rnormEstimate / (anorm * xnorm + beta1);
     const relAres = relAresPrevious / anorm;
+    let flag: MinresQlpFlag | null = null;
     if (k >= maxit) flag = 8;
     if (dropped === 'singular') flag = 9;
-    if (acond >= acondlim) flag = 7;
+    if (this.acond >= acondlim) flag = 7;
     if (xnorm >= maxxnorm || dropped === 'maxxnorm') flag = 6;
     if (anorm * xnorm * Number.EPSILON >= beta1) flag = 5;
     if (1 + relAres <= 1) flag = 4;
@@ -369,49 +518,68 @@ export function minresQlp(op: LinearOperator, b: Float64Array, options: MinresQl
     if (relAres <= rtol) flag = 2;
     if (relres <= rtol) flag = 1;
     if (flag === null && !(betaNext > 0)) flag = relres <= relAres ? 3 : 4; // Krylov space exhausted
-
-    // Stopping because A looks singular (least-squares convergence, or cond(A) past acondlim)
-    // with a last diagonal μ̄_k that is numerically zero — below ‖A‖·max(rtol, 1/acondlim):
-    // w̄_k is then (numerically) a null vector, and the minimum-length solution leaves its
-    // component out. (W = D L, so in MINRES mode u_k w̄_k = u_k μ̄_k d_k.)
-    const numericalNullLevel = anorm * Math.max(rtol, 1 / acondlim);
-    if ((flag === 2 || flag === 4 || flag === 7) && u[k] !== 0 && Math.abs(muBarK) <= numericalNullLevel) {
-      if (qlpMode) axpy(-u[k]!, wBar, x);
-      else axpy(-u[k]! * muBarK, dPrevious, x);
-      u[k] = 0;
-    }
-
-    // ---- Shift the recurrences by one.
-    cPrevious2 = cPrevious;
-    sPrevious2 = sPrevious;
-    cPrevious = c;
-    sPrevious = s;
-    phi = phiK;
-    vPrevious = v;
-    v = flag === null ? scale(1 / betaNext, z) : v;
-    betaK = betaNext;
+    this.flag = flag;
+    if (flag === 2 || flag === 4 || flag === 7) this.dropNumericalNullComponent(k, muBarK);
   }
 
-  // True residuals of the returned x.
-  const residual = Float64Array.from(b);
-  axpy(-1, applyA(x), residual);
-  const rnorm = norm(residual);
-  const arnorm = rnorm > 0 ? norm(applyA(residual)) : 0;
-  const xnormTrue = norm(x);
-  const finalFlag: MinresQlpFlag = flag ?? 8;
-  return {
-    x,
-    flag: finalFlag,
-    reason: REASONS[finalFlag],
-    iterations,
-    minresIterations,
-    qlpIterations,
-    relres: beta1 === 0 ? 0 : rnorm / (anorm * xnormTrue + beta1),
-    relAres: rnorm > 0 && anorm > 0 ? arnorm / (anorm * rnorm) : 0,
-    anorm,
-    acond,
-    xnorm: xnormTrue,
-    rnorm,
-    arnorm,
-  };
+  /**
+   * Stopping because A looks singular (least-squares convergence, or cond(A)
+   * past acondlim) with a last diagonal μ̄_k that is numerically zero — below
+   * ‖A‖·max(rtol, 1/acondlim): w̄_k is then (numerically) a null vector, and
+   * the minimum-length solution leaves its component out. (W = D L, so in
+   * MINRES mode u_k w̄_k = u_k μ̄_k d_k.)
+   */
+  private dropNumericalNullComponent(k: number, muBarK: number): void {
+    const { u } = this;
+    const numericalNullLevel = this.anorm * Math.max(this.settings.rtol, 1 / this.settings.acondlim);
+    if (u[k] === 0 || !(Math.abs(muBarK) <= numericalNullLevel)) return;
+    if (this.qlpMode) axpy(-u[k]!, this.wBar, this.x);
+    else axpy(-u[k]! * muBarK, this.dPrevious, this.x);
+    u[k] = 0;
+  }
+
+  /** Shift the recurrences by one: step k's reflector and Lanczos vectors become step k + 1's previous ones. */
+  private shiftRecurrences({ betaNext, z }: LanczosStep, { c, s, phiK }: LeftStep): void {
+    this.cPrevious2 = this.cPrevious;
+    this.sPrevious2 = this.sPrevious;
+    this.cPrevious = c;
+    this.sPrevious = s;
+    this.phi = phiK;
+    this.vPrevious = this.v;
+    this.v = this.flag === null ? scale(1 / betaNext, z) : this.v;
+    this.betaK = betaNext;
+  }
+
+  /** The result, with relres, relAres and the norms from the true residual b − A x (two more products). */
+  result(): MinresQlpResult {
+    const { x, anorm, beta1 } = this;
+    const residual = Float64Array.from(this.b);
+    axpy(-1, this.settings.applyA(x), residual);
+    const rnorm = norm(residual);
+    const arnorm = rnorm > 0 ? norm(this.settings.applyA(residual)) : 0;
+    const xnormTrue = norm(x);
+    const finalFlag: MinresQlpFlag = this.flag ?? 8;
+    return {
+      x,
+      flag: finalFlag,
+      reason: REASONS[finalFlag],
+      iterations: this.iterations,
+      minresIterations: this.minresIterations,
+      qlpIterations: this.qlpIterations,
+      relres: beta1 === 0 ? 0 : rnorm / (anorm * xnormTrue + beta1),
+      relAres: rnorm > 0 && anorm > 0 ? arnorm / (anorm * rnorm) : 0,
+      anorm,
+      acond: this.acond,
+      xnorm: xnormTrue,
+      rnorm,
+      arnorm,
+    };
+  }
+}
+
+/** Minimum-length (least-squares) solution of the symmetric system A x = b. */
+export function minresQlp(op: LinearOperator, b: Float64Array, options: MinresQlpOptions = {}): MinresQlpResult {
+  const run = new MinresQlpRun(resolveSettings(op, b, options), b);
+  for (let k = 1; run.flag === null; k++) run.iterate(k);
+  return run.result();
 }

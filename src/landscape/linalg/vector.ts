@@ -11,6 +11,7 @@
  * Vectors are plain Float64Arrays. The helpers below are the handful of BLAS-1
  * operations the algorithms use; they are deliberately tiny.
  */
+import { euclideanNorm } from '../../nn/index.js';
 
 /** A square matrix known only through its action v ↦ A·v (symmetric where an algorithm says so). */
 export type LinearOperator = {
@@ -48,6 +49,13 @@ export function applyToEach(op: LinearOperator, vs: readonly Float64Array[]): Fl
   return op.applyMany ? op.applyMany(vs) : vs.map((v) => op.apply(v));
 }
 
+/** The arithmetic mean (1/n) Σ xᵢ, summed left to right (NaN for no numbers). */
+export function mean(x: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < x.length; i++) sum += x[i]!;
+  return sum / x.length;
+}
+
 /** ⟨x, y⟩ = Σ xᵢyᵢ. */
 export function dot(x: Float64Array, y: Float64Array): number {
   if (x.length !== y.length) throw new Error(`dot: length mismatch ${x.length} vs ${y.length}`);
@@ -56,18 +64,8 @@ export function dot(x: Float64Array, y: Float64Array): number {
   return sum;
 }
 
-/** The Euclidean norm ‖x‖₂ (computed without overflow for huge entries). */
-export function norm(x: Float64Array): number {
-  let scale = 0;
-  for (let i = 0; i < x.length; i++) scale = Math.max(scale, Math.abs(x[i]!));
-  if (scale === 0 || !Number.isFinite(scale)) return scale;
-  let sum = 0;
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i]! / scale;
-    sum += t * t;
-  }
-  return scale * Math.sqrt(sum);
-}
+/** The Euclidean norm ‖x‖₂ (computed without overflow for huge entries; defined in nn's vector.ts). */
+export const norm: (x: Float64Array) => number = euclideanNorm;
 
 /** y ← a·x + y, in place; returns y. */
 export function axpy(a: number, x: Float64Array, y: Float64Array): Float64Array {

@@ -18,10 +18,10 @@
  *
  * fan_in = C·kh·kw, fan_out = O·kh·kw (for initialisation).
  */
-import { add, matmul, reshape, transpose, type Random, type Tensor } from '../../autodiff/index.js';
+import { add, formatShape, matmul, reshape, transpose, type Random, type Tensor } from '../../autodiff/index.js';
 import { initParams, type InitName } from '../init.js';
 import { getParameter, makeSpec, type Params } from '../parameters.js';
-import { checkInput, formatShape, pair, type Layer, type Size2 } from './layer.js';
+import { checkInput, pair, type Layer, type Size2 } from './layer.js';
 import { extractPatches, slidingOutputSize } from './patches.js';
 
 export interface Conv2dOptions {

@@ -13,7 +13,7 @@
  * Shapes: the first axis of x is always the batch; `outputShape` maps the
  * shape of one sample (without the batch axis) to the shape of one output.
  */
-import type { Random, Tensor } from '../../autodiff/index.js';
+import { formatShape, type Random, type Tensor } from '../../autodiff/index.js';
 import type { InitName } from '../init.js';
 import type { ParameterSpec, Params } from '../parameters.js';
 
@@ -51,10 +51,6 @@ export function pair(value: Size2, what: string, where: string, allowZero = fals
   const ok = (v: number): boolean => Number.isInteger(v) && (allowZero ? v >= 0 : v > 0);
   if (!ok(a) || !ok(b)) throw new Error(`${where}: ${what} must be ${allowZero ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(value)}`);
   return [a, b];
-}
-
-export function formatShape(shape: readonly (number | string)[]): string {
-  return `[${shape.join(', ')}]`;
 }
 
 /** Throws unless x has shape [batch, ...expected] (−1 in expected matches any size). */

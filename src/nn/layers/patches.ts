@@ -27,8 +27,7 @@
  *
  * Output sizes: H_out = ⌊(H − kh) / sh⌋ + 1, W_out likewise.
  */
-import { gather, pad, reshape, transpose, type Tensor } from '../../autodiff/index.js';
-import { formatShape } from './layer.js';
+import { formatShape, gather, pad, reshape, transpose, type Tensor } from '../../autodiff/index.js';
 
 export interface PatchLayout {
   /** Flat input index of each (c, ky, kx, oy, ox), in that (row-major) order. */

@@ -19,9 +19,9 @@
  * from the engine's rules for sum and max. Both poolings are positively
  * homogeneous: pool(βx) = β·pool(x) for β > 0.
  */
-import { max, mean, reshape, slice, transpose, type Tensor } from '../../autodiff/index.js';
+import { formatShape, max, mean, reshape, slice, transpose, type Tensor } from '../../autodiff/index.js';
 import { makeSpec } from '../parameters.js';
-import { checkInput, formatShape, pair, type Layer, type Size2 } from './layer.js';
+import { checkInput, pair, type Layer, type Size2 } from './layer.js';
 import { extractPatches, slidingOutputSize } from './patches.js';
 
 export type PoolingKind = 'avg' | 'max';

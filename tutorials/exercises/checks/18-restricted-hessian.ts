@@ -1,5 +1,6 @@
 /** Checks for exercise 18: restricting a symmetric operator A to a subspace, PᵀAP, column j from A·(P e_j). */
-import { denseOrthonormalSubspace, restrictOperator } from '../../../src/landscape/index.js';
+import { restrictOperator } from '../../../src/landscape/index.js';
+import { denseOrthonormalSubspace } from '../../../src/landscape/linalg/index.js';
 import { expectAllClose, expectClose, expectEqualList, type ExerciseCheck } from '../check.js';
 
 const D = 7;

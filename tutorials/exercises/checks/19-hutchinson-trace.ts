@@ -3,7 +3,7 @@
  * Rademacher probes z. For a diagonal A every probe gives the exact trace
  * (z_i² = 1); in general one probe has variance 2 Σ_{i≠j} A_ij².
  */
-import { hutchinsonTrace } from '../../../src/landscape/index.js';
+import { hutchinsonTrace } from '../../../src/landscape/linalg/index.js';
 import { expectAllClose, expectClose, expectTrue, type ExerciseCheck } from '../check.js';
 
 const A = [

@@ -5,7 +5,7 @@
  * eigenvalues of T are those of A. A = Q diag(λ) Qᵀ with a Householder Q, so
  * its eigenvalues are known without computing them.
  */
-import { LanczosProcess, symmetricEigen, tridiagonalToDense } from '../../../src/landscape/index.js';
+import { LanczosProcess, symmetricEigen, tridiagonalToDense } from '../../../src/landscape/linalg/index.js';
 import { Random } from '../../../src/autodiff/index.js';
 import { expectAllClose, expectClose, expectEqualList, type ExerciseCheck } from '../check.js';
 
