@@ -18,6 +18,8 @@ import * as nn from '../src/nn/index.js';
 import { summarizeEigenvalues, zoneCriterion } from '../src/landscape/index.js';
 import { symmetricEigen } from '../src/landscape/linalg/index.js';
 import { randomMatrixTraceOverNormStd } from '../src/landscape/curvature.js';
+import { dlaeCriticalLosses, dlaeProblem, dlaeTrajectory } from '../src/landscape/critical/problems.js';
+import { gradientDescentTrajectory } from '../src/landscape/critical/starting-points.js';
 
 const { data } = nn;
 
@@ -211,6 +213,36 @@ test('Adam defaults (Kingma & Ba 2015, Algorithm 1): η = 0.001, β₁ = 0.9, β
     const expected = s1.theta[i]! - (0.001 * m) / (Math.sqrt(v) + 1e-8);
     assert.ok(Math.abs(s2.theta[i]! - expected) < 1e-15, `θ[${i}] ${s2.theta[i]} vs ${expected}`);
   }
+});
+
+
+// ---------------------------------------------------------------------------
+// Starting points of the critical-point finders on the deep linear autoencoder
+
+test('DLAE starts as in Frye et al.’s autocrit: θ₀ ~ N(0, I/D), gradient descent at 0.1, from the loss at 0 down to the minimum', () => {
+  // autocrit (github.com/charlesfrye/autocrit): networks initialise their
+  // parameters as N(0, 1/D) and the default optimiser is gradient descent
+  // with learning rate 0.1; starting points are taken along that trajectory.
+  const D = 2 * 16 * 4;
+  const trajectory = dlaeTrajectory(D);
+  assert.is(trajectory.learningRate, 0.1);
+  assert.ok(Math.abs(trajectory.initScale - 0.0883883476483184) < 1e-15, `init std ${trajectory.initScale}, 1/√128 = 0.0883883…`);
+  assert.is(trajectory.steps, 1000);
+  assert.is(trajectory.noiseVariance, 0.01);
+  // Near θ = 0 the loss is tr Σ / k = (1 + … + 16)/16 = 8.5 for Σ ≈ diag(1..16);
+  // the global minimum keeps the top p = 4 eigenvalues: (1 + … + 12)/16 = 4.875.
+  // A trajectory from θ₀ starts at the first and, in 1000 steps, reaches the second.
+  const problem = dlaeProblem({ inputDim: 16, hiddenDim: 4, samples: 2000, seed: 0 });
+  const sigma = problem.secondMoment;
+  const minimum = Math.min(...dlaeCriticalLosses(Array.from(symmetricEigen(sigma).values), 4));
+  const atZero = Array.from({ length: 16 }, (_, i) => sigma[i * 16 + i]!).reduce((a, b) => a + b) / 16;
+  assert.ok(Math.abs(atZero - 8.5) < 0.5 && Math.abs(minimum - 4.875) < 0.5, `tr Σ/k = ${atZero}, minimum ${minimum}`);
+  const rng = new ad.Random(3);
+  const theta0 = Float64Array.from({ length: D }, () => trajectory.initScale * rng.normal());
+  const { losses } = gradientDescentTrajectory(problem.loss, theta0, trajectory.steps, trajectory.learningRate);
+  const range = atZero - minimum;
+  assert.ok(Math.abs(losses[0]! - atZero) < 0.02 * range, `the trajectory starts at ${losses[0]}, near the loss at 0, ${atZero}`);
+  assert.ok(Math.abs(losses.at(-1)! - minimum) < 1e-3 * range, `after 1000 steps the loss is ${losses.at(-1)}, the minimum is ${minimum}`);
 });
 
 test.run();

@@ -121,7 +121,7 @@ export interface DlaeOptions {
   samples?: number;
   /** Seed of the data. Default 0. */
   seed?: number;
-  /** How starting points are drawn (defaults: θ₀ ~ N(0, I/D), 1000 steps of gradient descent at learning rate 0.1, noise of variance 1e-2 on every other start). */
+  /** How starting points are drawn (defaults: `dlaeTrajectory(D)`). */
   trajectory?: Partial<TrajectoryOptions>;
 }
 
@@ -153,6 +153,19 @@ export function dlaeData(k: number, n: number, seed: number): Float64Array {
   return X;
 }
 
+/**
+ * How the DLAE's starting points are drawn, as in Frye et al.'s code
+ * (autocrit): θ₀ ~ N(0, I/D), the initialisation of its networks, then plain
+ * gradient descent at its default learning rate 0.1. Their trajectory length
+ * is not stated; 1000 steps reach the global minimum's loss, after which a
+ * trajectory only adds points at that loss. The start distribution matters:
+ * from a larger initialisation, N(0, I/k), gradient-norm minimisation
+ * converges far more rarely (docs/results.md compares the two).
+ */
+export function dlaeTrajectory(dim: number): TrajectoryOptions {
+  return { steps: 1000, learningRate: 0.1, initScale: 1 / Math.sqrt(dim), noiseVariance: 1e-2 };
+}
+
 /** The deep linear autoencoder; θ = (W₁ row-major, then W₂ row-major). */
 export function dlaeProblem(options: DlaeOptions = {}): DlaeProblem {
   const k = options.inputDim ?? 16;
@@ -182,20 +195,7 @@ export function dlaeProblem(options: DlaeOptions = {}): DlaeProblem {
     const E = identityTensor.sub(W2.matmul(W1)); // I − M
     return E.matmul(sigmaTensor).mul(E).sum().div(k); // tr(E Σ Eᵀ)/k
   };
-  // Starting points as in Frye et al.'s code (autocrit): θ₀ ~ N(0, I/D), the
-  // initialisation of its networks, and plain gradient descent with its
-  // default learning rate 0.1. Their trajectory length is not stated; 1000
-  // steps reach the global minimum's loss, after which a trajectory only adds
-  // points at that loss. The start matters: from larger initialisations
-  // (N(0, I/k), 200 steps at 0.05) the same finders succeed far more rarely
-  // for gradient-norm minimisation (see docs/results.md).
-  const trajectory: TrajectoryOptions = {
-    steps: 1000,
-    learningRate: 0.1,
-    initScale: 1 / Math.sqrt(dim),
-    noiseVariance: 1e-2,
-    ...options.trajectory,
-  };
+  const trajectory: TrajectoryOptions = { ...dlaeTrajectory(dim), ...options.trajectory };
   return {
     name: 'dlae',
     description: `deep linear autoencoder k = ${k}, p = ${p}, n = ${n} (D = ${dim}); starts from gradient-descent trajectories, uniform in loss, noise of variance ${trajectory.noiseVariance} on half`,
