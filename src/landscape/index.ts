@@ -36,6 +36,7 @@
  * the Goldilocks zone sweep                    scaleSweep / temperatureSweep, then findZone with zoneCriterion
  * output statistics (loss, accuracy, entropy)  outputStatistics(classifier, θ)
  * the gradient vs the top Hessian subspace     overlapWithEigenvectors(gradient, topEigenpairs(…)), logitGradientAlignment
+ * the outliers without a network (a model)     logitGradientModel, then summarizeLogitGradientModel
  * training on a hyperplane or sphere through θ₀  hyperplaneParametrisation / hypersphereParametrisation → nn's trainModel
  * the intrinsic dimension (d_int90)            measureIntrinsicDimension
  * picking initialisations by curvature         initSelectionExperiment (paired tests: pairedTTest, wilcoxonSignedRank)
@@ -47,7 +48,7 @@
  * Files: hessian-operator (H as an operator), classifier and model-classifier
  * (a network as θ ↦ logits), spectrum (full-space spectra, the Gauss-Newton
  * operator), restricted-hessian and curvature (PᵀHP on a subspace), zone,
- * gradient-overlap, subspace-training, intrinsic-dimension, init-selection,
+ * gradient-overlap, logit-gradient-model, subspace-training, intrinsic-dimension, init-selection,
  * critical/* (finders, classification, test problems, studies), linalg/*.
  */
 
@@ -89,6 +90,9 @@ export { newtonMR } from './critical/newton-mr.js';
 export { dampedNewton } from './critical/damped-newton.js';
 export { gradientNormMinimization } from './critical/gradient-norm-minimization.js';
 export { classifyEndpoint } from './critical/classify.js';
+export {
+  type LogitGradientModel, type LogitGradientModelOptions, type LogitGradientModelSummary, logitGradientModel, summarizeLogitGradientModel,
+} from './logit-gradient-model.js';
 export { type CriticalPointProblem, toyProblem, toyLoss, dlaeProblem, dlaeCriticalLosses, mnistMlpProblem } from './critical/problems.js';
 export { type AnyFinderOptions, type CriticalRun, criticalPointStudy } from './critical/study.js';
 
