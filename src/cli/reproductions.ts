@@ -1,0 +1,189 @@
+/**
+ * The papers' findings, each as a named reproduction: the real CLI commands
+ * with the papers' settings, a quick variant of the same commands that runs
+ * in seconds, and the checks that say whether the finding's direction holds.
+ *
+ *   goldilocks reproduce --list
+ *   goldilocks reproduce zone-shape --out runs/reproduce      (the papers' sizes)
+ *   goldilocks reproduce zone-shape --quick                   (seconds; what the tests run)
+ *
+ * A reproduction is data: its steps are argument lists for `goldilocks`, run
+ * one after another, each into its own folder `<out>/<step>`, and `summarize`
+ * reads the result files the steps wrote and returns the numbers that matter
+ * and the checks. The checks are about direction, not exact values (the
+ * quick variants are far smaller than the papers' set-ups), so a regression
+ * in the analysis code that turns a finding around fails the test suite.
+ * Measured numbers at full size, with the published ones beside them, are on
+ * the results page (docs/results.md).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** One command of a reproduction: a folder name and the arguments after `goldilocks` (without --out). */
+export interface ReproductionStep {
+  name: string;
+  args: readonly string[];
+  /** The file the step's command writes last (its presence means the step is complete). */
+  result: string;
+}
+
+/** A finding's direction, checked on the numbers a reproduction produced. */
+export interface ReproductionCheck {
+  claim: string;
+  holds: boolean;
+  detail: string;
+}
+
+export interface ReproductionSummary {
+  numbers: Record<string, number | string | boolean | null>;
+  checks: ReproductionCheck[];
+}
+
+export interface Reproduction {
+  name: string;
+  title: string;
+  /** Where the finding is published, and what it says. */
+  source: string;
+  published: string;
+  steps: readonly ReproductionStep[];
+  quick: readonly ReproductionStep[];
+  /** Reads the steps' result files (in `dirOf(step)`) and checks the finding. */
+  summarize(dirOf: (step: string) => string): ReproductionSummary;
+}
+
+function readJson<T>(path: string): T {
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+const check = (claim: string, holds: boolean, detail: string): ReproductionCheck => ({ claim, holds, detail });
+const fixed = (x: number, digits = 3): string => x.toFixed(digits);
+
+// ---------------------------------------------------------------------------
+// The Goldilocks zone: its shape for ReLU and tanh
+
+interface ZonePoint { scale: number; traceOverNorm: number; positiveFraction: number }
+interface ZoneResult {
+  rInit: number;
+  points: ZonePoint[];
+  zone: { lowerRatio: number | null; upperRatio: number | null } | null;
+  criterion: { traceOverNormThreshold: number };
+}
+
+/** The zone's width in decades of r/r_init (0 when there is none). */
+function zoneDecades(result: ZoneResult): number {
+  const z = result.zone;
+  if (z === null || z.lowerRatio === null || z.upperRatio === null) return 0;
+  return Math.log10(z.upperRatio / z.lowerRatio);
+}
+
+/** The point nearest r_init, and the one at the smallest radius. */
+function zoneEnds(result: ZoneResult): { atInit: ZonePoint; smallest: ZonePoint } {
+  const atInit = result.points.reduce((best, p) => (Math.abs(Math.log(p.scale)) < Math.abs(Math.log(best.scale)) ? p : best));
+  const smallest = result.points.reduce((best, p) => (p.scale < best.scale ? p : best));
+  return { atInit, smallest };
+}
+
+const zoneSteps = (common: readonly string[]): ReproductionStep[] => [
+  { name: 'relu', args: ['zone', ...common, '--activation', 'relu'], result: 'zone.json' },
+  { name: 'tanh', args: ['zone', ...common, '--activation', 'tanh'], result: 'zone.json' },
+];
+
+const zoneShape: Reproduction = {
+  name: 'zone-shape',
+  title: 'The Goldilocks zone of an MNIST MLP, for ReLU and for tanh',
+  source: 'Fort & Scherlis 2019 (AAAI), Figs. 2–4',
+  published:
+    'Tr(H)/‖H‖ and the fraction of positive eigenvalues on random subspaces are high in a shell of radii around r_Xavier; ' +
+    'the shell is wide for ReLU and narrow for tanh',
+  steps: zoneSteps(['--samples', '1000', '--model', '784-200-200-10', '--subspace-dim', '20', '--scales', '0.01:100:17']),
+  quick: zoneSteps(['--samples', '200', '--model', '784-32-10', '--subspace-dim', '8', '--scales', '0.01:100:5']),
+  summarize(dirOf) {
+    const relu = readJson<ZoneResult>(join(dirOf('relu'), 'zone.json'));
+    const tanh = readJson<ZoneResult>(join(dirOf('tanh'), 'zone.json'));
+    const r = zoneEnds(relu);
+    const t = zoneEnds(tanh);
+    const reluWidth = zoneDecades(relu);
+    const tanhWidth = zoneDecades(tanh);
+    return {
+      numbers: {
+        reluTraceOverNormAtInit: r.atInit.traceOverNorm,
+        reluPositiveFractionAtInit: r.atInit.positiveFraction,
+        reluZoneLowerRatio: relu.zone?.lowerRatio ?? null,
+        reluZoneUpperRatio: relu.zone?.upperRatio ?? null,
+        tanhTraceOverNormAtInit: t.atInit.traceOverNorm,
+        tanhZoneLowerRatio: tanh.zone?.lowerRatio ?? null,
+        tanhZoneUpperRatio: tanh.zone?.upperRatio ?? null,
+      },
+      checks: [
+        check('ReLU: r_init lies in the zone (Tr(H)/‖H‖ above the criterion)', r.atInit.traceOverNorm > relu.criterion.traceOverNormThreshold,
+          `Tr/‖H‖ = ${fixed(r.atInit.traceOverNorm)} at r_init, threshold ${fixed(relu.criterion.traceOverNormThreshold)}`),
+        check('ReLU: more positive eigenvalues at r_init than at the smallest radius', r.atInit.positiveFraction > r.smallest.positiveFraction,
+          `${fixed(r.atInit.positiveFraction, 2)} at r_init, ${fixed(r.smallest.positiveFraction, 2)} at ${r.smallest.scale.toPrecision(2)}·r_init`),
+        check('the ReLU shell is wider than the tanh shell', reluWidth > tanhWidth,
+          `ReLU ${fixed(reluWidth, 2)} decades of radius, tanh ${fixed(tanhWidth, 2)}`),
+      ],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Critical points of the deep linear autoencoder
+
+interface CriticalResult {
+  summary: { runs: number; critical: number; fractionCritical: number; fractionCriticalStandardError: number };
+  runs: { kind: string; loss: number; index: number }[];
+}
+
+/** Least-squares line loss = a + b·index through the critical end points, with R². */
+function lossIndexFit(runs: CriticalResult['runs']): { intercept: number; slope: number; r2: number } | null {
+  const points = runs.filter((r) => r.kind === 'critical');
+  if (points.length < 3) return null;
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.index, 0) / n;
+  const my = points.reduce((s, p) => s + p.loss, 0) / n;
+  const sxx = points.reduce((s, p) => s + (p.index - mx) ** 2, 0);
+  const sxy = points.reduce((s, p) => s + (p.index - mx) * (p.loss - my), 0);
+  const syy = points.reduce((s, p) => s + (p.loss - my) ** 2, 0);
+  if (sxx === 0 || syy === 0) return null;
+  const slope = sxy / sxx;
+  return { intercept: my - slope * mx, slope, r2: (sxy * sxy) / (sxx * syy) };
+}
+
+const dlaeSteps = (newtonArgs: readonly string[], gnmArgs: readonly string[]): ReproductionStep[] => [
+  { name: 'newton-mr', args: ['critical', '--problem', 'dlae', '--method', 'newton-mr', ...newtonArgs], result: 'critical.json' },
+  { name: 'gnm', args: ['critical', '--problem', 'dlae', '--method', 'gnm', ...gnmArgs], result: 'critical.json' },
+];
+
+const dlaeCritical: Reproduction = {
+  name: 'dlae-critical',
+  title: 'Critical points of the deep linear autoencoder: Newton-MR against gradient-norm minimisation',
+  source: 'Frye et al. 2021 (Neural Computation 33), the deep linear autoencoder',
+  published: 'Newton-MR reaches ‖∇f‖² < 1e-10 in 80 ± 4 % of runs, BTLS gradient-norm minimisation in 35 ± 6 %; at the critical points the loss is linear in the index',
+  steps: dlaeSteps(['--runs', '20'], ['--runs', '20', '--iterations', '25000']),
+  quick: dlaeSteps(['--runs', '4', '--samples', '500', '--maxit', '32'], ['--runs', '4', '--samples', '500', '--iterations', '1500']),
+  summarize(dirOf) {
+    const newton = readJson<CriticalResult>(join(dirOf('newton-mr'), 'critical.json'));
+    const gnm = readJson<CriticalResult>(join(dirOf('gnm'), 'critical.json'));
+    const fit = lossIndexFit(newton.runs);
+    return {
+      numbers: {
+        newtonMrFractionCritical: newton.summary.fractionCritical,
+        newtonMrStandardError: newton.summary.fractionCriticalStandardError,
+        gnmFractionCritical: gnm.summary.fractionCritical,
+        gnmStandardError: gnm.summary.fractionCriticalStandardError,
+        lossAtIndexZero: fit?.intercept ?? null,
+        lossPerIndex: fit?.slope ?? null,
+        lossIndexR2: fit?.r2 ?? null,
+      },
+      checks: [
+        check('Newton-MR reaches critical points at least as often as gradient-norm minimisation', newton.summary.fractionCritical >= gnm.summary.fractionCritical,
+          `Newton-MR ${newton.summary.critical}/${newton.summary.runs}, GNM ${gnm.summary.critical}/${gnm.summary.runs}`),
+        check('at Newton-MR\'s critical points the loss grows with the index', fit !== null && fit.slope > 0 && fit.r2 > 0.9,
+          fit === null ? 'fewer than 3 critical points at different losses' : `loss = ${fixed(fit.intercept)} + ${fixed(fit.slope, 2)}·index, R² = ${fixed(fit.r2, 4)}`),
+      ],
+    };
+  },
+};
+
+/** Every reproduction, by name. */
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, dlaeCritical];

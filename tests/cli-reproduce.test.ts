@@ -1,0 +1,83 @@
+/**
+ * `goldilocks reproduce`: every reproduction's quick variant runs the real
+ * commands and its finding holds in direction; a step already done is not run
+ * again; the checks turn against a reversed finding; bad names exit 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { REPRODUCTIONS } from '../src/cli/reproductions.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'goldilocks.js');
+const scratch = mkdtempSync(join(tmpdir(), 'goldilocks-reproduce-'));
+
+function goldilocks(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+interface Summary {
+  reproduction: string;
+  variant: string;
+  commands: string[];
+  numbers: Record<string, unknown>;
+  checks: { claim: string; holds: boolean; detail: string }[];
+}
+
+for (const reproduction of REPRODUCTIONS) {
+  test(`reproduce ${reproduction.name} --quick: the commands run and the finding holds in direction`, () => {
+    const out = join(scratch, reproduction.name);
+    const run = goldilocks('reproduce', reproduction.name, '--quick', '--quiet', '--out', out);
+    assert.is(run.status, 0, run.stdout + run.stderr);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
+    assert.is(summary.reproduction, reproduction.name);
+    assert.is(summary.variant, 'quick');
+    assert.is(summary.commands.length, reproduction.quick.length);
+    assert.ok(summary.checks.length >= 2);
+    for (const c of summary.checks) assert.ok(c.holds, `${c.claim}: ${c.detail}`);
+    assert.ok(Object.values(summary.numbers).some((v) => typeof v === 'number' && Number.isFinite(v)));
+  });
+}
+
+test('a reproduction given again reuses the steps that are done', () => {
+  const out = join(scratch, 'zone-shape');
+  const again = goldilocks('reproduce', 'zone-shape', '--quick', '--out', out);
+  assert.is(again.status, 0, again.stderr);
+  for (const step of ['relu', 'tanh']) assert.match(again.stderr, new RegExp(`${step} is done already`));
+});
+
+test('the checks turn against a reversed finding (tanh wider than ReLU, no zone for ReLU)', () => {
+  const zoneShape = REPRODUCTIONS.find((r) => r.name === 'zone-shape')!;
+  const dir = join(scratch, 'reversed');
+  const write = (step: string, zone: object | null, traceOverNormAtInit: number): void => {
+    mkdirSync(join(dir, step), { recursive: true });
+    const points = [
+      { scale: 0.01, traceOverNorm: 0.5, positiveFraction: 0.6 },
+      { scale: 1, traceOverNorm: traceOverNormAtInit, positiveFraction: 0.5 },
+    ];
+    writeFileSync(join(dir, step, 'zone.json'), JSON.stringify({ rInit: 1, points, zone, criterion: { traceOverNormThreshold: 1 } }));
+  };
+  write('relu', null, 0.9);
+  write('tanh', { lowerRatio: 0.1, upperRatio: 10 }, 2);
+  const summary = zoneShape.summarize((step) => join(dir, step));
+  assert.equal(summary.checks.map((c) => c.holds), [false, false, false]);
+});
+
+test('unknown or missing names: one line, exit 2; --list names every reproduction', () => {
+  const unknown = goldilocks('reproduce', 'no-such-finding');
+  assert.is(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown reproduction "no-such-finding"; known: zone-shape/);
+  assert.is(goldilocks('reproduce').status, 2);
+  const list = goldilocks('reproduce', '--list');
+  assert.is(list.status, 0);
+  for (const r of REPRODUCTIONS) assert.match(list.stdout, new RegExp(`^${r.name}$`, 'm'));
+});
+
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test.run();
