@@ -185,5 +185,74 @@ const dlaeCritical: Reproduction = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// C − 1 outliers holding the gradient: a network, and the logit-gradient model
+
+interface TrackRecord { step: number; topEigenvalues: number[]; overlap: number; randomBaseline: number; crossClassAlignment: number }
+interface LogitModelPoint { clusterNoise: number; outliers: number; gapAfterCMinusOne: number; overlapTopCMinusOne: number; sameLogitCosine: number }
+
+/** The rank after which the largest ratio λ_i/λ_(i+1) falls, among the eigenvalues given. */
+function rankOfLargestGap(values: readonly number[]): { rank: number; ratio: number } {
+  let best = { rank: 1, ratio: -Infinity };
+  for (let i = 0; i + 1 < values.length; i++) {
+    const ratio = values[i]! / values[i + 1]!;
+    if (values[i + 1]! > 0 && ratio > best.ratio) best = { rank: i + 1, ratio };
+  }
+  return best;
+}
+
+const outlierSteps = (track: readonly string[], model: readonly string[]): ReproductionStep[] => [
+  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
+  { name: 'model', args: ['logit-model', '--classes', '10', ...model], result: 'logit-model.json' },
+];
+
+const hessianOutliers: Reproduction = {
+  name: 'hessian-outliers',
+  title: 'C − 1 outlier eigenvalues that hold the gradient: an MNIST MLP during SGD, and a model of clustered logit gradients',
+  source: 'Gur-Ari et al. 2018; Fort & Ganguli 2019 (the outliers and their model); Papyan 2019 (C − 1 from the softmax covariance)',
+  published: 'a bulk plus about C outlier eigenvalues; the gradient lies in the top-C subspace; explained by logit gradients clustered by logit and weak logit curvature',
+  steps: outlierSteps(
+    ['--model', '784-200-200-10', '--batch-size', '64', '--samples', '1000', '--steps', '60', '--every', '12', '--top-k', '12'],
+    ['--per-class', '100', '--cluster-noise', '0,0.5,1,1.64,2,4'],
+  ),
+  quick: outlierSteps(
+    ['--model', '784-16-10', '--batch-size', '32', '--samples', '300', '--steps', '30', '--every', '15', '--top-k', '12', '--align-per-class', '2'],
+    ['--per-class', '10', '--dim', '200', '--cluster-noise', '0.5,3'],
+  ),
+  summarize(dirOf) {
+    const records = readJson<{ records: TrackRecord[] }>(join(dirOf('network'), 'track.json')).records;
+    const last = records[records.length - 1]!;
+    const gap = rankOfLargestGap(last.topEigenvalues.slice(0, 11));
+    const points = readJson<{ points: LogitModelPoint[] }>(join(dirOf('model'), 'logit-model.json')).points;
+    const tightest = points.reduce((a, b) => (b.clusterNoise < a.clusterNoise ? b : a));
+    const loosest = points.reduce((a, b) => (b.clusterNoise > a.clusterNoise ? b : a));
+    return {
+      numbers: {
+        networkStep: last.step,
+        networkLargestGapRank: gap.rank,
+        networkLargestGapRatio: gap.ratio,
+        networkOverlapTop9: last.overlap,
+        networkRandomOverlap: last.randomBaseline,
+        networkSameLogitCosine: last.crossClassAlignment,
+        ...Object.fromEntries(points.flatMap((p) => [
+          [`modelOutliersAtSigma${p.clusterNoise}`, p.outliers],
+          [`modelOverlapAtSigma${p.clusterNoise}`, p.overlapTopCMinusOne],
+          [`modelSameLogitCosineAtSigma${p.clusterNoise}`, p.sameLogitCosine],
+        ])),
+      },
+      checks: [
+        check('network: the largest gap in the top eigenvalues falls after rank C − 1 = 9', gap.rank === 9,
+          `at step ${last.step}: largest ratio λ${gap.rank}/λ${gap.rank + 1} = ${fixed(gap.ratio, 2)}`),
+        check('network: the gradient lies mostly in the top-9 subspace (overlap above 10× a random subspace\'s)', last.overlap > 10 * last.randomBaseline,
+          `overlap ${fixed(last.overlap)}, random ${fixed(last.randomBaseline)}`),
+        check('model: with clustered logit gradients exactly C − 1 = 9 eigenvalues stand apart', tightest.outliers === 9,
+          `σ = ${tightest.clusterNoise}: ${tightest.outliers} outliers, λ9/λ10 = ${fixed(tightest.gapAfterCMinusOne, 2)}`),
+        check('model: the gradient leaves the outliers\' span as the clustering weakens', loosest.overlapTopCMinusOne < tightest.overlapTopCMinusOne,
+          `overlap ${fixed(tightest.overlapTopCMinusOne)} at σ = ${tightest.clusterNoise}, ${fixed(loosest.overlapTopCMinusOne)} at σ = ${loosest.clusterNoise}`),
+      ],
+    };
+  },
+};
+
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, hessianOutliers, dlaeCritical];
