@@ -1,7 +1,8 @@
 /**
- * `goldilocks train` end to end, checked against an independent float64
- * computation: plain loops for a one-hidden-layer tanh MLP, its mean
- * cross-entropy and its gradient by hand (no engine), full-batch SGD without
+ * `goldilocks train` and `goldilocks track` end to end, checked against an independent float64
+ * computation (tests/support/hand-mlp.ts: plain loops for a one-hidden-layer
+ * tanh MLP, its mean cross-entropy and its gradient by hand, no engine) of
+ * full-batch SGD without
  * momentum, so every number in the log follows from
  *
  *   θ_e = θ_(e−1) − η ∇L_train(θ_(e−1)),
@@ -9,7 +10,11 @@
  * with θ_0 the seeded Xavier draw:
  *   trainLoss of epoch e  = L_train(θ_(e−1))  (the loss of the one batch, before its step),
  *   testLoss, testAccuracy = the test set's at θ_e,  radius = ‖θ_e‖,
- * and the checkpoint holds θ_E.
+ * and the checkpoint holds θ_E. For `track` on a network small enough to
+ * write its whole Hessian down (central differences of the hand gradient,
+ * then ml-matrix's dense eigensolver): the recorded loss, accuracy, gradient
+ * norm, top eigenvalues and the gradient's overlap with the top-k
+ * eigenvectors at every recorded step of the same SGD path.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,6 +25,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src/autodiff/index.js';
 import { createModel, data, loadCheckpoint } from '../src/nn/index.js';
+import { handMlp } from './support/hand-mlp.js';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'goldilocks-science-train-'));
@@ -28,56 +35,9 @@ test.after(() => rmSync(scratch, { recursive: true, force: true }));
 const IN = 784;
 const HIDDEN = 5;
 const CLASSES = 10;
-
-/** θ laid out as the checkpoint names it: dense1.weight [784, 5], dense1.bias [5], dense2.weight [5, 10], dense2.bias [10]. */
-const W1 = 0;
-const B1 = W1 + IN * HIDDEN;
-const W2 = B1 + HIDDEN;
-const B2 = W2 + HIDDEN * CLASSES;
-const D = B2 + CLASSES;
-
-/** Mean cross-entropy, accuracy and gradient of x ↦ softmax(tanh(x W1 + b1) W2 + b2), by hand. */
-function lossAndGradient(theta: Float64Array, x: Float64Array, labels: Int32Array): { loss: number; accuracy: number; gradient: Float64Array } {
-  const n = labels.length;
-  const gradient = new Float64Array(D);
-  let loss = 0;
-  let correct = 0;
-  for (let s = 0; s < n; s++) {
-    const h = new Float64Array(HIDDEN);
-    for (let j = 0; j < HIDDEN; j++) {
-      let a = theta[B1 + j]!;
-      for (let i = 0; i < IN; i++) a += x[s * IN + i]! * theta[W1 + i * HIDDEN + j]!;
-      h[j] = Math.tanh(a);
-    }
-    const z = new Float64Array(CLASSES);
-    for (let k = 0; k < CLASSES; k++) {
-      let a = theta[B2 + k]!;
-      for (let j = 0; j < HIDDEN; j++) a += h[j]! * theta[W2 + j * CLASSES + k]!;
-      z[k] = a;
-    }
-    const zMax = Math.max(...z);
-    let sumExp = 0;
-    for (let k = 0; k < CLASSES; k++) sumExp += Math.exp(z[k]! - zMax);
-    const y = labels[s]!;
-    loss += zMax + Math.log(sumExp) - z[y]!;
-    if (z.indexOf(zMax) === y) correct++;
-    // backward: dL/dz = (softmax − onehot)/n
-    const dz = new Float64Array(CLASSES);
-    for (let k = 0; k < CLASSES; k++) dz[k] = (Math.exp(z[k]! - zMax) / sumExp - (k === y ? 1 : 0)) / n;
-    for (let k = 0; k < CLASSES; k++) gradient[B2 + k]! += dz[k]!;
-    for (let j = 0; j < HIDDEN; j++) {
-      let dh = 0;
-      for (let k = 0; k < CLASSES; k++) {
-        gradient[W2 + j * CLASSES + k]! += h[j]! * dz[k]!;
-        dh += theta[W2 + j * CLASSES + k]! * dz[k]!;
-      }
-      const da = dh * (1 - h[j]! * h[j]!);
-      gradient[B1 + j]! += da;
-      for (let i = 0; i < IN; i++) gradient[W1 + i * HIDDEN + j]! += x[s * IN + i]! * da;
-    }
-  }
-  return { loss: loss / n, accuracy: correct / n, gradient };
-}
+const mlp = handMlp(IN, HIDDEN, CLASSES);
+const D = mlp.size;
+const lossAndGradient = mlp.lossAndGradient;
 
 const norm = (v: Float64Array): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
 const close = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what}: ${a} vs ${b}`);
@@ -127,6 +87,64 @@ test('train: full-batch SGD epochs are θ − η∇L from the seeded Xavier draw
   let worst = 0;
   for (let i = 0; i < D; i++) worst = Math.max(worst, Math.abs(saved[i]! - theta[i]!));
   assert.ok(worst <= 1e-12 * Math.max(1, norm(theta)), `checkpoint vs hand-computed θ_E: max difference ${worst}`);
+});
+
+test('track: loss, gradient norm, top eigenvalues and gradient overlap at each recorded step, from the whole Hessian by hand', () => {
+  const out = join(scratch, 'track');
+  const [inputs, hidden, classes] = [2, 6, 3];
+  const [samples, lr, steps, every, topK, overlapK, seed] = [60, 0.5, 4, 2, 5, 3, 1];
+  const r = spawnSync(process.execPath, [
+    join(ROOT, 'bin', 'goldilocks.js'), 'track', '--dataset', 'circles', '--samples', String(samples), '--model', `${inputs}-${hidden}-${classes}`,
+    '--activation', 'tanh', '--init', 'xavier-normal', '--optimizer', 'sgd', '--lr', String(lr), '--steps', String(steps), '--every', String(every),
+    '--top-k', String(topK), '--overlap-k', String(overlapK), '--align-per-class', '2', '--seed', String(seed), '--out', out, '--quiet',
+  ], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  const report = JSON.parse(readFileSync(join(out, 'track.json'), 'utf8')) as {
+    dim: number;
+    records: { step: number; loss: number; accuracy: number; gradientNorm: number; topEigenvalues: number[]; overlap: number; randomBaseline: number }[];
+  };
+  const net = handMlp(inputs, hidden, classes);
+  const set = data.loadDataset('circles', { split: 'train', samples, seed });
+  let theta = Float64Array.from(createModel(`${inputs}-${hidden}-${classes}`, { activation: 'tanh' }).init(new Random(seed), 'xavier-normal').toTypedArray());
+  assert.is(report.dim, net.size);
+  assert.equal(report.records.map((x) => x.step), [0, 2, 4]);
+  const gradientAt = (t: Float64Array): Float64Array => net.lossAndGradient(t, set.x, set.labels).gradient;
+  for (let t = 0, k = 0; t <= steps; t++) {
+    const here = net.lossAndGradient(theta, set.x, set.labels);
+    if (t === report.records[k]?.step) {
+      const record = report.records[k++]!;
+      close(record.loss, here.loss, 1e-12, `step ${t} loss`);
+      close(record.accuracy, here.accuracy, 0, `step ${t} accuracy`);
+      close(record.gradientNorm, norm(here.gradient), 1e-10, `step ${t} ‖g‖`);
+      // the Hessian column by column: (g(θ + h e_i) − g(θ − h e_i)) / 2h, symmetrised
+      const h = 1e-5;
+      const H = Matrix.zeros(net.size, net.size);
+      for (let i = 0; i < net.size; i++) {
+        const plus = Float64Array.from(theta);
+        const minus = Float64Array.from(theta);
+        plus[i]! += h;
+        minus[i]! -= h;
+        const gp = gradientAt(plus);
+        const gm = gradientAt(minus);
+        for (let j = 0; j < net.size; j++) H.set(j, i, (gp[j]! - gm[j]!) / (2 * h));
+      }
+      const symmetric = H.add(H.transpose()).mul(0.5);
+      const eig = new EigenvalueDecomposition(symmetric, { assumeSymmetric: true });
+      const order = eig.realEigenvalues.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+      assert.is(record.topEigenvalues.length, topK);
+      record.topEigenvalues.forEach((v, i) => close(v, order[i]![0], 1e-6, `step ${t} λ${i + 1}`));
+      // ‖P_k g‖/‖g‖ with the top-k eigenvectors (orthonormal columns of the decomposition)
+      let squares = 0;
+      for (let i = 0; i < overlapK; i++) {
+        const u = eig.eigenvectorMatrix.getColumn(order[i]![1]);
+        squares += u.reduce((s, ui, j) => s + ui * here.gradient[j]!, 0) ** 2;
+      }
+      close(record.overlap, Math.sqrt(squares) / norm(here.gradient), 1e-6, `step ${t} overlap`);
+      close(record.randomBaseline, Math.sqrt(overlapK / net.size), 1e-15, `step ${t} random overlap`);
+    }
+    theta = theta.map((x, i) => x - lr * here.gradient[i]!);
+  }
+  assert.ok(report.records[2]!.loss < report.records[0]!.loss, 'the loss falls along the path');
 });
 
 test.run();
