@@ -246,7 +246,10 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
     runThreadedJob(wasm, { m, k, n, transA, f32, aAt, packedBAt, cAt, workAt, workBytes, threads });
   }
   const c = new Float64Array(buffer, cAt, m * n);
-  return f32 ? new Float32Array(c) : c.slice();
+  const out = args.out !== undefined && args.out.length === m * n && (args.out instanceof Float32Array) === f32 ? args.out : undefined;
+  if (out === undefined) return f32 ? new Float32Array(c) : c.slice();
+  out.set(c);
+  return out;
 }
 
 interface Job {
