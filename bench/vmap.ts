@@ -66,8 +66,11 @@ interface ProductMethod {
 
 /**
  * The restricted Hessian's d products by several methods against the loop
- * of d calls of `hvp`, in one run: the loop is timed before and after the
- * methods and its mean is the unit (the machine drifts).
+ * of d calls of `hvp`, in one run. The machine's speed drifts, so the loop
+ * and the methods are timed in turns (loop, method 1, method 2, …, loop,
+ * …) after one warm-up round; each method's "single items" is the median
+ * over the rounds of its time over the mean of the two loop timings around
+ * it, divided by d.
  */
 export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): BatchedRow[] {
   const rng = new Random(1);
@@ -84,10 +87,6 @@ export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): Batch
     parts.forEach((part, j) => out.set(part, j * parameterCount));
     return out;
   };
-  let looped: Float64Array = new Float64Array(0);
-  const timeLoop = (): number => timeRuns(() => {
-    looped = joined(rows.map((p) => hvp(loss, theta, p).toTypedArray() as Float64Array));
-  }, repeats).median;
   const batchedHvp = vmap((v: Tensor) => hvp(loss, theta, v));
   const operator = (blockSize: number) => (_: Tensor, vs: Float64Array[]): Float64Array => joined(hessianOperator(loss, thetaValues, { blockSize }).applyMany!(vs));
   const methods: ProductMethod[] = [
@@ -103,23 +102,39 @@ export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): Batch
     { what: 'the Hessian operator in blocks of 5 (a vmap of the tangent program)', run: operator(5) },
     { what: `one vmap of hvp over all ${d} directions, no program`, run: (V) => batchedHvp(V).toTypedArray() as Float64Array },
   ];
-  const loopBefore = timeLoop();
-  const Pdata = P.toTypedArray() as Float64Array;
-  const timed = methods.map((m) => {
-    let batched: Float64Array = new Float64Array(0);
-    const ms = timeRuns(() => {
-      batched = m.run(P, rowValues);
-    }, repeats).median;
-    return { m, ms, difference: relativeDifference(restricted(batched, Pdata, d), restricted(looped, Pdata, d)) };
+  const time = (fn: () => void): number => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  };
+  let looped: Float64Array = new Float64Array(0);
+  const loop = (): number => time(() => {
+    looped = joined(rows.map((p) => hvp(loss, theta, p).toTypedArray() as Float64Array));
   });
-  const loopMs = (loopBefore + timeLoop()) / 2;
-  return timed.map(({ m, ms, difference }) => ({
+  const results = methods.map(() => ({ ms: [] as number[], units: [] as number[], out: new Float64Array(0) as Float64Array }));
+  loop(); // warm-up
+  methods.forEach((m, i) => { results[i]!.out = m.run(P, rowValues); });
+  const loopMs: number[] = [loop()];
+  for (let round = 0; round < repeats; round++) {
+    const before = loopMs[loopMs.length - 1]!;
+    const times = methods.map((m, i) => time(() => { results[i]!.out = m.run(P, rowValues); }));
+    const after = loop();
+    loopMs.push(after);
+    times.forEach((ms, i) => {
+      results[i]!.ms.push(ms);
+      results[i]!.units.push(ms / ((before + after) / 2 / d));
+    });
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const Pdata = P.toTypedArray() as Float64Array;
+  const reference = restricted(looped, Pdata, d);
+  return methods.map((m, i) => ({
     what: `PᵀHP, d = ${d}, MLP 784-200-200-10, batch ${batch}, float64: ${m.what}`,
-    loopMs,
-    batchedMs: ms,
-    batchedInItems: ms / (loopMs / d),
+    loopMs: median(loopMs),
+    batchedMs: median(results[i]!.ms),
+    batchedInItems: median(results[i]!.units),
     count: d,
-    relativeDifference: difference,
+    relativeDifference: relativeDifference(restricted(results[i]!.out, Pdata, d), reference),
   }));
 }
 

@@ -50,7 +50,8 @@ export function hessianOperator(loss: LossOfTheta, theta: Vector, { blockSize = 
   /** Programs of a vmap of the tangent program, by the number of vectors. */
   const blockPrograms = new Map<number, Jaxpr<Tensor>>();
   const applyOne = (values: Float64Array): Float64Array => {
-    const v = toTensor(Float64Array.from(values));
+    // v shares the caller's array: neither the tracing nor the program keeps its input
+    const v = toTensor(values);
     if (tangentProgram !== undefined) return toFloat64(tangentProgram.call(v));
     const { jaxpr, value } = makeJaxprWithValue((u: Tensor) => hvp(loss, at, u))(v);
     tangentProgram = jaxpr;
