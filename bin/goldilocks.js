@@ -53,10 +53,10 @@ if (tsx) {
   const { main } = await import('../src/cli/main.ts');
   await main(process.argv);
 } else if (process.argv[2] === 'course') {
-  process.stderr.write('error: goldilocks course works in a clone of the goldilocks repository (it copies, edits and grades the sources): clone it, run npm install there, then npx goldilocks course list\n');
+  process.stderr.write('goldilocks: the course works in a clone of the goldilocks repository (it copies, edits and grades the sources): clone it, run npm install there, then npx goldilocks course list\n');
   process.exitCode = 2;
 } else if (!existsSync(buildStamp)) {
-  process.stderr.write('error: goldilocks is not built: run npm run build (or npm install) in its folder\n');
+  process.stderr.write('goldilocks: not built: run npm run build (or npm install) in its folder\n');
   process.exitCode = 2;
 } else {
   const { main } = await import('../dist/cli/main.js');

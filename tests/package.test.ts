@@ -121,7 +121,7 @@ test('TypeScript checks a program against the shipped declarations, and rejects 
   assert.equal(checked.stdout.trim().split('\n').filter((line) => /error TS/.test(line)).map((line) => line.replace(/\).*/, ')')), ['bad.ts(2,14)']);
 });
 
-test('npx goldilocks runs from the package: --version, a zone study equal to the sources\' bit for bit, and course refused', () => {
+test('npx goldilocks runs from the package: --version, a zone study equal to the sources\' bit for bit; course and --backend gpu refused in one line', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
   const version = sh('npx', ['--no-install', 'goldilocks', '--version'], { cwd: project });
   assert.is(version.status, 0, version.stderr);
@@ -145,6 +145,10 @@ test('npx goldilocks runs from the package: --version, a zone study equal to the
   const course = sh('npx', ['--no-install', 'goldilocks', 'course', 'list'], { cwd: project });
   assert.is(course.status, 2);
   assert.match(course.stderr, /clone of the goldilocks repository/);
+  // gpu.js is an optional peer, not installed here: --backend gpu says so in one line
+  const gpu = sh('npx', ['--no-install', 'goldilocks', 'zone', '--backend', 'gpu', '--samples', '10', '--out', 'gpu'], { cwd: project });
+  assert.is(gpu.status, 2);
+  assert.is(gpu.stderr.trim(), 'goldilocks: --backend gpu needs gpu.js, an optional dependency that is not installed: npm install gpu.js@2.24.1');
 });
 
 test.run();
