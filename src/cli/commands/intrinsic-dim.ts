@@ -81,7 +81,7 @@ export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<Intrins
   );
   progress.stop();
   const config = {
-    command: 'intrinsic-dim', dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
+    command: 'intrinsic-dim', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     rInit: norm(thetaInit), expectedRInit: expectedRadius(model, flags.init),
     dims: flags.dims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,

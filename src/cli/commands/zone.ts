@@ -80,7 +80,7 @@ export async function runZone(flags: ZoneFlags): Promise<ZoneReport> {
   const zone = findZone(points, criterion);
   const report: ZoneReport = {
     config: {
-      command: 'zone', dataset: flags.dataset, samples: train.labels.length, model: model.name, parameters: model.spec.size,
+      command: 'zone', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, model: model.name, parameters: model.spec.size,
       activation: flags.activation, init: flags.init, bias: flags.bias, subspaceDim: flags.subspaceDim, projection: flags.projection,
       scales: flags.scales, repeats: flags.repeats, gaussNewton: Boolean(flags.gaussNewton), seed: flags.seed, dtype: flags.dtype,
       backend, backendDescription: getBackend().describe(),
