@@ -1,0 +1,157 @@
+/**
+ * The site in a real browser (`npm run test:browser`; not part of `npm test`,
+ * since it needs Chromium): Debian's `chromium`, driven by puppeteer-core,
+ * headless, on the pages that `npm run build:web` makes, served with the
+ * cross-origin isolation headers (scripts/serve-web.ts).
+ *
+ * - Both pages load with no console error and no uncaught exception.
+ * - The playground's gradient and Hessian-vector product of a function with
+ *   a closed-form derivative are exact.
+ * - A small zone study in the explorer, on the WebAssembly kernel in float64,
+ *   gives the same numbers as `goldilocks zone` on the same options, data
+ *   and seed, bit for bit.
+ * - The explorer on gpu.js (WebGL2 through SwiftShader, Chromium's software
+ *   GPU) names the engine that ran and agrees with the CLI's float32 study
+ *   to float32 accuracy.
+ * - Screenshots of both pages go to docs/browser-playground.png and
+ *   docs/browser-explorer.png.
+ *
+ * Chromium: `apt-get install -y chromium` (the test says so if it is
+ * missing), or CHROMIUM=/path/to/chrome. As root it needs --no-sandbox.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { serveSite } from '../scripts/serve-web.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SITE = join(ROOT, 'site');
+let browser: Browser;
+let server: Server;
+let base = '';
+let dir = '';
+
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('Chromium not found: apt-get install -y chromium (or set CHROMIUM=/path/to/chrome)');
+  return found;
+}
+
+/** Opens a page, recording console errors and uncaught exceptions. */
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1000, height: 900 });
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  const response = await page.goto(`${base}/${path}`, { waitUntil: 'load' });
+  assert.is(response?.status(), 200, path);
+  return { page, errors };
+}
+
+interface StudyPoint { loss: number; traceOverNorm: number; positiveFraction: number; eigenvalues: number[] }
+const STUDY = { hidden: '8', samples: '100', dim: '4', rmin: '0.1', rmax: '10', rcount: '3', seed: '3' };
+const CLI_FLAGS = ['--data-dir', 'site/data/mnist', '--model', '784-8-10', '--samples', '100', '--subspace-dim', '4', '--scales', '0.1:10:3', '--seed', '3', '--quiet'];
+
+/** Runs the study in the explorer on `backend` and returns the page's result. */
+async function runExplorer(page: Page, backend: 'wasm' | 'gpu'): Promise<{ points: StudyPoint[]; backend: string }> {
+  for (const [name, value] of Object.entries(STUDY)) {
+    await page.$eval(`[name=${name}]`, (input, v) => { (input as unknown as { value: string }).value = v; }, value);
+  }
+  await page.select('[name=backend]', backend);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#result[data-state=done], #result[data-state=error]', { timeout: 240_000 });
+  const state = await page.$eval('#result', (el) => (el as unknown as { dataset: { state?: string } }).dataset.state);
+  assert.is(state, 'done', await page.$eval('#status', (el) => el.textContent ?? ''));
+  return JSON.parse(await page.$eval('#result', (el) => el.textContent ?? '')) as { points: StudyPoint[]; backend: string };
+}
+
+function cliStudy(extra: string[]): StudyPoint[] {
+  const out = join(dir, `cli-${extra.join('-') || 'float64'}`);
+  const r = spawnSync(process.execPath, ['bin/goldilocks.js', 'zone', ...CLI_FLAGS, ...extra, '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  return (JSON.parse(readFileSync(join(out, 'zone.json'), 'utf8')) as { points: StudyPoint[] }).points;
+}
+
+test.before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'goldilocks-browser-'));
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts'], { cwd: ROOT, stdio: 'inherit' });
+  server = await serveSite(SITE, 0);
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-dev-shm-usage'],
+  });
+});
+test.after(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('the playground: value, gradient and H·v of a known function are exact, and its programs are printed', async () => {
+  const { page, errors } = await open('playground.html');
+  // f(x) = Σ x³ + 2·Σ x: ∇f = 3x² + 2, H = diag(6x)
+  await page.$eval('#code', (el) => { (el as unknown as { value: string }).value = '(x) => x.pow(3).sum().add(x.mul(2).sum())'; });
+  await page.$eval('#x', (el) => { (el as unknown as { value: string }).value = '[1, -2, 0.5]'; });
+  await page.$eval('#v', (el) => { (el as unknown as { value: string }).value = '[0, 1, 1]'; });
+  await page.click('#run');
+  const text = async (id: string): Promise<string> => page.$eval(`#${id}`, (el) => el.textContent ?? '');
+  assert.is(await text('error'), '');
+  assert.equal(JSON.parse(await text('value')), 1 - 8 + 0.125 + 2 * (1 - 2 + 0.5));
+  assert.equal(JSON.parse(await text('gradient')), [3 + 2, 12 + 2, 0.75 + 2]);
+  assert.equal(JSON.parse(await text('hvp')), [0, -12, 3]);
+  assert.match(await text('jaxpr-grad'), /^\{ lambda .*pow\[exponent=2\]/s);
+  assert.match(await text('backend'), /WebAssembly/); // cross-origin isolated: the wasm kernel runs
+  // an error in the user's text is shown on the page, not thrown
+  await page.$eval('#code', (el) => { (el as unknown as { value: string }).value = '(x) => x'; });
+  await page.click('#run');
+  assert.match(await text('error'), /must return a scalar/);
+  await page.$eval('#code', (el) => { (el as unknown as { value: string }).value = '(x) => x.pow(3).sum().add(x.sin().mul(x).sum())'; });
+  await page.click('#run');
+  await page.screenshot({ path: join(ROOT, 'docs', 'browser-playground.png'), fullPage: true });
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test('the explorer on the WebAssembly kernel equals `goldilocks zone` on the same seed, bit for bit', async () => {
+  const { page, errors } = await open('explorer.html');
+  assert.match(await page.$eval('#crossorigin', (el) => el.textContent ?? ''), /is cross-origin isolated/);
+  const result = await runExplorer(page, 'wasm');
+  assert.match(result.backend, /WebAssembly SIMD/);
+  const cli = cliStudy([]);
+  const fields = (points: StudyPoint[]) => points.map((p) => [p.loss, p.traceOverNorm, p.positiveFraction, p.eigenvalues]);
+  assert.equal(fields(result.points), fields(cli));
+  await page.screenshot({ path: join(ROOT, 'docs', 'browser-explorer.png'), fullPage: true });
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test('the explorer on gpu.js names the engine that ran and agrees with the CLI in float32', async () => {
+  const { page, errors } = await open('explorer.html');
+  const result = await runExplorer(page, 'gpu');
+  // what ran, never a silent CPU fallback passed off as the GPU: here WebGL2 on SwiftShader
+  assert.match(result.backend, /^gpu\.js on WebGL2 \(WebGL2Kernel, renderer .*SwiftShader/, result.backend);
+  const cli = cliStudy(['--dtype', 'float32']);
+  // float32 products (2⁻²⁴ relative rounding, sums of ≤ 784 terms) move Tr/‖H‖ and the loss by ~1e-5 relative here; 1e-3 absolute
+  // on Tr/‖H‖ (values ~0.5–2) and 1e-4 relative on the loss still fail any real difference in the computation
+  result.points.forEach((p, i) => {
+    assert.ok(Math.abs(p.traceOverNorm - cli[i]!.traceOverNorm) < 1e-3, `Tr/‖H‖ at radius ${i}: ${p.traceOverNorm} vs ${cli[i]!.traceOverNorm}`);
+    assert.ok(Math.abs(p.loss - cli[i]!.loss) < 1e-4 * Math.abs(cli[i]!.loss), `loss at radius ${i}: ${p.loss} vs ${cli[i]!.loss}`);
+  });
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test.run();
