@@ -24,7 +24,8 @@ import {
   type AnyFinderOptions, type CriticalPointProblem, type CriticalRun, type FinderMethod,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
+import { writeCsv, writeJson, type CsvValue } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { savePlots } from '../network.js';
 import { BACKEND_HELP, backendRecord } from '../common.js';
@@ -32,7 +33,7 @@ import { BACKEND_HELP, backendRecord } from '../common.js';
 const PROBLEMS = ['toy', 'dlae', 'mnist-mlp'] as const;
 type ProblemName = (typeof PROBLEMS)[number];
 
-interface CriticalOptions {
+interface CriticalOptions extends OutputFlags {
   problem: ProblemName;
   method: FinderMethod;
   runs: number;
@@ -42,8 +43,6 @@ interface CriticalOptions {
   rtol?: number;
   maxit?: number;
   tolerance: number;
-  out: string;
-  quiet?: boolean;
 }
 
 function makeProblem(options: CriticalOptions): CriticalPointProblem {
@@ -62,7 +61,8 @@ function makeProblem(options: CriticalOptions): CriticalPointProblem {
 }
 
 async function runCritical(options: CriticalOptions): Promise<void> {
-  const outDir = ensureOutDir(options.out);
+  const run = startRun('critical', options);
+  const outDir = run.dir;
   const problem = makeProblem(options);
   const maxIterations = options.iterations ?? (options.method === 'gnm' ? 5000 : 500);
   const finder: AnyFinderOptions = {
@@ -110,15 +110,18 @@ async function runCritical(options: CriticalOptions): Promise<void> {
     hessianProducts: r.result.hessianProducts,
     seconds: r.result.seconds,
   });
-  writeJson(join(outDir, 'critical.json'), {
+  const config = { ...runSettings(options), iterations: maxIterations, ...backendRecord() };
+  const full = {
     command: 'critical',
-    config: { ...options, iterations: maxIterations, out: outDir, ...backendRecord() },
+    config,
     problem: { name: problem.name, description: problem.description, dim: problem.dim },
     method: options.method,
     summary,
     seconds,
     runs: runs.map((r) => ({ ...runRow(r), indexDetails: r.endpoint.index, theta: problem.dim <= 2000 ? Array.from(r.result.theta) : null })),
-  });
+    provenance: run.provenance(config, 'float64'),
+  };
+  writeJson(join(outDir, 'critical.json'), full);
   writeCsv(join(outDir, 'runs.csv'), runs.map(runRow));
   writeCsv(
     join(outDir, 'traces.csv'),
@@ -184,14 +187,14 @@ async function runCritical(options: CriticalOptions): Promise<void> {
   }
   await savePlots(outDir, plots);
   const percent = (q: number, se: number): string => `${(100 * q).toFixed(0)} ± ${(100 * se).toFixed(0)} %`;
-  process.stdout.write(
+  run.finish(full,
     `${summary.runs} runs in ${seconds.toFixed(1)} s: critical ${percent(summary.fractionCritical, summary.fractionCriticalStandardError)}, ` +
-      `gradient-flat ${percent(summary.fractionFlat, summary.fractionFlatStandardError)}, neither ${(100 * summary.fractionNeither).toFixed(0)} %; wrote ${outDir}\n`,
+      `gradient-flat ${percent(summary.fractionFlat, summary.fractionFlatStandardError)}, neither ${(100 * summary.fractionNeither).toFixed(0)} %; wrote ${outDir}`,
   );
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('critical')
     .description('find critical points from many starting points (Newton-MR, damped Newton, gradient-norm minimisation) and classify them')
     .option('--problem <name>', `test problem: ${PROBLEMS.join(', ')}`, parseChoice('--problem', PROBLEMS), 'toy')
@@ -204,7 +207,7 @@ export function register(program: Command): void {
     .option('--tolerance <number>', 'stop a run once ‖∇f‖² is below this', parseFloatOption('--tolerance', { min: 0 }), 1e-20)
     .option('--seed <n>', 'seed of the data and the starting points', parseIntOption('--seed', 0), 0)
     .option('--backend <name>', BACKEND_HELP)
-    .option('--out <dir>', 'output directory', 'runs/critical')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/critical', { sweep: true })
     .action(async (options: CriticalOptions) => runCritical(options));
 }

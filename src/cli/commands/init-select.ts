@@ -19,7 +19,8 @@ import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius, data as nnData } from '../../nn/index.js';
 import { initSelectionExperiment, type InitSelectionReport, type PairedTestResult } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, type OptionParser } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { savePlot, scatterChartSpec, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
@@ -50,10 +51,11 @@ export function parseScaleRange(flag: string): OptionParser<{ min: number; max: 
 const formatP = (t: PairedTestResult): string => (t.pValue === null ? `undefined (${t.note ?? ''})` : t.pValue.toPrecision(3));
 
 export async function runInitSelect(flags: InitSelectFlags): Promise<InitSelectionReport & { config: Record<string, unknown> }> {
+  const run = startRun('init-select', flags);
   const { backend, train, test, model } = setUp(flags);
   if (flags.subspaceDim > model.spec.size) throw new UserError(`--subspace-dim ${flags.subspaceDim} exceeds the ${model.spec.size} parameters of ${model.name}`);
   if (flags.scoreSamples > train.labels.length) throw new UserError(`--score-samples ${flags.scoreSamples} exceeds the ${train.labels.length} training samples`);
-  const out = ensureOutDir(flags.out);
+  const out = run.dir;
   const scoring = nnData.take(train, seededRandom(flags.seed + 2).permutation(train.labels.length).subarray(0, flags.scoreSamples));
   const seeds = Array.from({ length: flags.trials }, (_, i) => flags.seed + i);
   const progress = createProgress({ label: 'init-select', total: 100 * flags.trials, quiet: flags.quiet });
@@ -72,10 +74,10 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<InitSelecti
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     expectedRInit: expectedRadius(model, flags.init), candidates: flags.candidates, trials: flags.trials, seeds,
     scaleRange: flags.scaleRange, subspaceDim: flags.subspaceDim, projection: flags.projection,
-    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, epochs: flags.epochs, batchSize: flags.batchSize,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(), seconds: (performance.now() - started) / 1000,
   };
-  const full = { config, ...report };
+  const full = { config, ...report, provenance: run.provenance(config, flags.dtype) };
   writeJson(join(out, 'init-select.json'), full);
   writeCsv(join(out, 'candidates.csv'), report.trials.flatMap((t) => t.candidates.map((c) => ({ seed: t.seed, ...c }))));
   writeCsv(join(out, 'selections.csv'), report.trials.flatMap((t) => t.selections.map((s) => ({
@@ -102,7 +104,7 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<InitSelecti
     title: `${model.name} on ${flags.dataset}: training loss after ${flags.epochs} epoch(s), ${flags.trials} trials`, xLabel: 'worst candidate by the score', yLabel: 'best candidate by the score', series,
   }), { png: true });
   const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}`);
-  process.stdout.write(`${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png\n`);
+  run.finish(full, `${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png`);
   return full;
 }
 

@@ -21,7 +21,8 @@ import { getBackend } from '../../autodiff/index.js';
 import { euclideanNorm as norm, expectedRadius } from '../../nn/index.js';
 import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseFloatOption, type OptionParser } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { lineChartSpec, savePlot, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, parsePositive, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
@@ -61,10 +62,11 @@ function describeCrossing(c: ThresholdCrossing | null): string {
 }
 
 export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<IntrinsicDimensionResult & { config: Record<string, unknown> }> {
+  const run = startRun('intrinsic-dim', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
   const tooBig = flags.dims.find((d) => d > model.spec.size);
   if (tooBig !== undefined) throw new UserError(`--dims: d = ${tooBig} exceeds the ${model.spec.size} parameters of ${model.name}`);
-  const out = ensureOutDir(flags.out);
+  const out = run.dir;
   const stepsPerRun = flags.epochs * Math.ceil(train.labels.length / flags.batchSize);
   const runs = flags.dims.length + (flags.baseline ? 1 : 0);
   const progress = createProgress({ label: 'intrinsic-dim', total: runs * stepsPerRun, quiet: flags.quiet });
@@ -85,16 +87,17 @@ export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<Intrins
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     rInit: norm(thetaInit), expectedRInit: expectedRadius(model, flags.init),
     dims: flags.dims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,
-    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, epochs: flags.epochs, batchSize: flags.batchSize,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(), seconds: (performance.now() - started) / 1000,
   };
   const report = { config, ...result };
-  writeJson(join(out, 'intrinsic-dim.json'), report);
+  const full = { ...report, provenance: run.provenance(config, flags.dtype) };
+  writeJson(join(out, 'intrinsic-dim.json'), full);
   const row = (r: IntrinsicDimensionResult['runs'][number]) => ({ subspaceDim: r.subspaceDim, direct: r.direct, testAccuracy: r.testAccuracy, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy, trainLoss: r.trainLoss, seconds: r.seconds });
   writeCsv(join(out, 'intrinsic-dim.csv'), [...result.runs.map(row), ...(result.baseline ? [row(result.baseline)] : [])]);
   await writePlot(out, report, model.name, flags);
   const baselineText = result.baseline ? `direct training: ${(100 * result.baseline.testAccuracy).toFixed(2)} %\n` : '';
-  process.stdout.write(`${baselineText}${describeCrossing(result.absolute)}\n${describeCrossing(result.trainedBaseline)}\nwrote ${out}/intrinsic-dim.json, intrinsic-dim.csv, accuracy-vs-dim.svg/.png\n`);
+  run.finish(full, `${baselineText}${describeCrossing(result.absolute)}\n${describeCrossing(result.trainedBaseline)}\nwrote ${out}/intrinsic-dim.json, intrinsic-dim.csv, accuracy-vs-dim.svg/.png`);
   return report;
 }
 

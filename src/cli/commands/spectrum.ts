@@ -23,7 +23,8 @@ import {
   analyzeSpectrum, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics, overlapWithEigenvectors, type SpectrumStage,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { adoptCheckpointArchitecture, backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptions } from '../network.js';
@@ -31,7 +32,7 @@ import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptio
 // ---------------------------------------------------------------------------
 // The command
 
-interface SpectrumOptions extends NetworkOptions {
+interface SpectrumOptions extends NetworkOptions, OutputFlags {
   checkpoint?: string;
   operator: 'hessian' | 'gauss-newton';
   topK: number;
@@ -40,12 +41,11 @@ interface SpectrumOptions extends NetworkOptions {
   probes: number;
   slqProbes: number;
   slqSteps: number;
-  out: string;
-  quiet?: boolean;
 }
 
 async function runSpectrum(options: SpectrumOptions): Promise<void> {
-  const outDir = ensureOutDir(options.out);
+  const run = startRun('spectrum', options);
+  const outDir = run.dir;
   const setup = loadNetwork(options);
   const { model, classifier } = setup;
   const theta = options.checkpoint ? loadTheta(options.checkpoint, model) : setup.theta;
@@ -83,9 +83,12 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   const gradient = gradientAt(loss, theta);
   const overlap = overlapWithEigenvectors(gradient, top, options.overlapK);
   const density = report.density!;
+  // with --checkpoint, θ is the checkpoint's: the initialisation options do not apply
+  const { init: _init, alpha: _alpha, ...withoutInit } = runSettings(options);
+  const config = { ...(options.checkpoint ? withoutInit : runSettings(options)), ...backendRecord() };
   const result = {
     command: 'spectrum',
-    config: { ...options, out: outDir, ...backendRecord() },
+    config,
     model: model.name,
     dim: D,
     samples: classifier.labels.length,
@@ -105,7 +108,8 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
     products: report.products,
     seconds: report.seconds,
   };
-  writeJson(join(outDir, 'spectrum.json'), result);
+  const full = { ...result, provenance: run.provenance(config, 'float64') };
+  writeJson(join(outDir, 'spectrum.json'), full);
   writeCsv(
     join(outDir, 'eigenvalues.csv'),
     top.values.map((value, i) => ({ rank: i + 1, eigenvalue: value, residual: top.residualNorms[i]!, gradientOverlapSquared: i < overlap.k ? overlap.perDirection[i]! : null })),
@@ -141,25 +145,27 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
     },
   ]);
   const fmt = (x: number): string => x.toPrecision(4);
+  const notes: string[] = [];
   if (!top.converged) {
     // Say how far the eigenvalues can be trusted: a Ritz value θ with residual r is within r of an eigenvalue.
     const scale = Math.max(...top.values.map(Math.abs));
     const firstLoose = top.residualNorms.findIndex((r) => r > 1e-6 * scale);
     const worst = Math.max(...top.residualNorms);
     const which = firstLoose < 0 ? 'all ranks' : `ranks ${firstLoose + 1}–${top.values.length}`;
-    process.stdout.write(
+    notes.push(
       `note: Lanczos stopped after ${top.steps} steps before all ${top.values.length} eigenpairs converged: ` +
         `${which} have residuals up to ${fmt(worst)} (each eigenvalue is within its residual, ` +
-        `column "residual" of eigenvalues.csv); raise --lanczos-steps for more\n`,
+        `column "residual" of eigenvalues.csv); raise --lanczos-steps for more`,
     );
   }
-  process.stdout.write(
+  run.finish(full,
     [
+      ...notes,
       `top eigenvalues: ${top.values.slice(0, 12).map(fmt).join(', ')}${top.values.length > 12 ? ', …' : ''}`,
       `trace ${fmt(report.trace!.estimate)} ± ${fmt(report.trace!.standardError)}, ‖·‖_F ${fmt(report.frobeniusNorm!.estimate)} ± ${fmt(report.frobeniusNorm!.standardError)}`,
       `gradient overlap with the top-${overlap.k} subspace: ${fmt(overlap.overlap)} (random: ${fmt(overlap.randomBaseline)})`,
       `${report.products} products in ${report.seconds.toFixed(1)} s; wrote ${['spectrum.json', 'eigenvalues.csv', 'density.csv', ...plots.map((p) => p.slice(outDir.length + 1))].join(', ')} to ${outDir}`,
-    ].join('\n') + '\n',
+    ].join('\n'),
   );
 }
 
@@ -176,10 +182,15 @@ export function register(program: Command): void {
     .option('--probes <n>', 'Hutchinson probes for the trace and Frobenius norm', parseIntOption('--probes', 2, 100000), 50)
     .option('--slq-probes <n>', 'probes of the stochastic Lanczos quadrature', parseIntOption('--slq-probes', 1, 1000), 3)
     .option('--slq-steps <n>', 'Lanczos steps per SLQ probe', parseIntOption('--slq-steps', 2, 1000), 60)
-    .option('--out <dir>', 'output directory', 'runs/spectrum')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/spectrum')
     .action(async (options: SpectrumOptions, cmd: Command) => {
-      if (options.checkpoint) adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
+      if (options.checkpoint) {
+        for (const flag of ['alpha', 'init'] as const) {
+          if (cmd.getOptionValueSource(flag) === 'cli') throw new UserError(`--${flag} does not apply with --checkpoint (the parameters are the checkpoint's); leave it out`);
+        }
+        adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
+      }
       return runSpectrum(options);
     });
 }

@@ -29,12 +29,13 @@ import {
   outputStatistics, overlapWithEigenvectors, selectRows, topEigenpairs,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
+import { writeCsv, writeJson, type CsvValue } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from '../network.js';
 
-interface TrackOptions extends NetworkOptions {
+interface TrackOptions extends NetworkOptions, OutputFlags {
   optimizer: 'adam' | 'sgd';
   lr?: number;
   steps: number;
@@ -43,8 +44,6 @@ interface TrackOptions extends NetworkOptions {
   topK: number;
   overlapK: number;
   alignPerClass: number;
-  out: string;
-  quiet?: boolean;
 }
 
 export interface TrackRecord {
@@ -73,7 +72,8 @@ function stepper<State>(optimizer: Optimizer<State>, theta0: Float64Array): (the
 }
 
 async function runTrack(options: TrackOptions): Promise<void> {
-  const outDir = ensureOutDir(options.out);
+  const run = startRun('track', options);
+  const outDir = run.dir;
   const { model, dataset, classifier, theta: theta0 } = loadNetwork(options);
   const D = theta0.length;
   const n = classifier.labels.length;
@@ -156,8 +156,9 @@ async function runTrack(options: TrackOptions): Promise<void> {
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
 
-  const config = { ...options, lr: learningRate, batchSize, out: outDir, ...backendRecord() };
-  writeJson(join(outDir, 'track.json'), { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds });
+  const config = { ...runSettings(options), lr: learningRate, batchSize, ...backendRecord() };
+  const full = { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds, provenance: run.provenance(config, 'float64') };
+  writeJson(join(outDir, 'track.json'), full);
   const rows: Record<string, CsvValue>[] = records.map((r) => {
     const row: Record<string, CsvValue> = {
       step: r.step, loss: r.loss, accuracy: r.accuracy, gradientNorm: r.gradientNorm, overlap: r.overlap, randomBaseline: r.randomBaseline,
@@ -206,9 +207,9 @@ async function runTrack(options: TrackOptions): Promise<void> {
     { name: 'loss', svg: () => lineChart({ title: 'Training loss', xLabel: 'step', yLabel: 'loss', series: [series('loss', (r) => r.loss)] }) },
   ]);
   const last = records[records.length - 1]!;
-  process.stdout.write(
+  run.finish(full,
     `after ${options.steps} steps (${seconds.toFixed(1)} s): loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}, ` +
-      `top eigenvalues ${last.topEigenvalues.slice(0, 5).map((v) => v.toPrecision(4)).join(', ')}, overlap ${last.overlap.toFixed(3)}; wrote ${outDir}\n`,
+      `top eigenvalues ${last.topEigenvalues.slice(0, 5).map((v) => v.toPrecision(4)).join(', ')}, overlap ${last.overlap.toFixed(3)}; wrote ${outDir}`,
   );
 }
 
@@ -223,7 +224,7 @@ export function register(program: Command): void {
     .option('--top-k <n>', 'top eigenvalues to track', parseIntOption('--top-k', 1, 200), 10)
     .option('--overlap-k <n>', 'dimension of the top subspace for the gradient overlap', parseIntOption('--overlap-k', 1, 200), 10)
     .option('--align-per-class <n>', 'samples per class for the logit-gradient alignment', parseIntOption('--align-per-class', 2, 100), 3)
-    .option('--out <dir>', 'output directory', 'runs/track')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/track')
     .action(async (options: TrackOptions) => runTrack(options));
 }

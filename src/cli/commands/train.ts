@@ -13,7 +13,8 @@ import {
 } from '../../nn/index.js';
 import { fromTypedArray, getBackend } from '../../autodiff/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { savePlot, lineChartSpec } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, adoptCheckpointArchitecture, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
@@ -43,8 +44,9 @@ function makeSchedule(flags: TrainFlags, stepsPerEpoch: number): Schedule {
 }
 
 export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecord[] }> {
+  const run = startRun('train', flags);
   const backend = selectBackend(flags.backend);
-  const out = ensureOutDir(flags.out);
+  const out = run.dir;
   const rng = seededRandom(flags.seed);
   const { train, test } = loadData(flags, flags.seed);
   const model = buildModel(flags, train);
@@ -66,7 +68,7 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
     dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, initScale: flags.initScale, bias: flags.bias,
     expectedInitRadius: expectedRadius(model, flags.init, flags.initScale),
-    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, weightDecay: flags.weightDecay, schedule: flags.schedule,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), weightDecay: flags.weightDecay, schedule: flags.schedule,
     epochs: flags.epochs, batchSize: flags.batchSize, seed: flags.seed, dtype: flags.dtype,
     backend, backendDescription: getBackend().describe(), from: flags.from ?? null,
   };
@@ -85,14 +87,15 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
   }
   progress.stop();
   const { history } = result;
-  writeJson(join(out, 'log.json'), { config, history });
+  const full = { config, history, provenance: run.provenance(config, flags.dtype) };
+  writeJson(join(out, 'log.json'), full);
   writeCsv(join(out, 'log.csv'), history.map((r) => ({ ...r })));
   saveCheckpoint(join(out, 'checkpoint'), toNamedArrays(fromTypedArray(result.theta, [result.theta.length]), model.spec), { ...config, epoch: flags.epochs });
   const series = (name: string, key: keyof EpochRecord) => ({ name, points: history.map((r) => ({ x: r.epoch, y: r[key] as number })) });
   await savePlot(join(out, 'loss'), lineChartSpec({ title: `${model.name} on ${flags.dataset}: loss`, xLabel: 'epoch', yLabel: 'cross-entropy', series: [series('train', 'trainLoss'), series('test', 'testLoss')] }), { png: true });
   await savePlot(join(out, 'accuracy'), lineChartSpec({ title: `${model.name} on ${flags.dataset}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', series: [series('train', 'trainAccuracy'), series('test', 'testAccuracy')] }), { png: true });
   const last = history[history.length - 1]!;
-  process.stdout.write(`test accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} % after ${flags.epochs} epoch(s); wrote ${out}/log.json, log.csv, checkpoint.json/.bin, loss.svg/.png, accuracy.svg/.png\n`);
+  run.finish(full, `test accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} % after ${flags.epochs} epoch(s); wrote ${out}/log.json, log.csv, checkpoint.json/.bin, loss.svg/.png, accuracy.svg/.png`);
   return { history };
 }
 
