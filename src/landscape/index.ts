@@ -79,7 +79,7 @@ export {
   SUBSPACE_KINDS, type SubspaceKind, type SurfaceParametrisation, type RadiusSample, type PowerLawFit, type DiffusiveFit,
   randomSubspace, hyperplaneParametrisation, hypersphereParametrisation, radiusRecorder, fitPowerLaw, fitDiffusiveGrowth,
 } from './subspace-training.js';
-export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
+export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, intrinsicDimensionRun, summarizeIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
 
 // Picking initialisations
 export { type InitSelectionReport, type PairedTestResult, type SelectionTrial, SELECTION_SCORES, compareSelections, initSelectionExperiment, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';

@@ -19,7 +19,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { euclideanNorm as norm, expectedRadius } from '../../nn/index.js';
-import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
+import { intrinsicDimensionRun, summarizeIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseFloatOption, type OptionParser } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
@@ -61,7 +61,7 @@ function describeCrossing(c: ThresholdCrossing | null): string {
   return `${name}: d_int90 = ${c.firstDim} (first grid d meeting it${interpolated})`;
 }
 
-export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<IntrinsicDimensionResult & { config: Record<string, unknown> }> {
+export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<(IntrinsicDimensionResult & { config: Record<string, unknown> }) | undefined> {
   const run = startRun('intrinsic-dim', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
   const tooBig = flags.dims.find((d) => d > model.spec.size);
@@ -71,17 +71,23 @@ export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<Intrins
   const runs = flags.dims.length + (flags.baseline ? 1 : 0);
   const progress = createProgress({ label: 'intrinsic-dim', total: runs * stepsPerRun, quiet: flags.quiet });
   const started = performance.now();
-  const result = asUserError('training', () =>
-    measureIntrinsicDimension({
-      model, train, test, origin: thetaInit, dims: flags.dims, projection: flags.projection, seed: flags.seed,
-      makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype,
-      trainBaseline: flags.baseline, fraction: flags.fraction,
-      makeBaselineOptimizer: optimizerFactory({ ...flags, lr: flags.baselineLr }),
-      onStep: (run, step) => progress.update(run * stepsPerRun + step, { d: flags.dims[run] ?? 'D' }),
-      onRun: (_done, _total, run) => progress.log(`${run.direct ? `direct training (D = ${run.subspaceDim})` : `d = ${run.subspaceDim}`}: test accuracy ${(100 * run.testAccuracy).toFixed(2)} % (${run.seconds.toFixed(1)} s)`),
-    }),
-  );
+  const options = {
+    model, train, test, origin: thetaInit, dims: flags.dims, projection: flags.projection, seed: flags.seed,
+    makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype,
+    trainBaseline: flags.baseline, fraction: flags.fraction,
+    makeBaselineOptimizer: optimizerFactory({ ...flags, lr: flags.baselineLr }),
+    onStep: (i: number, step: number) => progress.update(i * stepsPerRun + step, { d: flags.dims[i] ?? 'D' }),
+  };
+  // one journalled unit per dimension, and the baseline last
+  const units = Array.from({ length: runs }, (_, i) => i);
+  const done = await run.sweep('run', units, (i) => asUserError('training', () => intrinsicDimensionRun(options, i)),
+    (r) => progress.log(`${r.direct ? `direct training (D = ${r.subspaceDim})` : `d = ${r.subspaceDim}`}: test accuracy ${(100 * r.testAccuracy).toFixed(2)} % (${r.seconds.toFixed(1)} s)`));
   progress.stop();
+  if (run.shard) {
+    run.finishShard();
+    return undefined;
+  }
+  const result = summarizeIntrinsicDimension(done.slice(0, flags.dims.length), flags.baseline ? done[flags.dims.length]! : null, flags.fraction);
   const config = {
     command: 'intrinsic-dim', dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
@@ -128,7 +134,7 @@ export function register(program: Command): void {
     .option('--fraction <f>', 'the fraction of the reference accuracy to reach', parseFloatOption('--fraction', { min: 0, max: 1, exclusiveMin: true }), 0.9);
   projectionOption(cmd);
   addTrainingOptions(cmd, { lr: 0.03, epochs: 1, batchSize: 128 });
-  addRunOptions(cmd, 'runs/intrinsic-dim');
+  addRunOptions(cmd, 'runs/intrinsic-dim', { sweep: true });
   cmd.action(async (flags: IntrinsicDimFlags) => {
     await runIntrinsicDim(flags);
   });
