@@ -180,6 +180,49 @@ test('--force removes the previous run\'s files before the new run writes', () =
   assert.is(result.provenance.config.seed, 1);
 });
 
+/** A training run of six epochs on a tiny problem, a fraction of a second each. */
+const TRAIN = ['train', '--dataset', 'circles', '--samples', '600', '--model', '2-32-32-3', '--epochs', '6', '--batch-size', '8', '--lr', '0.01', '--quiet'];
+const trainedEpochs = (dir: string): number => {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'training-state.json'), 'utf8')) as { start: { epoch: number } }).start.epoch;
+  } catch {
+    return 0;
+  }
+};
+
+test('train killed after an epoch and resumed ends with the same weights and log as an uninterrupted run', async () => {
+  assert.is(goldilocks(...TRAIN, '--out', out('train-full')).status, 0);
+  const dir = out('train-killed');
+  const child = spawn(process.execPath, [BIN, ...TRAIN, '--out', dir], { cwd: ROOT, stdio: 'ignore' });
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (trainedEpochs(dir) >= 2) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(poll);
+      resolve();
+    });
+  });
+  const done = trainedEpochs(dir);
+  assert.ok(done >= 2 && done < 6, `killed after ${done} epochs`);
+  assert.not.ok(existsSync(join(dir, 'checkpoint.bin')));
+  const resumed = goldilocks(...TRAIN, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.ok(readFileSync(join(dir, 'checkpoint.bin')).equals(readFileSync(join(out('train-full'), 'checkpoint.bin'))), 'the final weights differ');
+  const withoutSeconds = (d: string) => readFileSync(join(d, 'log.csv'), 'utf8').split('\n').map((line) => line.split(',').slice(0, -1).join(','));
+  assert.equal(withoutSeconds(dir), withoutSeconds(out('train-full')));
+});
+
+test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss', () => {
+  const sgd = goldilocks('train', '--dataset', 'circles', '--samples', '100', '--model', '2-8-3', '--optimizer', 'sgd', '--lr', '1e6', '--out', out('diverged'), '--quiet');
+  assert.is(sgd.status, 2);
+  assert.match(sgd.stderr, /training diverged: the loss .* exceeds --max-loss 10000/);
+  assert.not.ok(existsSync(join(out('diverged'), 'checkpoint.bin')));
+});
+
 test('user mistakes exit 2 with one line, never 1', () => {
   const cases: [string[], RegExp][] = [
     [[...ZONE.map((a) => (a === '0.1:10:10' ? '1:1e200:3' : a)), '--out', out('overflow')], /--scales: the point .* cannot be analysed/],

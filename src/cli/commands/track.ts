@@ -36,6 +36,7 @@ import { backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from '../network.js';
 
 interface TrackOptions extends NetworkOptions, OutputFlags {
+  maxLoss: number;
   optimizer: 'adam' | 'sgd';
   lr?: number;
   steps: number;
@@ -148,7 +149,9 @@ async function runTrack(options: TrackOptions): Promise<void> {
       batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!)));
     }
     const [value, gradient] = valueAndGrad(batchLoss)(fromTypedArray(theta, [D]));
-    if (!Number.isFinite(value.item())) throw new UserError(`the loss became ${value.item()} at step ${t}; lower --lr`);
+    if (!Number.isFinite(value.item()) || value.item() > options.maxLoss) {
+      throw new UserError(`training diverged: the loss became ${value.item().toPrecision(4)} at step ${t}${Number.isFinite(value.item()) ? `, above --max-loss ${options.maxLoss}` : ''}; lower --lr`);
+    }
     theta = step(theta, vectorToFloat64(gradient));
     progress.update(++done, { step: t + 1, loss: value.item() });
   }
@@ -223,6 +226,7 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'mini-batch size (default: the whole training subset)', parseIntOption('--batch-size', 1))
     .option('--top-k <n>', 'top eigenvalues to track', parseIntOption('--top-k', 1, 200), 10)
     .option('--overlap-k <n>', 'dimension of the top subspace for the gradient overlap', parseIntOption('--overlap-k', 1, 200), 10)
+    .option('--max-loss <x>', 'stop with exit status 2 when the loss exceeds this (divergence)', parseFloatOption('--max-loss', { min: 0, exclusiveMin: true }), 1e4)
     .option('--align-per-class <n>', 'samples per class for the logit-gradient alignment', parseIntOption('--align-per-class', 2, 100), 3)
     .option('--quiet', 'no progress output');
   addOutputOptions(command, 'runs/track')
