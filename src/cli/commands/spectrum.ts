@@ -20,11 +20,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  analyzeSpectrum, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics, overlapWithEigenvectors, type SpectrumStage,
+  analyzeSpectrum, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics, overlapWithEigenvectors, type SpectrumReport, type SpectrumStage,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
-import { addOutputOptions, runSettings, startRun, type OutputFlags } from '../harness.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { adoptCheckpointArchitecture, backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptions } from '../network.js';
@@ -43,9 +43,8 @@ interface SpectrumOptions extends NetworkOptions, OutputFlags {
   slqSteps: number;
 }
 
-async function runSpectrum(options: SpectrumOptions): Promise<void> {
-  const run = startRun('spectrum', options);
-  const outDir = run.dir;
+/** The network, θ (initialisation or checkpoint), the loss and the operator, checked before any computation. */
+function setUpSpectrum(options: SpectrumOptions) {
   const setup = loadNetwork(options);
   const { model, classifier } = setup;
   const theta = options.checkpoint ? loadTheta(options.checkpoint, model) : setup.theta;
@@ -55,8 +54,15 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   const loss = crossEntropyLoss(classifier);
   const stats = outputStatistics(classifier, theta);
   const op = options.operator === 'hessian' ? hessianOperator(loss, theta) : gaussNewtonOperator(classifier, theta);
-
   const lanczosSteps = Math.min(D, options.lanczosSteps ?? Math.max(4 * options.topK, 60));
+  return { model, classifier, theta, D, loss, stats, op, lanczosSteps };
+}
+
+type SpectrumSetup = ReturnType<typeof setUpSpectrum>;
+
+/** The top eigenpairs, trace, Frobenius norm and density, and the gradient's overlap with the top eigenvectors. */
+function computeSpectrum(setup: SpectrumSetup, options: SpectrumOptions) {
+  const { model, classifier, theta, D, loss, stats, op, lanczosSteps } = setup;
   const stageBudget: Record<SpectrumStage, number> = {
     top: lanczosSteps,
     bottom: 0,
@@ -78,10 +84,22 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   });
   progress.update(total);
   progress.stop();
+  const overlap = overlapWithEigenvectors(gradientAt(loss, theta), report.top!, options.overlapK);
+  return { report, overlap };
+}
 
+async function runSpectrum(options: SpectrumOptions): Promise<void> {
+  const run = startRun('spectrum', options);
+  const setup = setUpSpectrum(options);
+  await writeSpectrum(run, setup, options, computeSpectrum(setup, options));
+}
+
+/** spectrum.json, eigenvalues.csv, density.csv and the plots. */
+async function writeSpectrum(run: Run, setup: SpectrumSetup, options: SpectrumOptions, computed: ReturnType<typeof computeSpectrum>): Promise<void> {
+  const { model, classifier, D, stats } = setup;
+  const { report, overlap } = computed;
+  const outDir = run.dir;
   const top = report.top!;
-  const gradient = gradientAt(loss, theta);
-  const overlap = overlapWithEigenvectors(gradient, top, options.overlapK);
   const density = report.density!;
   // with --checkpoint, θ is the checkpoint's: the initialisation options do not apply
   const { init: _init, alpha: _alpha, ...withoutInit } = runSettings(options);
@@ -116,34 +134,7 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   );
   writeCsv(join(outDir, 'density.csv'), Array.from(density.grid, (t, i) => ({ eigenvalue: t, density: density.density[i]! })));
 
-  // The density spans many orders of magnitude (a bulk near 0, a few outliers): plot it on a log axis, floored.
-  const peak = Math.max(...density.density);
-  const floor = peak * 1e-8;
-  const { lineChart, scatterChart } = await import('../plot.js');
-  const what = options.operator === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix';
-  const plots = await savePlots(outDir, [
-    {
-      name: 'density',
-      svg: () =>
-        lineChart({
-          title: `Eigenvalue density of the ${what} (SLQ, ${options.slqProbes} probes × ${options.slqSteps} steps)`,
-          xLabel: 'eigenvalue',
-          yLabel: 'density (log)',
-          yLog: true,
-          series: [{ name: 'density', points: Array.from(density.grid, (x, i) => ({ x, y: Math.max(floor, density.density[i]!) })) }],
-        }),
-    },
-    {
-      name: 'eigenvalues',
-      svg: () =>
-        scatterChart({
-          title: `Top ${top.values.length} eigenvalues of the ${what} (${model.name})`,
-          xLabel: 'rank',
-          yLabel: 'eigenvalue',
-          series: [{ name: 'eigenvalue', points: top.values.map((y, i) => ({ x: i + 1, y })) }],
-        }),
-    },
-  ]);
+  const plots = await writeSpectrumPlots(outDir, options, model.name, top, overlap, density);
   const fmt = (x: number): string => x.toPrecision(4);
   const notes: string[] = [];
   if (!top.converged) {
@@ -167,6 +158,41 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
       `${report.products} products in ${report.seconds.toFixed(1)} s; wrote ${['spectrum.json', 'eigenvalues.csv', 'density.csv', ...plots.map((p) => p.slice(outDir.length + 1))].join(', ')} to ${outDir}`,
     ].join('\n'),
   );
+}
+
+/** The plots: eigenvalues, gradient overlap and the density (on a log axis). */
+async function writeSpectrumPlots(
+  outDir: string, options: SpectrumOptions, modelName: string, top: NonNullable<SpectrumReport['top']>,
+  overlap: ReturnType<typeof overlapWithEigenvectors>, density: NonNullable<SpectrumReport['density']>,
+): Promise<string[]> {
+  // The density spans many orders of magnitude (a bulk near 0, a few outliers): plot it on a log axis, floored.
+  const peak = Math.max(...density.density);
+  const floor = peak * 1e-8;
+  const { lineChart, scatterChart } = await import('../plot.js');
+  const what = options.operator === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix';
+  return savePlots(outDir, [
+    {
+      name: 'density',
+      svg: () =>
+        lineChart({
+          title: `Eigenvalue density of the ${what} (SLQ, ${options.slqProbes} probes × ${options.slqSteps} steps)`,
+          xLabel: 'eigenvalue',
+          yLabel: 'density (log)',
+          yLog: true,
+          series: [{ name: 'density', points: Array.from(density.grid, (x, i) => ({ x, y: Math.max(floor, density.density[i]!) })) }],
+        }),
+    },
+    {
+      name: 'eigenvalues',
+      svg: () =>
+        scatterChart({
+          title: `Top ${top.values.length} eigenvalues of the ${what} (${modelName})`,
+          xLabel: 'rank',
+          yLabel: 'eigenvalue',
+          series: [{ name: 'eigenvalue', points: top.values.map((y, i) => ({ x: i + 1, y })) }],
+        }),
+    },
+  ]);
 }
 
 export function register(program: Command): void {
