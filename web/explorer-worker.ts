@@ -12,6 +12,7 @@ import { process } from './shims/process.js';
 import { registerFile } from './shims/node-fs.js';
 import { availableBackends, getBackend, setBackend } from '../src/autodiff/index.js';
 import { gpuBackendInfo } from '../src/autodiff/backends/index.js';
+import { lastWasmJobStats } from '../src/autodiff/backends/wasm.js';
 import { runZoneStudy, type ZoneStudyConfig } from './zone-study.js';
 
 export type BackendChoice = 'wasm' | 'gpu';
@@ -73,6 +74,11 @@ function webglRenderer(): string | null {
  * JavaScript, which the page must not pass off as the GPU.
  */
 export function describeRun(choice: BackendChoice): string {
+  if (getBackend().name === 'wasm') {
+    const { chunks, chunksOnMain } = lastWasmJobStats();
+    const shared = chunks > 0 ? `; the last threaded product: ${chunks - chunksOnMain} of its ${chunks} chunks computed by worker threads` : '';
+    return `${getBackend().describe()}${shared}`;
+  }
   if (choice !== 'gpu' || getBackend().name !== 'gpu') return getBackend().describe();
   const info = gpuBackendInfo();
   if (info.kernelClass === 'CPUKernel') return `gpu.js fell back to its CPU mode (no usable WebGL2 here${info.fallbackReason ? `: ${info.fallbackReason}` : ''}), float32`;
@@ -86,7 +92,7 @@ scope.onmessage = (event) => {
       const { config, backend } = event.data;
       post({ kind: 'backend', text: chooseBackend(backend) });
       await fetchData(config.dataDir);
-      const result = runZoneStudy(config, (point, index, total) => post({ kind: 'point', point, index, total }));
+      const result = await runZoneStudy(config, (point, index, total) => post({ kind: 'point', point, index, total }));
       post({ kind: 'done', result: { ...result, backend: describeRun(backend) } });
     } catch (error) {
       post({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
