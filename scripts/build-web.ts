@@ -82,7 +82,7 @@ async function main(): Promise<void> {
         'node:zlib': shim('node-unavailable'),
         'node:crypto': shim('node-unavailable'),
       },
-      inject: [shim('process')],
+      inject: [shim('process'), shim('shared-array-buffer')],
       loader: { '.wasm': 'binary' },
       define: { GPU_JS_VERSION: JSON.stringify(gpuJsVersion) },
     });

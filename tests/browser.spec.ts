@@ -4,7 +4,8 @@
  * headless, on the pages that `npm run build:web` makes, served with the
  * cross-origin isolation headers (scripts/serve-web.ts).
  *
- * - Both pages load with no console error and no uncaught exception.
+ * - Both pages load with no console error and no uncaught exception, also
+ *   when served without the isolation headers (one thread, same numbers).
  * - The playground's gradient and Hessian-vector product of a function with
  *   a closed-form derivative are exact.
  * - A small zone study in the explorer, on the WebAssembly kernel in float64,
@@ -46,7 +47,7 @@ function chromiumPath(): string {
 }
 
 /** Opens a page, recording console errors and uncaught exceptions. */
-async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+async function open(path: string, origin = base): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 900 });
   const errors: string[] = [];
@@ -54,7 +55,7 @@ async function open(path: string): Promise<{ page: Page; errors: string[] }> {
     if (message.type() === 'error') errors.push(message.text());
   });
   page.on('pageerror', (error) => errors.push(String(error)));
-  const response = await page.goto(`${base}/${path}`, { waitUntil: 'load' });
+  const response = await page.goto(`${origin}/${path}`, { waitUntil: 'load' });
   assert.is(response?.status(), 200, path);
   return { page, errors };
 }
@@ -81,7 +82,7 @@ async function runExplorer(page: Page, backend: 'wasm' | 'gpu', study: Study): P
 
 /** The same study from the CLI, on the site's MNIST files. */
 function cliStudy(study: Study, extra: string[]): StudyPoint[] {
-  const out = join(dir, `cli-${extra.join('-') || 'float64'}`);
+  const out = join(dir, `cli-${study.hidden}-${study.rcount}-${extra.join('-') || 'float64'}`);
   const flags = ['--data-dir', 'site/data/mnist', '--model', `784-${study.hidden}-10`, '--samples', String(study.samples), '--subspace-dim', String(study.dim),
     '--scales', `${study.rmin}:${study.rmax}:${study.rcount}`, '--seed', String(study.seed), '--quiet'];
   const r = spawnSync(process.execPath, ['bin/goldilocks.js', 'zone', ...flags, ...extra, '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
@@ -162,6 +163,23 @@ test('the explorer on gpu.js names the engine that ran and agrees with the CLI i
   });
   assert.equal(errors, []);
   await page.close();
+});
+
+test('without the isolation headers the explorer still runs, on one thread, with the same numbers', async () => {
+  const plain = await serveSite(SITE, 0, { isolated: false });
+  try {
+    const { page, errors } = await open('explorer.html', `http://127.0.0.1:${(plain.address() as AddressInfo).port}`);
+    assert.match(await page.$eval('#crossorigin', (el) => el.textContent ?? ''), /is not cross-origin isolated/);
+    const result = await runExplorer(page, 'wasm', GPU_STUDY);
+    // Chromium creates the kernel's shared memory without isolation too, but no thread may share it
+    assert.match(result.backend, /WebAssembly SIMD .*single-threaded/);
+    const fields = (points: StudyPoint[]) => points.map((p) => [p.loss, p.traceOverNorm, p.positiveFraction, p.eigenvalues]);
+    assert.equal(fields(result.points), fields(cliStudy(GPU_STUDY, [])));
+    assert.equal(errors, []);
+    await page.close();
+  } finally {
+    plain.close();
+  }
 });
 
 test.run();

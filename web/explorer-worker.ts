@@ -10,7 +10,7 @@
  */
 import { process } from './shims/process.js';
 import { registerFile } from './shims/node-fs.js';
-import { availableBackends, getBackend, setBackend } from '../src/autodiff/index.js';
+import { getBackend, setBackend } from '../src/autodiff/index.js';
 import { gpuBackendInfo } from '../src/autodiff/backends/index.js';
 import { lastWasmJobStats } from '../src/autodiff/backends/wasm.js';
 import { runZoneStudy, type ZoneStudyConfig } from './zone-study.js';
@@ -36,25 +36,29 @@ async function fetchData(dataDir: string): Promise<void> {
   }));
 }
 
-/** Selects the backend asked for and says what will actually run. */
+/** Why the WebAssembly kernel was not used, when it was asked for and could not load ('' otherwise). */
+let wasmUnavailable = '';
+
+/**
+ * Selects the backend asked for and says what will run. The WebAssembly
+ * kernel needs shared memory, so outside a cross-origin isolated page it
+ * cannot load; the study then runs on the 'js' kernel, and the page says why.
+ */
 function chooseBackend(choice: BackendChoice): string {
   if (choice === 'gpu') {
     process.env.GOLDILOCKS_GPU_MODE = 'webgl2';
     setBackend('gpu');
     return 'gpu.js, WebGL2 requested (float32)';
   }
-  if (getBackend().name === 'wasm' || availableBackends().includes('wasm')) {
-    try {
-      setBackend('wasm');
-      getBackend().matmul({ a: new Float64Array(1), b: new Float64Array(1), m: 1, k: 1, n: 1, transA: false, transB: false, dtype: 'float64' });
-      return getBackend().describe();
-    } catch (error) {
-      setBackend('js');
-      return `js (the WebAssembly kernel cannot run here: ${(error as Error).message}): ${getBackend().describe()}`;
-    }
+  try {
+    setBackend('wasm');
+    getBackend().matmul({ a: new Float64Array(1), b: new Float64Array(1), m: 1, k: 1, n: 1, transA: false, transB: false, dtype: 'float64' });
+    return getBackend().describe();
+  } catch (error) {
+    setBackend('js');
+    wasmUnavailable = `the WebAssembly kernel cannot run here (${(error as Error).message}), so: `;
+    return `${wasmUnavailable}${getBackend().describe()}`;
   }
-  setBackend('js');
-  return getBackend().describe();
 }
 
 /** The GPU's name as WebGL reports it unmasked (SwiftShader is Chromium's software renderer), or null. */
@@ -79,7 +83,7 @@ export function describeRun(choice: BackendChoice): string {
     const shared = chunks > 0 ? `; the last threaded product: ${chunks - chunksOnMain} of its ${chunks} chunks computed by worker threads` : '';
     return `${getBackend().describe()}${shared}`;
   }
-  if (choice !== 'gpu' || getBackend().name !== 'gpu') return getBackend().describe();
+  if (choice !== 'gpu' || getBackend().name !== 'gpu') return `${wasmUnavailable}${getBackend().describe()}`;
   const info = gpuBackendInfo();
   if (info.kernelClass === 'CPUKernel') return `gpu.js fell back to its CPU mode (no usable WebGL2 here${info.fallbackReason ? `: ${info.fallbackReason}` : ''}), float32`;
   const renderer = webglRenderer();
