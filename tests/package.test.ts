@@ -148,7 +148,7 @@ test('npx goldilocks runs from the package: --version, a zone study equal to the
   assert.is(course.status, 2);
   assert.match(course.stderr, /clone of the goldilocks repository/);
   // gpu.js is an optional peer, not installed here: --backend gpu says so in one line
-  const gpu = bin('zone', '--backend', 'gpu', '--samples', '10', '--out', 'gpu');
+  const gpu = bin('zone', '--backend', 'gpu', '--dtype', 'float32', '--samples', '10', '--out', 'gpu');
   assert.is(gpu.status, 2);
   assert.is(gpu.stderr.trim(), 'goldilocks: --backend gpu needs gpu.js, an optional dependency that is not installed: npm install gpu.js@2.24.1');
 });

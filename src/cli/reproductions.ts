@@ -319,6 +319,8 @@ const intrinsicDimension: Reproduction = {
       checks: [
         check('accuracy rises with the subspace dimension', last.testAccuracy > first.testAccuracy,
           `${fixed(first.testAccuracy)} at d = ${first.subspaceDim}, ${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
+        check('training on the largest subspace beats chance (1/10)', last.testAccuracy > 0.1,
+          `${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
       ],
     };
   },
@@ -327,7 +329,7 @@ const intrinsicDimension: Reproduction = {
 // ---------------------------------------------------------------------------
 // The radius during unconstrained training, and the α ↔ temperature equivalence
 
-interface SubspaceTrainResult { radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
+interface SubspaceTrainResult { radius: { step: number; radius: number }[]; radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
 
 const growthSteps = (args: readonly string[]): ReproductionStep[] => [
   { name: 'growth', args: ['subspace-train', '--dim', 'full', '--scale', '0.01', ...args], result: 'log.json' },
@@ -341,15 +343,22 @@ const radiusGrowth: Reproduction = {
   steps: growthSteps(['--samples', '10000', '--epochs', '2', '--radius-every', '10']),
   quick: growthSteps(['--samples', '600', '--test-samples', '200', '--model', '784-16-10', '--epochs', '2', '--radius-every', '1']),
   summarize(dirOf) {
-    const fit = readJson<SubspaceTrainResult>(join(dirOf('growth'), 'log.json')).radiusFit;
+    const result = readJson<SubspaceTrainResult>(join(dirOf('growth'), 'log.json'));
+    const fit = result.radiusFit;
+    const start = result.radius[0]!;
+    const end = result.radius[result.radius.length - 1]!;
     return {
       numbers: {
         squaredRadiusOffset: fit?.diffusive.offset ?? null,
         squaredRadiusPerStep: fit?.diffusive.rate ?? null,
         squaredRadiusFitR2: fit?.diffusive.rSquared ?? null,
         radiusExponent: fit?.powerLaw.exponent ?? null,
+        startRadius: start.radius,
+        finalRadius: end.radius,
       },
       checks: [
+        check('training moves the weights outwards from the small initialisation', end.radius > 2 * start.radius,
+          `‖θ‖ = ${start.radius.toPrecision(3)} at step ${start.step}, ${end.radius.toPrecision(3)} at step ${end.step}`),
         check('in the second half of training r² grows linearly in the step (rate > 0, R² > 0.9)', fit !== null && fit.diffusive.rate > 0 && fit.diffusive.rSquared > 0.9,
           fit === null ? 'too few radius samples' : `r² = ${fit.diffusive.offset.toPrecision(4)} + ${fit.diffusive.rate.toPrecision(3)}·t, R² = ${fixed(fit.diffusive.rSquared, 4)}`),
       ],
@@ -359,7 +368,7 @@ const radiusGrowth: Reproduction = {
 
 interface TemperatureResult {
   points: { scale: number; loss: number; traceOverNorm: number }[];
-  temperature: { numLayers: number; points: { equivalentScale: number; loss: number; traceOverNorm: number }[] } | undefined;
+  temperature: { numLayers: number; points: { temperature: number; equivalentScale: number; loss: number; traceOverNorm: number }[] } | undefined;
 }
 
 const temperatureSteps = (args: readonly string[]): ReproductionStep[] => [
@@ -376,6 +385,8 @@ const scaleIsTemperature: Reproduction = {
   summarize(dirOf) {
     const result = readJson<TemperatureResult>(join(dirOf('sweep'), 'zone.json'));
     const tempered = result.temperature?.points ?? [];
+    const layers = result.temperature?.numLayers ?? 0;
+    const scaleError = Math.max(0, ...tempered.map((t) => Math.abs(t.equivalentScale - t.temperature ** (-1 / layers)) / t.equivalentScale));
     let matched = 0;
     let worst = 0;
     for (const t of tempered) {
@@ -387,6 +398,8 @@ const scaleIsTemperature: Reproduction = {
     return {
       numbers: { layers: result.temperature?.numLayers ?? null, matchedPoints: matched, largestDifference: worst },
       checks: [
+        check('each temperature T stands for the scale α = T^(−1/L)', tempered.length > 0 && layers > 0 && scaleError <= 1e-12,
+          `L = ${layers}, largest relative difference ${scaleError.toExponential(2)}`),
         check('each temperature with a matching scale gives the same loss and Tr(H)/‖H‖ (to 1e-9)', matched > 0 && worst <= 1e-9,
           `${matched} matched points, largest difference ${worst.toExponential(2)}`),
       ],

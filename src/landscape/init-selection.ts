@@ -268,28 +268,32 @@ export function compareSelections(trials: readonly SelectionTrial[], scores: rea
  * and worst by each score (a candidate picked twice is trained once), then
  * compare over the trials.
  */
+/** One trial: draw and score the candidates of `seed`, train the best and the worst by each score. `trial` numbers the progress events. */
+export function selectionTrial(options: InitSelectionOptions, seed: number, trial: number): SelectionTrial {
+  const scores = options.scores ?? SELECTION_SCORES;
+  const candidates = scoreCandidates({ ...options, seed, onCandidate: (done, total) => options.onProgress?.({ trial, phase: 'score', done, total }) });
+  const picks = scores.map((score) => ({ score, ...bestAndWorst(candidates, score) }));
+  const toTrain = [...new Set(picks.flatMap((p) => [p.best.index, p.worst.index]))];
+  const batchSeed = new Random(seed).split().nextUint32(); // the same batch order for every candidate of the trial
+  const outcomes = new Map<number, TrainingOutcome>();
+  toTrain.forEach((index, i) => {
+    outcomes.set(index, trainCandidate(options, candidates[index]!.theta, batchSeed));
+    options.onProgress?.({ trial, phase: 'train', done: i + 1, total: toTrain.length });
+  });
+  return {
+    seed,
+    candidates: candidates.map(({ theta: _theta, ...rest }) => rest),
+    selections: picks.map((p) => ({
+      score: p.score,
+      best: { index: p.best.index, value: p.best[p.score], outcome: outcomes.get(p.best.index)! },
+      worst: { index: p.worst.index, value: p.worst[p.score], outcome: outcomes.get(p.worst.index)! },
+    })),
+  };
+}
+
 export function initSelectionExperiment(options: InitSelectionOptions): InitSelectionReport {
   const scores = options.scores ?? SELECTION_SCORES;
   if (options.seeds.length < 1) throw new Error('init selection: need at least one seed');
-  const trials: SelectionTrial[] = options.seeds.map((seed, trial) => {
-    const candidates = scoreCandidates({ ...options, seed, onCandidate: (done, total) => options.onProgress?.({ trial, phase: 'score', done, total }) });
-    const picks = scores.map((score) => ({ score, ...bestAndWorst(candidates, score) }));
-    const toTrain = [...new Set(picks.flatMap((p) => [p.best.index, p.worst.index]))];
-    const batchSeed = new Random(seed).split().nextUint32(); // the same batch order for every candidate of the trial
-    const outcomes = new Map<number, TrainingOutcome>();
-    toTrain.forEach((index, i) => {
-      outcomes.set(index, trainCandidate(options, candidates[index]!.theta, batchSeed));
-      options.onProgress?.({ trial, phase: 'train', done: i + 1, total: toTrain.length });
-    });
-    return {
-      seed,
-      candidates: candidates.map(({ theta: _theta, ...rest }) => rest),
-      selections: picks.map((p) => ({
-        score: p.score,
-        best: { index: p.best.index, value: p.best[p.score], outcome: outcomes.get(p.best.index)! },
-        worst: { index: p.worst.index, value: p.worst[p.score], outcome: outcomes.get(p.worst.index)! },
-      })),
-    };
-  });
+  const trials: SelectionTrial[] = options.seeds.map((seed, trial) => selectionTrial(options, seed, trial));
   return { trials, comparisons: compareSelections(trials, scores) };
 }
