@@ -6,9 +6,9 @@
  *   playground, the Goldilocks explorer, and the explorer's Web Worker. They
  *   are built from the same TypeScript as the package; the few Node modules
  *   the engine and nn import are replaced by the small browser versions in
- *   web/shims/ (an in-memory file table for node:fs, one thread for node:os,
- *   …), the WebAssembly kernel's bytes are bundled in, and gpu.js comes in
- *   as its browser build.
+ *   web/shims/ (an in-memory file table for node:fs, Web Workers for the
+ *   kernels' threads, …), the WebAssembly kernel's bytes are bundled in, and
+ *   gpu.js comes in as its browser build.
  * - The pages and the style sheet, copied.
  * - An MNIST subset: the first 1000 training digits and the first 10 test
  *   digits, as IDX files in data/mnist/ (the layout `goldilocks zone
@@ -78,11 +78,11 @@ async function main(): Promise<void> {
         'node:module': shim('node-module'),
         'node:os': shim('node-os'),
         'node:path': shim('node-path'),
-        'node:worker_threads': shim('node-unavailable'),
+        'node:worker_threads': shim('node-worker-threads'),
         'node:zlib': shim('node-unavailable'),
         'node:crypto': shim('node-unavailable'),
       },
-      inject: [shim('process')],
+      inject: [shim('process'), shim('shared-array-buffer')],
       loader: { '.wasm': 'binary' },
       define: { GPU_JS_VERSION: JSON.stringify(gpuJsVersion) },
     });

@@ -20,8 +20,12 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
 };
 
-/** Starts serving `root` on `port` (0: any free port); resolves once it listens. */
-export function serveSite(root: string, port: number): Promise<Server> {
+/**
+ * Starts serving `root` on `port` (0: any free port); resolves once it
+ * listens. `isolated: false` leaves out the cross-origin isolation headers,
+ * as a host that cannot set headers would.
+ */
+export function serveSite(root: string, port: number, { isolated = true } = {}): Promise<Server> {
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
@@ -31,8 +35,7 @@ export function serveSite(root: string, port: number): Promise<Server> {
     }
     response.writeHead(200, {
       'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      ...ISOLATION_HEADERS,
+      ...(isolated ? { 'Cross-Origin-Resource-Policy': 'same-origin', ...ISOLATION_HEADERS } : {}),
     });
     if (request.method === 'HEAD') response.end();
     else createReadStream(file).pipe(response);

@@ -123,7 +123,9 @@ test('TypeScript checks a program against the shipped declarations, and rejects 
 
 test('npx goldilocks runs from the package: --version, a zone study equal to the sources\' bit for bit; course and --backend gpu refused in one line', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
-  const version = sh('npx', ['--no-install', 'goldilocks', '--version'], { cwd: project });
+  // the installed command as npx finds it (node_modules/.bin), without npx's own start-up for the quick checks
+  const bin = (...args: string[]) => sh(join(project, 'node_modules', '.bin', 'goldilocks'), args, { cwd: project });
+  const version = bin('--version');
   assert.is(version.status, 0, version.stderr);
   assert.is(version.stdout.trim(), pkg.version);
 
@@ -142,11 +144,11 @@ test('npx goldilocks runs from the package: --version, a zone study equal to the
     { subspaceDim: flags.dim, projection: 'dense', repeats: 1, seed: flags.seed, gaussNewton: false });
   assert.equal(report.points.map((p) => [p.loss, p.traceOverNorm, p.positiveFraction]), points.map((p) => [p.loss, p.traceOverNorm, p.positiveFraction]));
 
-  const course = sh('npx', ['--no-install', 'goldilocks', 'course', 'list'], { cwd: project });
+  const course = bin('course', 'list');
   assert.is(course.status, 2);
   assert.match(course.stderr, /clone of the goldilocks repository/);
   // gpu.js is an optional peer, not installed here: --backend gpu says so in one line
-  const gpu = sh('npx', ['--no-install', 'goldilocks', 'zone', '--backend', 'gpu', '--dtype', 'float32', '--samples', '10', '--out', 'gpu'], { cwd: project });
+  const gpu = bin('zone', '--backend', 'gpu', '--dtype', 'float32', '--samples', '10', '--out', 'gpu');
   assert.is(gpu.status, 2);
   assert.is(gpu.stderr.trim(), 'goldilocks: --backend gpu needs gpu.js, an optional dependency that is not installed: npm install gpu.js@2.24.1');
 });

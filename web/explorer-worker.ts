@@ -10,8 +10,9 @@
  */
 import { process } from './shims/process.js';
 import { registerFile } from './shims/node-fs.js';
-import { availableBackends, getBackend, setBackend } from '../src/autodiff/index.js';
+import { getBackend, setBackend } from '../src/autodiff/index.js';
 import { gpuBackendInfo } from '../src/autodiff/backends/index.js';
+import { lastWasmJobStats } from '../src/autodiff/backends/wasm.js';
 import { runZoneStudy, type ZoneStudyConfig } from './zone-study.js';
 
 export type BackendChoice = 'wasm' | 'gpu';
@@ -35,25 +36,29 @@ async function fetchData(dataDir: string): Promise<void> {
   }));
 }
 
-/** Selects the backend asked for and says what will actually run. */
+/** Why the WebAssembly kernel was not used, when it was asked for and could not load ('' otherwise). */
+let wasmUnavailable = '';
+
+/**
+ * Selects the backend asked for and says what will run. The WebAssembly
+ * kernel needs shared memory, so outside a cross-origin isolated page it
+ * cannot load; the study then runs on the 'js' kernel, and the page says why.
+ */
 function chooseBackend(choice: BackendChoice): string {
   if (choice === 'gpu') {
     process.env.GOLDILOCKS_GPU_MODE = 'webgl2';
     setBackend('gpu');
     return 'gpu.js, WebGL2 requested (float32)';
   }
-  if (getBackend().name === 'wasm' || availableBackends().includes('wasm')) {
-    try {
-      setBackend('wasm');
-      getBackend().matmul({ a: new Float64Array(1), b: new Float64Array(1), m: 1, k: 1, n: 1, transA: false, transB: false, dtype: 'float64' });
-      return getBackend().describe();
-    } catch (error) {
-      setBackend('js');
-      return `js (the WebAssembly kernel cannot run here: ${(error as Error).message}): ${getBackend().describe()}`;
-    }
+  try {
+    setBackend('wasm');
+    getBackend().matmul({ a: new Float64Array(1), b: new Float64Array(1), m: 1, k: 1, n: 1, transA: false, transB: false, dtype: 'float64' });
+    return getBackend().describe();
+  } catch (error) {
+    setBackend('js');
+    wasmUnavailable = `the WebAssembly kernel cannot run here (${(error as Error).message}), so: `;
+    return `${wasmUnavailable}${getBackend().describe()}`;
   }
-  setBackend('js');
-  return getBackend().describe();
 }
 
 /** The GPU's name as WebGL reports it unmasked (SwiftShader is Chromium's software renderer), or null. */
@@ -73,7 +78,12 @@ function webglRenderer(): string | null {
  * JavaScript, which the page must not pass off as the GPU.
  */
 export function describeRun(choice: BackendChoice): string {
-  if (choice !== 'gpu' || getBackend().name !== 'gpu') return getBackend().describe();
+  if (getBackend().name === 'wasm') {
+    const { chunks, chunksOnMain } = lastWasmJobStats();
+    const shared = chunks > 0 ? `; the last threaded product: ${chunks - chunksOnMain} of its ${chunks} chunks computed by worker threads` : '';
+    return `${getBackend().describe()}${shared}`;
+  }
+  if (choice !== 'gpu' || getBackend().name !== 'gpu') return `${wasmUnavailable}${getBackend().describe()}`;
   const info = gpuBackendInfo();
   if (info.kernelClass === 'CPUKernel') return `gpu.js fell back to its CPU mode (no usable WebGL2 here${info.fallbackReason ? `: ${info.fallbackReason}` : ''}), float32`;
   const renderer = webglRenderer();
@@ -86,7 +96,7 @@ scope.onmessage = (event) => {
       const { config, backend } = event.data;
       post({ kind: 'backend', text: chooseBackend(backend) });
       await fetchData(config.dataDir);
-      const result = runZoneStudy(config, (point, index, total) => post({ kind: 'point', point, index, total }));
+      const result = await runZoneStudy(config, (point, index, total) => post({ kind: 'point', point, index, total }));
       post({ kind: 'done', result: { ...result, backend: describeRun(backend) } });
     } catch (error) {
       post({ kind: 'error', message: error instanceof Error ? error.message : String(error) });

@@ -97,10 +97,14 @@ function start(event: Event): void {
       result.dataset.state = 'error';
     }
   };
+  worker.onerror = (error: ErrorEvent) => {
+    status.textContent = `error: the worker failed: ${error.message}`;
+    result.dataset.state = 'error';
+  };
   worker.postMessage(request satisfies ExplorerRequest);
 }
 
 $('crossorigin').textContent = globalThis.crossOriginIsolated
-  ? 'This page is cross-origin isolated: the WebAssembly kernel (shared memory) can run.'
-  : 'This page is not cross-origin isolated, so the WebAssembly kernel (which needs shared memory) cannot run; the study uses the js kernel (the same numbers). Serve the site with the COOP/COEP headers to get it.';
+  ? 'This page is cross-origin isolated: the WebAssembly kernel can share its memory with helper threads.'
+  : 'This page is not cross-origin isolated, so the WebAssembly kernel runs on one thread (a browser that refuses its shared memory here gets the js kernel, with the same numbers). Serve the site with the COOP/COEP headers for threads.';
 form.addEventListener('submit', start);

@@ -8,7 +8,9 @@
  * and seed (`goldilocks zone --data-dir <site>/data/mnist …`). scaleSweep is
  * called with one scale at a time: its subspaces come from the seed alone,
  * so each call measures exactly the point a whole sweep would, and the page
- * can plot it as soon as it is done.
+ * can plot it as soon as it is done. Between radii it lets the worker's event
+ * loop run, which is when the kernel's helper threads (Web Workers, started
+ * by the first large product) come up.
  */
 import { Random, getBackend, type DType } from '../src/autodiff/index.js';
 import { createModel, data, type ActivationName, type InitName } from '../src/nn/index.js';
@@ -38,7 +40,9 @@ export interface ZoneStudyResult {
   backend: string;
 }
 
-export function runZoneStudy(config: ZoneStudyConfig, onPoint: (point: ZonePoint, index: number, total: number) => void): ZoneStudyResult {
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+export async function runZoneStudy(config: ZoneStudyConfig, onPoint: (point: ZonePoint, index: number, total: number) => void): Promise<ZoneStudyResult> {
   const train = data.loadDataset('mnist', { dataDir: config.dataDir, split: 'train', samples: config.samples, seed: config.seed });
   const model = createModel(config.model, { activation: config.activation, bias: config.bias, numClasses: train.numClasses });
   const thetaInit = model.init(new Random(config.seed), config.init).toTypedArray() as Float64Array;
@@ -46,11 +50,13 @@ export function runZoneStudy(config: ZoneStudyConfig, onPoint: (point: ZonePoint
   const classifier = modelClassifier(model, train.x, train.labels, config.dtype);
   const scales = logSpace(config.scales.min, config.scales.max, config.scales.count);
   const measure = { subspaceDim: config.subspaceDim, projection: 'dense' as const, repeats: config.repeats, seed: config.seed, gaussNewton: false };
-  const points = scales.map((scale, i) => {
+  const points: ZonePoint[] = [];
+  for (const [i, scale] of scales.entries()) {
     const [point] = scaleSweep(classifier, thetaInit, [scale], measure);
+    points.push(point!);
     onPoint(point!, i, scales.length);
-    return point!;
-  });
+    await yieldToEventLoop();
+  }
   const criterion = zoneCriterion(config.subspaceDim, config.repeats);
   return {
     rInit: points[0]!.radius / points[0]!.radiusRatio,
