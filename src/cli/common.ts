@@ -5,9 +5,11 @@
  * a bad value with the same clear message.
  */
 import type { Command } from 'commander';
+import { createRequire } from 'node:module';
 import { Random, availableBackends, setBackend, getBackend, type DType } from '../autodiff/index.js';
 import { ACTIVATION_NAMES, INIT_NAMES, createModel, data, loadCheckpoint, type ActivationName, type InitName, type Model } from '../nn/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from './errors.js';
+import { addOutputOptions, type OutputFlags } from './harness.js';
 
 export interface DataOptions {
   dataset: string;
@@ -31,12 +33,10 @@ export interface ModelFlags {
   pooling?: 'avg' | 'max';
 }
 
-export interface RunFlags {
+export interface RunFlags extends OutputFlags {
   seed: number;
   backend?: string;
   dtype: DType;
-  out: string;
-  quiet?: boolean;
 }
 
 export function addDataOptions(cmd: Command, defaults: { samples?: number } = {}): Command {
@@ -64,12 +64,13 @@ export function addBackendOption(cmd: Command): Command {
   return cmd.option('--backend <name>', BACKEND_HELP);
 }
 
-export function addRunOptions(cmd: Command, defaultOut: string): Command {
-  return addBackendOption(cmd)
+/** --backend, --seed, --dtype, --quiet and the output options (harness.ts); `sweep` adds --shard. */
+export function addRunOptions(cmd: Command, defaultOut: string, options: { sweep?: boolean } = {}): Command {
+  addBackendOption(cmd)
     .option('--seed <n>', 'seed for every random choice', parseIntOption('--seed', 0), 0)
     .option('--dtype <dtype>', 'float64 or float32', parseChoice('--dtype', ['float64', 'float32'] as const), 'float64')
-    .option('--out <dir>', 'output directory', defaultOut)
     .option('--quiet', 'no progress output');
+  return addOutputOptions(cmd, defaultOut, options);
 }
 
 const INIT_ALIASES: Record<string, InitName> = { xavier: 'xavier-normal', glorot: 'xavier-normal', he: 'he-normal', kaiming: 'he-normal', lecun: 'lecun-normal' };
@@ -91,8 +92,19 @@ export function backendRecord(): { backend: string; backendDescription: string }
 export function selectBackend(name: string | undefined): string {
   if (name === undefined) return getBackend().name;
   if (!availableBackends().includes(name)) throw new UserError(`--backend must be one of ${availableBackends().join(', ')}, got "${name}"`);
+  if (name === 'gpu' && !gpuJsInstalled()) throw new UserError('--backend gpu needs gpu.js, an optional dependency that is not installed: npm install gpu.js@2.24.1');
   setBackend(name);
   return name;
+}
+
+/** True when the optional peer dependency gpu.js (the 'gpu' backend's library) can be loaded. */
+function gpuJsInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('gpu.js');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Loads the training and test sets the flags ask for. */

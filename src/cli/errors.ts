@@ -24,6 +24,17 @@ export class UserError extends Error {
   override name = 'UserError';
 }
 
+/**
+ * A run stopped by Ctrl-C at a clean point: what finished is kept, and the
+ * message says how to continue. Exits with 130, as a shell reports SIGINT.
+ */
+export class Interrupted extends Error {
+  override name = 'Interrupted';
+}
+
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
 /** Exit code of a failure that the user can fix (bad flags included). */
 export const EXIT_USER_ERROR = 2;
 /** Exit code of a bug or an unexpected condition. */
@@ -62,6 +73,7 @@ export function describeFailure(err: unknown, debug = false): FailureReport {
   }
   const withStack = (report: FailureReport, e: Error): FailureReport =>
     debug && e.stack ? { ...report, stack: e.stack } : report;
+  if (err instanceof Interrupted) return { message: `goldilocks: ${oneLine(err.message)}`, exitCode: EXIT_INTERRUPTED };
   if (err instanceof UserError) {
     return withStack({ message: `goldilocks: ${oneLine(err.message)}`, exitCode: EXIT_USER_ERROR }, err);
   }
@@ -95,8 +107,9 @@ export async function runMain(fn: () => Promise<unknown> | unknown): Promise<voi
     await fn();
   } catch (err) {
     const report = describeFailure(err, process.env.GOLDILOCKS_DEBUG === '1');
-    // A progress bar may be half-drawn on the current terminal line: clear it.
-    const clear = process.stderr.isTTY ? '\r\x1b[K' : '';
+    // A progress bar may be half-drawn on the current terminal line: clear it,
+    // and show the cursor and wrap lines again.
+    const clear = process.stderr.isTTY ? '\r\x1b[K\x1b[?25h\x1b[?7h' : '';
     if (report.message) process.stderr.write(`${clear}${report.message}\n`);
     if (report.stack) process.stderr.write(`${report.stack}\n`);
     process.exit(report.exitCode);

@@ -19,7 +19,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Command } from 'commander';
-import { runMain } from './errors.js';
+import { UserError, runMain } from './errors.js';
 import { selectBackend } from './common.js';
 
 /** What a file in src/cli/commands/ must export. */
@@ -66,7 +66,12 @@ export async function buildProgram(): Promise<Command> {
   for (const file of commandFiles()) (await loadCommand(file)).register(program);
   // Every command with --backend selects it before running, so no command can forget to.
   program.hook('preAction', (_program, command) => {
-    const { backend } = command.opts<{ backend?: string }>();
+    const { backend, dtype } = command.opts<{ backend?: string; dtype?: string }>();
+    if (backend === 'gpu' && dtype !== 'float32' && command.name() !== 'info') {
+      throw new UserError(dtype === undefined
+        ? `--backend gpu computes in float32 only, and ${command.name()} computes in float64; choose --backend wasm, js or reference`
+        : `--backend gpu computes in float32 only; add --dtype float32, or choose --backend wasm, js or reference for ${dtype}`);
+    }
     if (backend !== undefined) selectBackend(backend);
   });
   quietCommanderErrors(program);

@@ -81,7 +81,10 @@ function terminalProgress(options: ProgressOptions, stream: ProgressStream): Pro
     format: '{label} [{bar}] {percentage}% | {value}/{total} | ETA {eta_formatted} | {fields}',
     barCompleteChar: '\u2588',
     barIncompleteChar: '\u2591',
-    hideCursor: true,
+    // Leave the terminal's state alone (cursor shown, lines wrapping), so a
+    // run killed at any moment leaves a usable terminal behind.
+    hideCursor: false,
+    linewrap: null,
     etaBuffer: 50,
     fps: 5,
     forceRedraw: true,

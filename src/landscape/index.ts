@@ -79,10 +79,10 @@ export {
   SUBSPACE_KINDS, type SubspaceKind, type SurfaceParametrisation, type RadiusSample, type PowerLawFit, type DiffusiveFit,
   randomSubspace, hyperplaneParametrisation, hypersphereParametrisation, radiusRecorder, fitPowerLaw, fitDiffusiveGrowth,
 } from './subspace-training.js';
-export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
+export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, intrinsicDimensionRun, summarizeIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
 
 // Picking initialisations
-export { type InitSelectionReport, type PairedTestResult, initSelectionExperiment, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
+export { type InitSelectionReport, type PairedTestResult, type SelectionTrial, SELECTION_SCORES, compareSelections, initSelectionExperiment, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
 
 // Critical points
 export { FINDER_METHODS, type FinderMethod, type FinderResult } from './critical/finder.js';
@@ -94,7 +94,7 @@ export {
   type LogitGradientModel, type LogitGradientModelOptions, type LogitGradientModelSummary, logitGradientModel, summarizeLogitGradientModel,
 } from './logit-gradient-model.js';
 export { type CriticalPointProblem, toyProblem, toyLoss, dlaeProblem, dlaeCriticalLosses, mnistMlpProblem } from './critical/problems.js';
-export { type AnyFinderOptions, type CriticalRun, criticalPointStudy } from './critical/study.js';
+export { type AnyFinderOptions, type CriticalRun, criticalPointStudy, summarizeRuns } from './critical/study.js';
 
 // The linear-algebra kernels, by name: linalg.minresQlp, linalg.norm, …
 export * as linalg from './linalg/index.js';

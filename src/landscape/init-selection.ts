@@ -38,13 +38,18 @@
  * α across and beyond the Goldilocks zone is what gives the scores something
  * to select.
  */
-import ttest from '@stdlib/stats-ttest';
-import wilcoxon from '@stdlib/stats-wilcoxon';
+import type ttestFunction from '@stdlib/stats-ttest';
+import type wilcoxonFunction from '@stdlib/stats-wilcoxon';
 import { Random, type DType } from '../autodiff/index.js';
 import { evaluate, toFloat64, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
 import { modelClassifier } from './model-classifier.js';
 import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
 import { mean, norm } from './linalg/vector.js';
+import { lazyDependency } from './lazy-dependency.js';
+
+/** The two tests, loaded on first use (see lazy-dependency.ts). */
+const ttest = lazyDependency<typeof ttestFunction>('@stdlib/stats-ttest');
+const wilcoxon = lazyDependency<typeof wilcoxonFunction>('@stdlib/stats-wilcoxon');
 
 export const SELECTION_SCORES = ['traceOverNorm', 'positiveFraction', 'initialLoss'] as const;
 export type SelectionScore = (typeof SELECTION_SCORES)[number];
@@ -147,7 +152,7 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
   if (d.length < 2) return { ...base, statistic: null, pValue: null, df: null, note: 'needs at least two pairs' };
   const m = mean(d);
   if (d.every((v) => v === m)) return { ...base, statistic: null, pValue: null, note: 'the differences have zero variance' };
-  const result = ttest([...a], [...b], { alternative: 'two-sided' });
+  const result = ttest()([...a], [...b], { alternative: 'two-sided' });
   return { ...base, statistic: result.statistic, df: result.df, pValue: Math.min(1, result.pValue) };
 }
 
@@ -160,7 +165,7 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
   const absolute = nonzero.map(Math.abs);
   const hasTies = new Set(absolute).size !== absolute.length;
   const exact = nonzero.length <= 50 && nonzero.length === d.length && !hasTies;
-  const result = wilcoxon([...a], [...b], { alternative: 'two-sided', zeroMethod: 'wilcox', correction: true });
+  const result = wilcoxon()([...a], [...b], { alternative: 'two-sided', zeroMethod: 'wilcox', correction: true });
   // doubling a one-sided p at the centre of the distribution can give 1 + ε: a p-value is at most 1
   return { ...base, statistic: result.statistic, statisticKind: exact ? 'W+' : 'z', pValue: Math.min(1, result.pValue), ...(exact ? {} : { note: 'normal approximation with continuity correction (zeros, ties, or n > 50)' }) };
 }
@@ -263,28 +268,32 @@ export function compareSelections(trials: readonly SelectionTrial[], scores: rea
  * and worst by each score (a candidate picked twice is trained once), then
  * compare over the trials.
  */
+/** One trial: draw and score the candidates of `seed`, train the best and the worst by each score. `trial` numbers the progress events. */
+export function selectionTrial(options: InitSelectionOptions, seed: number, trial: number): SelectionTrial {
+  const scores = options.scores ?? SELECTION_SCORES;
+  const candidates = scoreCandidates({ ...options, seed, onCandidate: (done, total) => options.onProgress?.({ trial, phase: 'score', done, total }) });
+  const picks = scores.map((score) => ({ score, ...bestAndWorst(candidates, score) }));
+  const toTrain = [...new Set(picks.flatMap((p) => [p.best.index, p.worst.index]))];
+  const batchSeed = new Random(seed).split().nextUint32(); // the same batch order for every candidate of the trial
+  const outcomes = new Map<number, TrainingOutcome>();
+  toTrain.forEach((index, i) => {
+    outcomes.set(index, trainCandidate(options, candidates[index]!.theta, batchSeed));
+    options.onProgress?.({ trial, phase: 'train', done: i + 1, total: toTrain.length });
+  });
+  return {
+    seed,
+    candidates: candidates.map(({ theta: _theta, ...rest }) => rest),
+    selections: picks.map((p) => ({
+      score: p.score,
+      best: { index: p.best.index, value: p.best[p.score], outcome: outcomes.get(p.best.index)! },
+      worst: { index: p.worst.index, value: p.worst[p.score], outcome: outcomes.get(p.worst.index)! },
+    })),
+  };
+}
+
 export function initSelectionExperiment(options: InitSelectionOptions): InitSelectionReport {
   const scores = options.scores ?? SELECTION_SCORES;
   if (options.seeds.length < 1) throw new Error('init selection: need at least one seed');
-  const trials: SelectionTrial[] = options.seeds.map((seed, trial) => {
-    const candidates = scoreCandidates({ ...options, seed, onCandidate: (done, total) => options.onProgress?.({ trial, phase: 'score', done, total }) });
-    const picks = scores.map((score) => ({ score, ...bestAndWorst(candidates, score) }));
-    const toTrain = [...new Set(picks.flatMap((p) => [p.best.index, p.worst.index]))];
-    const batchSeed = new Random(seed).split().nextUint32(); // the same batch order for every candidate of the trial
-    const outcomes = new Map<number, TrainingOutcome>();
-    toTrain.forEach((index, i) => {
-      outcomes.set(index, trainCandidate(options, candidates[index]!.theta, batchSeed));
-      options.onProgress?.({ trial, phase: 'train', done: i + 1, total: toTrain.length });
-    });
-    return {
-      seed,
-      candidates: candidates.map(({ theta: _theta, ...rest }) => rest),
-      selections: picks.map((p) => ({
-        score: p.score,
-        best: { index: p.best.index, value: p.best[p.score], outcome: outcomes.get(p.best.index)! },
-        worst: { index: p.worst.index, value: p.worst[p.score], outcome: outcomes.get(p.worst.index)! },
-      })),
-    };
-  });
+  const trials: SelectionTrial[] = options.seeds.map((seed, trial) => selectionTrial(options, seed, trial));
   return { trials, comparisons: compareSelections(trials, scores) };
 }

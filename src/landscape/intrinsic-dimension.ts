@@ -202,31 +202,52 @@ export function trainOnHyperplane(
  * seeded P, the same θ₀ and the same batch order), the optional directly
  * trained baseline, and d_int90 under both conventions.
  */
-export function measureIntrinsicDimension(options: IntrinsicDimensionOptions): IntrinsicDimensionResult {
-  const dims = [...options.dims];
+/** Checks the grid of subspace dimensions: positive integers, increasing, at most D. */
+function checkDims(dims: readonly number[], parameters: number): void {
   dims.forEach((d, i) => {
     if (!Number.isInteger(d) || d < 1) throw new Error(`intrinsic dimension: every d must be a positive integer, got ${d}`);
-    if (d > options.model.spec.size) throw new Error(`intrinsic dimension: d = ${d} exceeds D = ${options.model.spec.size}`);
+    if (d > parameters) throw new Error(`intrinsic dimension: d = ${d} exceeds D = ${parameters}`);
     if (i > 0 && !(d > dims[i - 1]!)) throw new Error(`intrinsic dimension: the dims must increase, got ${dims[i - 1]} then ${d}`);
   });
+}
+
+/**
+ * Run `index` of the intrinsic-dimension sweep on its own: training on the
+ * hyperplane of dimension dims[index] (projection seed seed·1000 + index), or
+ * with index = dims.length the direct baseline of all D parameters. The runs
+ * are independent, so a sweep may be computed unit by unit, in any order.
+ */
+export function intrinsicDimensionRun(options: IntrinsicDimensionOptions, index: number): SubspaceRun {
+  const dims = [...options.dims];
+  checkDims(dims, options.model.spec.size);
+  if (index < dims.length) {
+    return trainOnHyperplane({ ...options, subspaceDim: dims[index]!, projectionSeed: options.seed * 1000 + index, onStep: (s) => options.onStep?.(index, s) });
+  }
+  return trainOnHyperplane({
+    ...options, makeOptimizer: options.makeBaselineOptimizer ?? options.makeOptimizer,
+    subspaceDim: null, projectionSeed: 0, onStep: (s) => options.onStep?.(dims.length, s),
+  });
+}
+
+/** d_int90 from the finished runs (in the order of dims) and the baseline. */
+export function summarizeIntrinsicDimension(runs: SubspaceRun[], baseline: SubspaceRun | null, fraction?: number): IntrinsicDimensionResult {
+  const curve = runs.map((r) => ({ subspaceDim: r.subspaceDim, accuracy: r.testAccuracy }));
+  return { runs, baseline, ...intrinsicDimension90(curve, { baselineAccuracy: baseline?.testAccuracy ?? null, fraction }) };
+}
+
+export function measureIntrinsicDimension(options: IntrinsicDimensionOptions): IntrinsicDimensionResult {
+  const dims = [...options.dims];
+  checkDims(dims, options.model.spec.size);
   const withBaseline = options.trainBaseline ?? true;
   const total = dims.length + (withBaseline ? 1 : 0);
   const runs: SubspaceRun[] = [];
-  dims.forEach((d, i) => {
-    const run = trainOnHyperplane({ ...options, subspaceDim: d, projectionSeed: options.seed * 1000 + i, onStep: (s) => options.onStep?.(i, s) });
-    runs.push(run);
+  for (let i = 0; i < total; i++) {
+    const run = intrinsicDimensionRun(options, i);
+    if (i < dims.length) runs.push(run);
     options.onRun?.(i + 1, total, run);
-  });
-  let baseline: SubspaceRun | null = null;
-  if (withBaseline) {
-    baseline = trainOnHyperplane({
-      ...options, makeOptimizer: options.makeBaselineOptimizer ?? options.makeOptimizer,
-      subspaceDim: null, projectionSeed: 0, onStep: (s) => options.onStep?.(dims.length, s),
-    });
-    options.onRun?.(total, total, baseline);
+    if (i === dims.length) return summarizeIntrinsicDimension(runs, run, options.fraction);
   }
-  const curve = runs.map((r) => ({ subspaceDim: r.subspaceDim, accuracy: r.testAccuracy }));
-  return { runs, baseline, ...intrinsicDimension90(curve, { baselineAccuracy: baseline?.testAccuracy ?? null, fraction: options.fraction }) };
+  return summarizeIntrinsicDimension(runs, null, options.fraction);
 }
 
 /** Adam with the given learning rate, as a factory for sweeps (Li et al.: 1e-3). */

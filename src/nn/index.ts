@@ -67,5 +67,5 @@ export {
 
 export {
   trainModel, evaluate, identityParametrisation, NonFiniteLossError,
-  type Parametrisation, type TrainOptions, type TrainResult, type EpochRecord, type StepInfo,
+  type Parametrisation, type TrainOptions, type TrainResult, type TrainingResumePoint, type EpochRecord, type StepInfo,
 } from './train.js';

@@ -63,6 +63,19 @@ export interface StepInfo {
   globalStep: number;
 }
 
+/**
+ * Where a run stands after an epoch: enough to continue it exactly. With the
+ * same options and `start`, trainModel goes on from epoch `epoch` + 1 as if
+ * it had never stopped (the data order of the epochs done is replayed from
+ * `rng`, which must be in the state it was given to the first call).
+ */
+export interface TrainingResumePoint<S> {
+  epoch: number;
+  globalStep: number;
+  w: Float64Array;
+  state: S;
+}
+
 export interface TrainOptions<S> {
   model: Model;
   train: Dataset;
@@ -80,7 +93,9 @@ export interface TrainOptions<S> {
   dtype?: DType;
   evalBatchSize?: number;
   onStep?: (info: StepInfo, w: Float64Array) => void;
-  onEpoch?: (record: EpochRecord, w: Float64Array) => void;
+  onEpoch?: (record: EpochRecord, w: Float64Array, resume: TrainingResumePoint<S>) => void;
+  /** Continue a run from the end of an epoch (see TrainingResumePoint). */
+  start?: TrainingResumePoint<S>;
 }
 
 export interface TrainResult {
@@ -114,11 +129,15 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`train: epochs must be a positive integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`train: batch size must be a positive integer, got ${batchSize}`);
   const stepsPerEpoch = Math.ceil(n / batchSize);
-  let w: Float64Array = Float64Array.from(toFloat64(options.initial));
-  let state = optimizer.init(w);
-  let globalStep = 0;
+  const start = options.start;
+  let w: Float64Array = Float64Array.from(start ? start.w : toFloat64(options.initial));
+  let state = start ? start.state : optimizer.init(w);
+  let globalStep = start?.globalStep ?? 0;
   const history: EpochRecord[] = [];
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  const first = (start?.epoch ?? 0) + 1;
+  // replay the data order of the epochs already done, so the next ones see the same batches
+  for (let epoch = 1; epoch < first; epoch++) for (const _batch of batchIndices(n, batchSize, rng));
+  for (let epoch = first; epoch <= epochs; epoch++) {
     const started = performance.now();
     let lossSum = 0;
     let correctSum = 0;
@@ -160,7 +179,7 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
       seconds: (performance.now() - started) / 1000,
     };
     history.push(record);
-    options.onEpoch?.(record, w);
+    options.onEpoch?.(record, w, { epoch, globalStep, w, state });
   }
   return { w, theta: parametrisation.toTheta(w), history };
 }

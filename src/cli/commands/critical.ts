@@ -20,11 +20,12 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  FINDER_METHODS, criticalPointStudy, dlaeProblem, mnistMlpProblem, toyProblem,
+  FINDER_METHODS, criticalPointStudy, dlaeProblem, mnistMlpProblem, summarizeRuns, toyProblem,
   type AnyFinderOptions, type CriticalPointProblem, type CriticalRun, type FinderMethod,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
+import { writeCsv, writeJson, type CsvValue } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { savePlots } from '../network.js';
 import { BACKEND_HELP, backendRecord } from '../common.js';
@@ -32,7 +33,7 @@ import { BACKEND_HELP, backendRecord } from '../common.js';
 const PROBLEMS = ['toy', 'dlae', 'mnist-mlp'] as const;
 type ProblemName = (typeof PROBLEMS)[number];
 
-interface CriticalOptions {
+interface CriticalOptions extends OutputFlags {
   problem: ProblemName;
   method: FinderMethod;
   runs: number;
@@ -42,8 +43,6 @@ interface CriticalOptions {
   rtol?: number;
   maxit?: number;
   tolerance: number;
-  out: string;
-  quiet?: boolean;
 }
 
 function makeProblem(options: CriticalOptions): CriticalPointProblem {
@@ -61,8 +60,8 @@ function makeProblem(options: CriticalOptions): CriticalPointProblem {
   }
 }
 
-async function runCritical(options: CriticalOptions): Promise<void> {
-  const outDir = ensureOutDir(options.out);
+/** The problem and the finder's settings, checked before any computation. */
+function setUpCritical(options: CriticalOptions): { problem: CriticalPointProblem; maxIterations: number; finder: AnyFinderOptions } {
   const problem = makeProblem(options);
   const maxIterations = options.iterations ?? (options.method === 'gnm' ? 5000 : 500);
   const finder: AnyFinderOptions = {
@@ -72,26 +71,51 @@ async function runCritical(options: CriticalOptions): Promise<void> {
       ? { minres: { ...(options.rtol !== undefined ? { rtol: options.rtol } : {}), ...(options.maxit !== undefined ? { maxit: options.maxit } : {}) } }
       : {}),
   };
+  return { problem, maxIterations, finder };
+}
+
+/** The runs, one journalled unit each, from the seeded starting points (a shard does only its own). */
+async function computeCritical(run: Run, options: CriticalOptions, problem: CriticalPointProblem, maxIterations: number, finder: AnyFinderOptions): Promise<CriticalRun[]> {
   const progress = createProgress({ label: 'critical', total: options.runs * maxIterations, quiet: options.quiet });
   progress.log(`${problem.description}; ${options.method}, ${options.runs} runs of at most ${maxIterations} iterations`);
-  const started = performance.now();
-  const { runs, summary } = criticalPointStudy(problem, options.method, {
-    runs: options.runs,
-    seed: options.seed,
-    finder,
-    onIteration: (run, record) =>
-      progress.update(run * maxIterations + record.iteration, { run: run + 1, gradNormSq: record.squaredGradientNorm }),
-    onRun: (run, done) => {
-      progress.update(done * maxIterations, { run: done });
+  const startingPoints = problem.startingPoints(options.runs, options.seed);
+  try {
+    return await run.sweep('run', startingPoints, (theta0, index) => {
+      const study = criticalPointStudy(problem, options.method, {
+        runs: 1, seed: options.seed, finder, startingPoints: [theta0],
+        onIteration: (_run, record) => progress.update(index * maxIterations + record.iteration, { run: index + 1, gradNormSq: record.squaredGradientNorm }),
+      });
+      return { ...study.runs[0]!, run: index };
+    }, (r, index) => {
+      progress.update((index + 1) * maxIterations, { run: index + 1 });
       progress.log(
-        `run ${run.run + 1}: ${run.endpoint.kind}, ‖∇f‖² ${run.endpoint.squaredGradientNorm.toExponential(2)}, loss ${run.endpoint.loss.toPrecision(6)}, ` +
-          `index ${run.endpoint.index?.fraction.toFixed(3) ?? '-'}, r ${run.endpoint.relativeResidual.toFixed(3)}, ${run.result.trace.length - 1} iterations (${run.result.stopReason})`,
+        `run ${r.run + 1}: ${r.endpoint.kind}, ‖∇f‖² ${r.endpoint.squaredGradientNorm.toExponential(2)}, loss ${r.endpoint.loss.toPrecision(6)}, ` +
+          `index ${r.endpoint.index?.fraction.toFixed(3) ?? '-'}, r ${r.endpoint.relativeResidual.toFixed(3)}, ${r.result.trace.length - 1} iterations (${r.result.stopReason})`,
       );
-    },
-  });
-  progress.stop();
-  const seconds = (performance.now() - started) / 1000;
+    });
+  } finally {
+    progress.stop();
+  }
+}
 
+async function runCritical(options: CriticalOptions): Promise<void> {
+  const run = startRun('critical', options);
+  const { problem, maxIterations, finder } = setUpCritical(options);
+  const started = performance.now();
+  const runs = await computeCritical(run, options, problem, maxIterations, finder);
+  if (run.shard) {
+    run.finishShard();
+    return;
+  }
+  const summary = summarizeRuns(runs);
+  const seconds = (performance.now() - started) / 1000;
+  await writeCritical(run, options, problem, maxIterations, runs, summary, seconds);
+}
+
+async function writeCritical(
+  run: Run, options: CriticalOptions, problem: CriticalPointProblem, maxIterations: number, runs: CriticalRun[], summary: ReturnType<typeof summarizeRuns>, seconds: number,
+): Promise<void> {
+  const outDir = run.dir;
   const runRow = (r: CriticalRun): Record<string, CsvValue> => ({
     run: r.run,
     kind: r.endpoint.kind,
@@ -110,15 +134,18 @@ async function runCritical(options: CriticalOptions): Promise<void> {
     hessianProducts: r.result.hessianProducts,
     seconds: r.result.seconds,
   });
-  writeJson(join(outDir, 'critical.json'), {
+  const config = { ...runSettings(options), iterations: maxIterations, ...backendRecord() };
+  const full = {
     command: 'critical',
-    config: { ...options, iterations: maxIterations, out: outDir, ...backendRecord() },
+    config,
     problem: { name: problem.name, description: problem.description, dim: problem.dim },
     method: options.method,
     summary,
     seconds,
     runs: runs.map((r) => ({ ...runRow(r), indexDetails: r.endpoint.index, theta: problem.dim <= 2000 ? Array.from(r.result.theta) : null })),
-  });
+    provenance: run.provenance(config, 'float64'),
+  };
+  writeJson(join(outDir, 'critical.json'), full);
   writeCsv(join(outDir, 'runs.csv'), runs.map(runRow));
   writeCsv(
     join(outDir, 'traces.csv'),
@@ -137,6 +164,16 @@ async function runCritical(options: CriticalOptions): Promise<void> {
     ),
   );
 
+  await writeCriticalPlots(outDir, options, problem, runs);
+  const percent = (q: number, se: number): string => `${(100 * q).toFixed(0)} ± ${(100 * se).toFixed(0)} %`;
+  run.finish(full,
+    `${summary.runs} runs in ${seconds.toFixed(1)} s: critical ${percent(summary.fractionCritical, summary.fractionCriticalStandardError)}, ` +
+      `gradient-flat ${percent(summary.fractionFlat, summary.fractionFlatStandardError)}, neither ${(100 * summary.fractionNeither).toFixed(0)} %; wrote ${outDir}`,
+  );
+}
+
+/** loss-vs-index, gradient-norm and (for the methods that solve H p = −g) residual. */
+async function writeCriticalPlots(outDir: string, options: CriticalOptions, problem: CriticalPointProblem, runs: CriticalRun[]): Promise<void> {
   const { lineChart, scatterChart } = await import('../plot.js');
   const kinds = ['critical', 'gradient-flat', 'neither'] as const;
   const withIndex = runs.filter((r) => r.endpoint.index !== null);
@@ -183,15 +220,10 @@ async function runCritical(options: CriticalOptions): Promise<void> {
     });
   }
   await savePlots(outDir, plots);
-  const percent = (q: number, se: number): string => `${(100 * q).toFixed(0)} ± ${(100 * se).toFixed(0)} %`;
-  process.stdout.write(
-    `${summary.runs} runs in ${seconds.toFixed(1)} s: critical ${percent(summary.fractionCritical, summary.fractionCriticalStandardError)}, ` +
-      `gradient-flat ${percent(summary.fractionFlat, summary.fractionFlatStandardError)}, neither ${(100 * summary.fractionNeither).toFixed(0)} %; wrote ${outDir}\n`,
-  );
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('critical')
     .description('find critical points from many starting points (Newton-MR, damped Newton, gradient-norm minimisation) and classify them')
     .option('--problem <name>', `test problem: ${PROBLEMS.join(', ')}`, parseChoice('--problem', PROBLEMS), 'toy')
@@ -204,7 +236,7 @@ export function register(program: Command): void {
     .option('--tolerance <number>', 'stop a run once ‖∇f‖² is below this', parseFloatOption('--tolerance', { min: 0 }), 1e-20)
     .option('--seed <n>', 'seed of the data and the starting points', parseIntOption('--seed', 0), 0)
     .option('--backend <name>', BACKEND_HELP)
-    .option('--out <dir>', 'output directory', 'runs/critical')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/critical', { sweep: true })
     .action(async (options: CriticalOptions) => runCritical(options));
 }

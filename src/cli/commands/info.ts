@@ -25,7 +25,7 @@ export interface Info {
   backend: { current: string; describe: string; available: string[] };
 }
 
-const LIBRARIES = ['commander', 'vega', 'vega-lite', '@resvg/resvg-js', 'cli-progress', 'tsx'];
+const LIBRARIES = ['commander', 'vega', 'vega-lite', '@resvg/resvg-js', 'cli-progress', 'ml-matrix', 'gpu.js'];
 
 const requireFromHere = createRequire(import.meta.url);
 

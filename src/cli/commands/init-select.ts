@@ -17,9 +17,10 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius, data as nnData } from '../../nn/index.js';
-import { initSelectionExperiment, type InitSelectionReport, type PairedTestResult } from '../../landscape/index.js';
+import { SELECTION_SCORES, compareSelections, selectionTrial, type InitSelectionReport, type PairedTestResult } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, type OptionParser } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { savePlot, scatterChartSpec, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
@@ -49,33 +50,40 @@ export function parseScaleRange(flag: string): OptionParser<{ min: number; max: 
 
 const formatP = (t: PairedTestResult): string => (t.pValue === null ? `undefined (${t.note ?? ''})` : t.pValue.toPrecision(3));
 
-export async function runInitSelect(flags: InitSelectFlags): Promise<InitSelectionReport & { config: Record<string, unknown> }> {
+export async function runInitSelect(flags: InitSelectFlags): Promise<(InitSelectionReport & { config: Record<string, unknown> }) | undefined> {
+  const run = startRun('init-select', flags);
   const { backend, train, test, model } = setUp(flags);
   if (flags.subspaceDim > model.spec.size) throw new UserError(`--subspace-dim ${flags.subspaceDim} exceeds the ${model.spec.size} parameters of ${model.name}`);
   if (flags.scoreSamples > train.labels.length) throw new UserError(`--score-samples ${flags.scoreSamples} exceeds the ${train.labels.length} training samples`);
-  const out = ensureOutDir(flags.out);
+  const out = run.dir;
   const scoring = nnData.take(train, seededRandom(flags.seed + 2).permutation(train.labels.length).subarray(0, flags.scoreSamples));
   const seeds = Array.from({ length: flags.trials }, (_, i) => flags.seed + i);
   const progress = createProgress({ label: 'init-select', total: 100 * flags.trials, quiet: flags.quiet });
   const started = performance.now();
-  const report = asUserError('init selection', () =>
-    initSelectionExperiment({
+  // each trial is one journalled unit: the same experiment on one seed
+  const trials = await run.sweep('trial', seeds, (seed, trial) => asUserError('init selection', () =>
+    selectionTrial({
       model, train, test, init: flags.init, count: flags.candidates, scaleRange: flags.scaleRange,
       scoringBatch: { x: scoring.x, labels: scoring.labels }, subspaceDim: flags.subspaceDim, projection: flags.projection,
       makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype, seeds,
-      onProgress: (e) => progress.update(Math.round(100 * e.trial + (e.phase === 'score' ? 50 * e.done / e.total : 50 + 50 * e.done / e.total)), { trial: e.trial + 1, phase: e.phase }),
-    }),
-  );
+      onProgress: (e) => progress.update(Math.round(100 * trial + (e.phase === 'score' ? 50 * e.done / e.total : 50 + 50 * e.done / e.total)), { trial: trial + 1, phase: e.phase }),
+    }, seed, trial),
+  ));
   progress.stop();
+  if (run.shard) {
+    run.finishShard();
+    return undefined;
+  }
+  const report: InitSelectionReport = { trials, comparisons: compareSelections(trials, SELECTION_SCORES) };
   const config = {
     command: 'init-select', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length, scoreSamples: flags.scoreSamples,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     expectedRInit: expectedRadius(model, flags.init), candidates: flags.candidates, trials: flags.trials, seeds,
     scaleRange: flags.scaleRange, subspaceDim: flags.subspaceDim, projection: flags.projection,
-    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, epochs: flags.epochs, batchSize: flags.batchSize,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(), seconds: (performance.now() - started) / 1000,
   };
-  const full = { config, ...report };
+  const full = { config, ...report, provenance: run.provenance(config, flags.dtype) };
   writeJson(join(out, 'init-select.json'), full);
   writeCsv(join(out, 'candidates.csv'), report.trials.flatMap((t) => t.candidates.map((c) => ({ seed: t.seed, ...c }))));
   writeCsv(join(out, 'selections.csv'), report.trials.flatMap((t) => t.selections.map((s) => ({
@@ -102,7 +110,7 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<InitSelecti
     title: `${model.name} on ${flags.dataset}: training loss after ${flags.epochs} epoch(s), ${flags.trials} trials`, xLabel: 'worst candidate by the score', yLabel: 'best candidate by the score', series,
   }), { png: true });
   const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}`);
-  process.stdout.write(`${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png\n`);
+  run.finish(full, `${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png`);
   return full;
 }
 
@@ -118,7 +126,7 @@ export function register(program: Command): void {
     .option('--score-samples <n>', 'training examples the scores are measured on', parseIntOption('--score-samples', 1), 256)
     .option('--scale-range <MIN:MAX>', 'candidates are init × α, α log-uniform in [MIN, MAX]', parseScaleRange('--scale-range'), { min: 0.25, max: 4 });
   addTrainingOptions(cmd, { lr: 1e-3, epochs: 1, batchSize: 128 });
-  addRunOptions(cmd, 'runs/init-select');
+  addRunOptions(cmd, 'runs/init-select', { sweep: true });
   cmd.action(async (flags: InitSelectFlags) => {
     await runInitSelect(flags);
   });

@@ -19,9 +19,10 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { euclideanNorm as norm, expectedRadius } from '../../nn/index.js';
-import { measureIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
+import { intrinsicDimensionRun, summarizeIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseFloatOption, type OptionParser } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { lineChartSpec, savePlot, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, parsePositive, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
@@ -60,41 +61,49 @@ function describeCrossing(c: ThresholdCrossing | null): string {
   return `${name}: d_int90 = ${c.firstDim} (first grid d meeting it${interpolated})`;
 }
 
-export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<IntrinsicDimensionResult & { config: Record<string, unknown> }> {
+export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<(IntrinsicDimensionResult & { config: Record<string, unknown> }) | undefined> {
+  const run = startRun('intrinsic-dim', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
   const tooBig = flags.dims.find((d) => d > model.spec.size);
   if (tooBig !== undefined) throw new UserError(`--dims: d = ${tooBig} exceeds the ${model.spec.size} parameters of ${model.name}`);
-  const out = ensureOutDir(flags.out);
+  const out = run.dir;
   const stepsPerRun = flags.epochs * Math.ceil(train.labels.length / flags.batchSize);
   const runs = flags.dims.length + (flags.baseline ? 1 : 0);
   const progress = createProgress({ label: 'intrinsic-dim', total: runs * stepsPerRun, quiet: flags.quiet });
   const started = performance.now();
-  const result = asUserError('training', () =>
-    measureIntrinsicDimension({
-      model, train, test, origin: thetaInit, dims: flags.dims, projection: flags.projection, seed: flags.seed,
-      makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype,
-      trainBaseline: flags.baseline, fraction: flags.fraction,
-      makeBaselineOptimizer: optimizerFactory({ ...flags, lr: flags.baselineLr }),
-      onStep: (run, step) => progress.update(run * stepsPerRun + step, { d: flags.dims[run] ?? 'D' }),
-      onRun: (_done, _total, run) => progress.log(`${run.direct ? `direct training (D = ${run.subspaceDim})` : `d = ${run.subspaceDim}`}: test accuracy ${(100 * run.testAccuracy).toFixed(2)} % (${run.seconds.toFixed(1)} s)`),
-    }),
-  );
+  const options = {
+    model, train, test, origin: thetaInit, dims: flags.dims, projection: flags.projection, seed: flags.seed,
+    makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype,
+    trainBaseline: flags.baseline, fraction: flags.fraction,
+    makeBaselineOptimizer: optimizerFactory({ ...flags, lr: flags.baselineLr }),
+    onStep: (i: number, step: number) => progress.update(i * stepsPerRun + step, { d: flags.dims[i] ?? 'D' }),
+  };
+  // one journalled unit per dimension, and the baseline last
+  const units = Array.from({ length: runs }, (_, i) => i);
+  const done = await run.sweep('run', units, (i) => asUserError('training', () => intrinsicDimensionRun(options, i)),
+    (r) => progress.log(`${r.direct ? `direct training (D = ${r.subspaceDim})` : `d = ${r.subspaceDim}`}: test accuracy ${(100 * r.testAccuracy).toFixed(2)} % (${r.seconds.toFixed(1)} s)`));
   progress.stop();
+  if (run.shard) {
+    run.finishShard();
+    return undefined;
+  }
+  const result = summarizeIntrinsicDimension(done.slice(0, flags.dims.length), flags.baseline ? done[flags.dims.length]! : null, flags.fraction);
   const config = {
     command: 'intrinsic-dim', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     rInit: norm(thetaInit), expectedRInit: expectedRadius(model, flags.init),
     dims: flags.dims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,
-    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, epochs: flags.epochs, batchSize: flags.batchSize,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(), seconds: (performance.now() - started) / 1000,
   };
   const report = { config, ...result };
-  writeJson(join(out, 'intrinsic-dim.json'), report);
+  const full = { ...report, provenance: run.provenance(config, flags.dtype) };
+  writeJson(join(out, 'intrinsic-dim.json'), full);
   const row = (r: IntrinsicDimensionResult['runs'][number]) => ({ subspaceDim: r.subspaceDim, direct: r.direct, testAccuracy: r.testAccuracy, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy, trainLoss: r.trainLoss, seconds: r.seconds });
   writeCsv(join(out, 'intrinsic-dim.csv'), [...result.runs.map(row), ...(result.baseline ? [row(result.baseline)] : [])]);
   await writePlot(out, report, model.name, flags);
   const baselineText = result.baseline ? `direct training: ${(100 * result.baseline.testAccuracy).toFixed(2)} %\n` : '';
-  process.stdout.write(`${baselineText}${describeCrossing(result.absolute)}\n${describeCrossing(result.trainedBaseline)}\nwrote ${out}/intrinsic-dim.json, intrinsic-dim.csv, accuracy-vs-dim.svg/.png\n`);
+  run.finish(full, `${baselineText}${describeCrossing(result.absolute)}\n${describeCrossing(result.trainedBaseline)}\nwrote ${out}/intrinsic-dim.json, intrinsic-dim.csv, accuracy-vs-dim.svg/.png`);
   return report;
 }
 
@@ -125,7 +134,7 @@ export function register(program: Command): void {
     .option('--fraction <f>', 'the fraction of the reference accuracy to reach', parseFloatOption('--fraction', { min: 0, max: 1, exclusiveMin: true }), 0.9);
   projectionOption(cmd);
   addTrainingOptions(cmd, { lr: 0.03, epochs: 1, batchSize: 128 });
-  addRunOptions(cmd, 'runs/intrinsic-dim');
+  addRunOptions(cmd, 'runs/intrinsic-dim', { sweep: true });
   cmd.action(async (flags: IntrinsicDimFlags) => {
     await runIntrinsicDim(flags);
   });

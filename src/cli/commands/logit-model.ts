@@ -18,9 +18,10 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { logitGradientModel, summarizeLogitGradientModel, type LogitGradientModelSummary } from '../../landscape/index.js';
 import { UserError, parseFloatOption, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags } from '../harness.js';
 
-interface LogitModelOptions {
+interface LogitModelOptions extends OutputFlags {
   classes: number;
   perClass: number;
   dim: number;
@@ -30,8 +31,6 @@ interface LogitModelOptions {
   logitNoise: number;
   logitCurvature: number;
   seed: number;
-  out: string;
-  quiet?: boolean;
 }
 
 function parseNoiseList(value: string): number[] {
@@ -44,7 +43,8 @@ function parseNoiseList(value: string): number[] {
 
 function runLogitModel(options: LogitModelOptions): void {
   if (options.dim < options.classes + 5) throw new UserError(`--dim ${options.dim} must be at least --classes + 5 = ${options.classes + 5}`);
-  const outDir = ensureOutDir(options.out);
+  const run = startRun('logit-model', options);
+  const outDir = run.dir;
   const rows: (LogitGradientModelSummary & { clusterNoise: number })[] = [];
   for (const clusterNoise of options.clusterNoise) {
     const model = logitGradientModel({
@@ -58,18 +58,19 @@ function runLogitModel(options: LogitModelOptions): void {
       process.stderr.write(`σ = ${clusterNoise}: ${summary.outliers} outliers (λ${options.classes - 1}/λ${options.classes} = ${summary.gapAfterCMinusOne.toFixed(2)}), overlap ${summary.overlapTopCMinusOne.toFixed(3)}\n`);
     }
   }
-  const { out: _out, quiet: _quiet, ...config } = options;
-  writeJson(join(outDir, 'logit-model.json'), { command: 'logit-model', config, points: rows });
+  const config = runSettings(options);
+  const full = { command: 'logit-model', config, points: rows, provenance: run.provenance(config, 'float64') };
+  writeJson(join(outDir, 'logit-model.json'), full);
   writeCsv(join(outDir, 'logit-model.csv'), rows.map((r) => ({
     clusterNoise: r.clusterNoise, outliers: r.outliers, gapAfterCMinusOne: r.gapAfterCMinusOne, overlapTopCMinusOne: r.overlapTopCMinusOne,
     overlapTopC: r.overlapTopC, randomOverlap: r.randomOverlap, sameLogitCosine: r.sameLogitCosine, differentLogitCosine: r.differentLogitCosine,
     lambda1: r.eigenvalues[0]!, lambdaC: r.eigenvalues[options.classes - 1]!,
   })));
-  process.stdout.write(`wrote ${join(outDir, 'logit-model.json')} and logit-model.csv\n`);
+  run.finish(full, `wrote ${join(outDir, 'logit-model.json')} and logit-model.csv`);
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('logit-model')
     .description("the Hessian's outliers without a network: a model of logit gradients clustered by logit, with weak logit curvature")
     .option('--classes <C>', 'number of classes', parseIntOption('--classes', 2, 100), 10)
@@ -81,7 +82,7 @@ export function register(program: Command): void {
     .option('--logit-noise <tau>', 'noise on each example\'s logits', parseFloatOption('--logit-noise', { min: 0 }), 0.5)
     .option('--logit-curvature <kappa>', 'strength of the logit-curvature term κ·W (W a GOE matrix)', parseFloatOption('--logit-curvature', { min: 0 }), 0.01)
     .option('--seed <n>', 'seed of every random choice', parseIntOption('--seed', 0), 0)
-    .option('--out <dir>', 'output directory', 'runs/logit-model')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/logit-model')
     .action((options: LogitModelOptions) => runLogitModel(options));
 }

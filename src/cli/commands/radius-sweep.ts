@@ -20,7 +20,8 @@ import { getBackend } from '../../autodiff/index.js';
 import { NonFiniteLossError, euclideanNorm as norm, evaluate, expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
 import { logSpace, type SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, parseRange, type Range } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { lineChartSpec, savePlot } from '../plot.js';
 import { createProgress } from '../progress.js';
 import { addDataOptions, addModelOptions, addRunOptions, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
@@ -57,16 +58,17 @@ export interface RadiusSweepReport {
   points: RadiusSweepPoint[];
 }
 
-export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSweepReport> {
+export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSweepReport | undefined> {
+  const run = startRun('radius-sweep', flags);
+  const out = run.dir;
   const { backend, train, test, model, thetaInit } = setUp(flags);
   if (flags.dim > model.spec.size) throw new UserError(`--dim ${flags.dim} exceeds the ${model.spec.size} parameters of ${model.name}`);
-  const out = ensureOutDir(flags.out);
   const rInit = norm(thetaInit);
   const scales = logSpace(flags.scales.min, flags.scales.max, flags.scales.count);
   const stepsPerEpoch = Math.ceil(train.labels.length / flags.batchSize);
   const progress = createProgress({ label: 'radius-sweep', total: scales.length * flags.epochs * stepsPerEpoch, quiet: flags.quiet });
   const makeOptimizer = optimizerFactory(flags);
-  const points: RadiusSweepPoint[] = scales.map((scale, i) => {
+  const points: RadiusSweepPoint[] = await run.sweep('scale', scales, (scale, i) => {
     const origin = thetaInit.map((v) => v * scale);
     // the same P for every radius (same seed): only the radius changes
     const surface = buildSurface(flags.surface, origin, flags.dim, flags.projection, flags.seed)!;
@@ -96,22 +98,29 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
       testAccuracy: trained.accuracy, testLoss: trained.loss, trainLoss: trained.trainLoss, seconds: (performance.now() - started) / 1000,
       ...(diverged ? { diverged } : {}), history: trained.history,
     };
-    progress.log(`r/r_init = ${scale.toPrecision(3)} (r = ${point.startRadius.toFixed(2)}): test accuracy ${(100 * start.accuracy).toFixed(1)} % → ${(100 * point.testAccuracy).toFixed(2)} %${diverged ? ' (diverged)' : ''} (${point.seconds.toFixed(1)} s)`);
     return point;
+  }, (point, i) => {
+    progress.update((i + 1) * flags.epochs * stepsPerEpoch);
+    progress.log(`r/r_init = ${point.scale.toPrecision(3)} (r = ${point.startRadius.toFixed(2)}): test accuracy ${(100 * point.startTestAccuracy).toFixed(1)} % → ${(100 * point.testAccuracy).toFixed(2)} %${point.diverged ? ' (diverged)' : ''} (${point.seconds.toFixed(1)} s)`);
   });
   progress.stop();
+  if (run.shard) {
+    run.finishShard();
+    return undefined;
+  }
   const report: RadiusSweepReport = {
     config: {
       command: 'radius-sweep', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
       model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
       surface: flags.surface, dim: flags.dim, projection: flags.projection, scales: flags.scales,
-      optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, epochs: flags.epochs, batchSize: flags.batchSize,
+      optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
       expectedRInit: expectedRadius(model, flags.init), seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(),
     },
     rInit,
     points,
   };
-  writeJson(join(out, 'radius-sweep.json'), report);
+  const full = { ...report, provenance: run.provenance(report.config, flags.dtype) };
+  writeJson(join(out, 'radius-sweep.json'), full);
   writeCsv(join(out, 'radius-sweep.csv'), points.map(({ history: _history, ...row }) => ({ ...row, diverged: row.diverged ?? null })));
   const title = `${model.name} on ${flags.dataset}: training on a random ${flags.dim}-dim ${flags.surface}`;
   await savePlot(join(out, 'accuracy-vs-radius'), lineChartSpec({
@@ -123,7 +132,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
     ],
   }), { png: true });
   const best = points.reduce((a, b) => (b.testAccuracy > a.testAccuracy ? b : a));
-  process.stdout.write(`r_init = ${rInit.toFixed(3)}; best test accuracy ${(100 * best.testAccuracy).toFixed(2)} % at r = ${best.startRadius.toFixed(3)} (r/r_init ${best.scale.toPrecision(3)})\nwrote ${out}/radius-sweep.json, radius-sweep.csv, accuracy-vs-radius.svg/.png\n`);
+  run.finish(full, `r_init = ${rInit.toFixed(3)}; best test accuracy ${(100 * best.testAccuracy).toFixed(2)} % at r = ${best.startRadius.toFixed(3)} (r/r_init ${best.scale.toPrecision(3)})\nwrote ${out}/radius-sweep.json, radius-sweep.csv, accuracy-vs-radius.svg/.png`);
   return report;
 }
 
@@ -137,7 +146,7 @@ export function register(program: Command): void {
     .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of θ_init (radius α·r_init)', parseRange('--scales'), { min: 0.1, max: 10, count: 9 });
   projectionOption(cmd);
   addTrainingOptions(cmd, { lr: 0.03, epochs: 1, batchSize: 128 });
-  addRunOptions(cmd, 'runs/radius-sweep');
+  addRunOptions(cmd, 'runs/radius-sweep', { sweep: true });
   cmd.action(async (flags: RadiusSweepFlags) => {
     await runRadiusSweep(flags);
   });

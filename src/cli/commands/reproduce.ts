@@ -8,8 +8,10 @@
  * Each reproduction (src/cli/reproductions.ts) is a list of ordinary
  * `goldilocks` commands. They run one after another as child processes of
  * this same program, each into `<out>/<step>`; a step whose result file is
- * already there is not run again, so an interrupted reproduction continues
- * where it stopped when the same command is given again. Then the finding is
+ * already there is not run again, and a step that was interrupted is given
+ * --resume, so an interrupted reproduction continues where it stopped when
+ * the same command is given again (other settings into the same --out are
+ * refused; --force starts again). Then the finding is
  * checked on the numbers the steps wrote, and `<out>/summary.json` records
  * the published claim, the numbers, the checks and the exact commands.
  *
@@ -17,18 +19,18 @@
  * not hold (the finding did not reproduce), 2 for a user mistake.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
-import { ensureOutDir, writeJson } from '../output.js';
+import { writeJson } from '../output.js';
+import { addOutputOptions, startRun, type OutputFlags } from '../harness.js';
 import { REPRODUCTIONS, type Reproduction, type ReproductionStep } from '../reproductions.js';
 
-interface ReproduceOptions {
+interface ReproduceOptions extends Omit<OutputFlags, 'out'> {
   list?: boolean;
   quick?: boolean;
   out?: string;
-  quiet?: boolean;
 }
 
 function findReproduction(name: string | undefined): Reproduction {
@@ -52,7 +54,9 @@ function runStep(step: ReproductionStep, dir: string, quiet: boolean): void {
     if (!quiet) process.stderr.write(`reproduce: ${step.name} is done already (${join(dir, step.result)})\n`);
     return;
   }
-  const args = [...step.args, '--out', dir, ...(quiet ? ['--quiet'] : [])];
+  // a step directory with files but no result is an interrupted step: continue it
+  const interrupted = existsSync(dir) && readdirSync(dir).length > 0;
+  const args = [...step.args, '--out', dir, ...(interrupted ? ['--resume'] : []), ...(quiet ? ['--quiet'] : [])];
   if (!quiet) process.stderr.write(`reproduce: goldilocks ${args.join(' ')}\n`);
   const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, ...args], { stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'inherit'] });
   if (child.status !== 0) {
@@ -67,11 +71,14 @@ function runReproduction(name: string | undefined, options: ReproduceOptions): v
   }
   const reproduction = findReproduction(name);
   const steps = options.quick ? reproduction.quick : reproduction.steps;
-  const out = ensureOutDir(options.out ?? join('runs', 'reproduce', `${reproduction.name}${options.quick ? '-quick' : ''}`));
+  const run = startRun('reproduce', {
+    ...options, reproduction: reproduction.name, out: options.out ?? join('runs', 'reproduce', `${reproduction.name}${options.quick ? '-quick' : ''}`),
+  }, { sameSettingsResumes: true });
+  const out = run.dir;
   const started = Date.now();
   for (const step of steps) runStep(step, join(out, step.name), Boolean(options.quiet));
   const summary = reproduction.summarize((step) => join(out, step));
-  writeJson(join(out, 'summary.json'), {
+  const full = {
     reproduction: reproduction.name,
     title: reproduction.title,
     source: reproduction.source,
@@ -80,20 +87,21 @@ function runReproduction(name: string | undefined, options: ReproduceOptions): v
     commands: steps.map((s) => `goldilocks ${s.args.join(' ')} --out ${join(out, s.name)}`),
     seconds: (Date.now() - started) / 1000,
     ...summary,
-  });
-  for (const c of summary.checks) process.stdout.write(`${c.holds ? 'holds' : 'FAILS'}: ${c.claim} (${c.detail})\n`);
-  process.stdout.write(`wrote ${join(out, 'summary.json')}\n`);
+    provenance: run.provenance({ reproduction: reproduction.name, variant: options.quick ? 'quick' : 'full' }),
+  };
+  writeJson(join(out, 'summary.json'), full);
+  run.finish(full, [...summary.checks.map((c) => `${c.holds ? 'holds' : 'FAILS'}: ${c.claim} (${c.detail})`), `wrote ${join(out, 'summary.json')}`].join('\n'));
   if (!summary.checks.every((c) => c.holds)) process.exitCode = 3;
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('reproduce')
     .description("regenerate a finding of the papers: run its commands, then check the finding's direction on their results")
     .argument('[name]', 'which reproduction (see --list)')
     .option('--list', 'list the reproductions, with the claims and commands')
     .option('--quick', 'a small variant of the same commands (seconds), as the tests run it')
-    .option('--out <dir>', 'output directory (default: runs/reproduce/<name>)')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, undefined, { outHelp: 'output directory (default: runs/reproduce/<name>)' })
     .action((name: string | undefined, options: ReproduceOptions) => runReproduction(name, options));
 }

@@ -20,10 +20,11 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import {
-  analyzeSpectrum, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics, overlapWithEigenvectors, type SpectrumStage,
+  analyzeSpectrum, crossEntropyLoss, gaussNewtonOperator, gradientAt, hessianOperator, outputStatistics, overlapWithEigenvectors, type SpectrumReport, type SpectrumStage,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { adoptCheckpointArchitecture, backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptions } from '../network.js';
@@ -31,7 +32,7 @@ import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptio
 // ---------------------------------------------------------------------------
 // The command
 
-interface SpectrumOptions extends NetworkOptions {
+interface SpectrumOptions extends NetworkOptions, OutputFlags {
   checkpoint?: string;
   operator: 'hessian' | 'gauss-newton';
   topK: number;
@@ -40,12 +41,10 @@ interface SpectrumOptions extends NetworkOptions {
   probes: number;
   slqProbes: number;
   slqSteps: number;
-  out: string;
-  quiet?: boolean;
 }
 
-async function runSpectrum(options: SpectrumOptions): Promise<void> {
-  const outDir = ensureOutDir(options.out);
+/** The network, θ (initialisation or checkpoint), the loss and the operator, checked before any computation. */
+function setUpSpectrum(options: SpectrumOptions) {
   const setup = loadNetwork(options);
   const { model, classifier } = setup;
   const theta = options.checkpoint ? loadTheta(options.checkpoint, model) : setup.theta;
@@ -55,8 +54,15 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   const loss = crossEntropyLoss(classifier);
   const stats = outputStatistics(classifier, theta);
   const op = options.operator === 'hessian' ? hessianOperator(loss, theta) : gaussNewtonOperator(classifier, theta);
-
   const lanczosSteps = Math.min(D, options.lanczosSteps ?? Math.max(4 * options.topK, 60));
+  return { model, classifier, theta, D, loss, stats, op, lanczosSteps };
+}
+
+type SpectrumSetup = ReturnType<typeof setUpSpectrum>;
+
+/** The top eigenpairs, trace, Frobenius norm and density, and the gradient's overlap with the top eigenvectors. */
+function computeSpectrum(setup: SpectrumSetup, options: SpectrumOptions) {
+  const { model, classifier, theta, D, loss, stats, op, lanczosSteps } = setup;
   const stageBudget: Record<SpectrumStage, number> = {
     top: lanczosSteps,
     bottom: 0,
@@ -78,14 +84,29 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
   });
   progress.update(total);
   progress.stop();
+  const overlap = overlapWithEigenvectors(gradientAt(loss, theta), report.top!, options.overlapK);
+  return { report, overlap };
+}
 
+async function runSpectrum(options: SpectrumOptions): Promise<void> {
+  const run = startRun('spectrum', options);
+  const setup = setUpSpectrum(options);
+  await writeSpectrum(run, setup, options, computeSpectrum(setup, options));
+}
+
+/** spectrum.json, eigenvalues.csv, density.csv and the plots. */
+async function writeSpectrum(run: Run, setup: SpectrumSetup, options: SpectrumOptions, computed: ReturnType<typeof computeSpectrum>): Promise<void> {
+  const { model, classifier, D, stats } = setup;
+  const { report, overlap } = computed;
+  const outDir = run.dir;
   const top = report.top!;
-  const gradient = gradientAt(loss, theta);
-  const overlap = overlapWithEigenvectors(gradient, top, options.overlapK);
   const density = report.density!;
+  // with --checkpoint, θ is the checkpoint's: the initialisation options do not apply
+  const { init: _init, alpha: _alpha, ...withoutInit } = runSettings(options);
+  const config = { ...(options.checkpoint ? withoutInit : runSettings(options)), ...backendRecord() };
   const result = {
     command: 'spectrum',
-    config: { ...options, out: outDir, ...backendRecord() },
+    config,
     model: model.name,
     dim: D,
     samples: classifier.labels.length,
@@ -105,19 +126,51 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
     products: report.products,
     seconds: report.seconds,
   };
-  writeJson(join(outDir, 'spectrum.json'), result);
+  const full = { ...result, provenance: run.provenance(config, 'float64') };
+  writeJson(join(outDir, 'spectrum.json'), full);
   writeCsv(
     join(outDir, 'eigenvalues.csv'),
     top.values.map((value, i) => ({ rank: i + 1, eigenvalue: value, residual: top.residualNorms[i]!, gradientOverlapSquared: i < overlap.k ? overlap.perDirection[i]! : null })),
   );
   writeCsv(join(outDir, 'density.csv'), Array.from(density.grid, (t, i) => ({ eigenvalue: t, density: density.density[i]! })));
 
+  const plots = await writeSpectrumPlots(outDir, options, model.name, top, overlap, density);
+  const fmt = (x: number): string => x.toPrecision(4);
+  const notes: string[] = [];
+  if (!top.converged) {
+    // Say how far the eigenvalues can be trusted: a Ritz value θ with residual r is within r of an eigenvalue.
+    const scale = Math.max(...top.values.map(Math.abs));
+    const firstLoose = top.residualNorms.findIndex((r) => r > 1e-6 * scale);
+    const worst = Math.max(...top.residualNorms);
+    const which = firstLoose < 0 ? 'all ranks' : `ranks ${firstLoose + 1}–${top.values.length}`;
+    notes.push(
+      `note: Lanczos stopped after ${top.steps} steps before all ${top.values.length} eigenpairs converged: ` +
+        `${which} have residuals up to ${fmt(worst)} (each eigenvalue is within its residual, ` +
+        `column "residual" of eigenvalues.csv); raise --lanczos-steps for more`,
+    );
+  }
+  run.finish(full,
+    [
+      ...notes,
+      `top eigenvalues: ${top.values.slice(0, 12).map(fmt).join(', ')}${top.values.length > 12 ? ', …' : ''}`,
+      `trace ${fmt(report.trace!.estimate)} ± ${fmt(report.trace!.standardError)}, ‖·‖_F ${fmt(report.frobeniusNorm!.estimate)} ± ${fmt(report.frobeniusNorm!.standardError)}`,
+      `gradient overlap with the top-${overlap.k} subspace: ${fmt(overlap.overlap)} (random: ${fmt(overlap.randomBaseline)})`,
+      `${report.products} products in ${report.seconds.toFixed(1)} s; wrote ${['spectrum.json', 'eigenvalues.csv', 'density.csv', ...plots.map((p) => p.slice(outDir.length + 1))].join(', ')} to ${outDir}`,
+    ].join('\n'),
+  );
+}
+
+/** The plots: eigenvalues, gradient overlap and the density (on a log axis). */
+async function writeSpectrumPlots(
+  outDir: string, options: SpectrumOptions, modelName: string, top: NonNullable<SpectrumReport['top']>,
+  overlap: ReturnType<typeof overlapWithEigenvectors>, density: NonNullable<SpectrumReport['density']>,
+): Promise<string[]> {
   // The density spans many orders of magnitude (a bulk near 0, a few outliers): plot it on a log axis, floored.
   const peak = Math.max(...density.density);
   const floor = peak * 1e-8;
   const { lineChart, scatterChart } = await import('../plot.js');
   const what = options.operator === 'hessian' ? 'Hessian' : 'Gauss-Newton matrix';
-  const plots = await savePlots(outDir, [
+  return savePlots(outDir, [
     {
       name: 'density',
       svg: () =>
@@ -133,34 +186,13 @@ async function runSpectrum(options: SpectrumOptions): Promise<void> {
       name: 'eigenvalues',
       svg: () =>
         scatterChart({
-          title: `Top ${top.values.length} eigenvalues of the ${what} (${model.name})`,
+          title: `Top ${top.values.length} eigenvalues of the ${what} (${modelName})`,
           xLabel: 'rank',
           yLabel: 'eigenvalue',
           series: [{ name: 'eigenvalue', points: top.values.map((y, i) => ({ x: i + 1, y })) }],
         }),
     },
   ]);
-  const fmt = (x: number): string => x.toPrecision(4);
-  if (!top.converged) {
-    // Say how far the eigenvalues can be trusted: a Ritz value θ with residual r is within r of an eigenvalue.
-    const scale = Math.max(...top.values.map(Math.abs));
-    const firstLoose = top.residualNorms.findIndex((r) => r > 1e-6 * scale);
-    const worst = Math.max(...top.residualNorms);
-    const which = firstLoose < 0 ? 'all ranks' : `ranks ${firstLoose + 1}–${top.values.length}`;
-    process.stdout.write(
-      `note: Lanczos stopped after ${top.steps} steps before all ${top.values.length} eigenpairs converged: ` +
-        `${which} have residuals up to ${fmt(worst)} (each eigenvalue is within its residual, ` +
-        `column "residual" of eigenvalues.csv); raise --lanczos-steps for more\n`,
-    );
-  }
-  process.stdout.write(
-    [
-      `top eigenvalues: ${top.values.slice(0, 12).map(fmt).join(', ')}${top.values.length > 12 ? ', …' : ''}`,
-      `trace ${fmt(report.trace!.estimate)} ± ${fmt(report.trace!.standardError)}, ‖·‖_F ${fmt(report.frobeniusNorm!.estimate)} ± ${fmt(report.frobeniusNorm!.standardError)}`,
-      `gradient overlap with the top-${overlap.k} subspace: ${fmt(overlap.overlap)} (random: ${fmt(overlap.randomBaseline)})`,
-      `${report.products} products in ${report.seconds.toFixed(1)} s; wrote ${['spectrum.json', 'eigenvalues.csv', 'density.csv', ...plots.map((p) => p.slice(outDir.length + 1))].join(', ')} to ${outDir}`,
-    ].join('\n') + '\n',
-  );
 }
 
 export function register(program: Command): void {
@@ -176,10 +208,15 @@ export function register(program: Command): void {
     .option('--probes <n>', 'Hutchinson probes for the trace and Frobenius norm', parseIntOption('--probes', 2, 100000), 50)
     .option('--slq-probes <n>', 'probes of the stochastic Lanczos quadrature', parseIntOption('--slq-probes', 1, 1000), 3)
     .option('--slq-steps <n>', 'Lanczos steps per SLQ probe', parseIntOption('--slq-steps', 2, 1000), 60)
-    .option('--out <dir>', 'output directory', 'runs/spectrum')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/spectrum')
     .action(async (options: SpectrumOptions, cmd: Command) => {
-      if (options.checkpoint) adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
+      if (options.checkpoint) {
+        for (const flag of ['alpha', 'init'] as const) {
+          if (cmd.getOptionValueSource(flag) === 'cli') throw new UserError(`--${flag} does not apply with --checkpoint (the parameters are the checkpoint's); leave it out`);
+        }
+        adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
+      }
       return runSpectrum(options);
     });
 }

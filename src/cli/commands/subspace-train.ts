@@ -32,7 +32,8 @@ import {
   SURFACES, addTrainingOptions, asUserError, buildSurface, optimizerFactory, parseDim, projectionOption, setUp, type Surface, type TrainingFlags,
 } from '../subspace-options.js';
 import { UserError, parseChoice, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun } from '../harness.js';
 import { lineChartSpec, savePlot, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
 import {
@@ -66,12 +67,13 @@ export interface SubspaceTrainReport {
 
 export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<SubspaceTrainReport> {
   if (flags.scale !== undefined && flags.radius !== undefined) throw new UserError('give --scale or --radius, not both');
+  const run = startRun('subspace-train', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
   const rInit = norm(thetaInit);
   const factor = flags.radius !== undefined ? flags.radius / rInit : (flags.scale ?? 1);
   const origin = thetaInit.map((v) => v * factor);
   const parametrisation = buildSurface(flags.surface, origin, flags.dim, flags.projection, flags.seed);
-  const out = ensureOutDir(flags.out);
+  const out = run.dir;
   const stepsPerEpoch = Math.ceil(train.labels.length / flags.batchSize);
   const totalSteps = flags.epochs * stepsPerEpoch;
   const recorder = radiusRecorder({ every: flags.radiusEvery, ...(parametrisation ? { parametrisation } : {}) });
@@ -84,7 +86,7 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
     surface: flags.surface, dim: flags.dim, trainedDim: parametrisation?.trainedDim ?? model.spec.size,
     projection: flags.dim === 'full' ? null : flags.projection,
     rInit, expectedRInit: expectedRadius(model, flags.init), scale: factor, startRadius: norm(origin),
-    optimizer: flags.optimizer, lr: flags.lr, momentum: flags.momentum, epochs: flags.epochs, batchSize: flags.batchSize,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     radiusEvery: flags.radiusEvery, seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(),
   };
   const progress = createProgress({ label: 'subspace-train', total: totalSteps, quiet: flags.quiet });
@@ -109,7 +111,8 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
     ? { fromStep, powerLaw: fitPowerLaw(window.map((s) => ({ x: s.step, y: s.radius }))), diffusive: fitDiffusiveGrowth(window) }
     : null;
   const report: SubspaceTrainReport = { config: { ...config, seconds }, history: result.history, radius: recorder.samples, radiusFit };
-  writeJson(join(out, 'log.json'), report);
+  const full = { ...report, provenance: run.provenance(report.config, flags.dtype) };
+  writeJson(join(out, 'log.json'), full);
   writeCsv(join(out, 'log.csv'), result.history.map((r) => ({ ...r })));
   writeCsv(join(out, 'radius.csv'), recorder.samples.map((s) => ({ ...s })));
   await writePlots(out, report, model.name, flags);
@@ -120,7 +123,7 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
   const fitText = radiusFit
     ? `\nfrom step ${radiusFit.fromStep}: r² = ${radiusFit.diffusive.offset.toPrecision(4)} + ${radiusFit.diffusive.rate.toPrecision(4)}·t (R² ${radiusFit.diffusive.rSquared.toFixed(4)}); r ∝ t^${radiusFit.powerLaw.exponent.toFixed(3)} (R² ${radiusFit.powerLaw.rSquared.toFixed(4)})`
     : '';
-  process.stdout.write(`${surfaceText}: test accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} % after ${flags.epochs} epoch(s) in ${seconds.toFixed(1)} s; ‖θ‖ ${norm(origin).toFixed(3)} → ${last.radius.toFixed(3)}${fitText}\nwrote ${out}/log.json, log.csv, radius.csv and plots\n`);
+  run.finish(full, `${surfaceText}: test accuracy ${(100 * (last.testAccuracy ?? 0)).toFixed(2)} % after ${flags.epochs} epoch(s) in ${seconds.toFixed(1)} s; ‖θ‖ ${norm(origin).toFixed(3)} → ${last.radius.toFixed(3)}${fitText}\nwrote ${out}/log.json, log.csv, radius.csv and plots`);
   return report;
 }
 

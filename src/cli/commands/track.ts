@@ -29,12 +29,14 @@ import {
   outputStatistics, overlapWithEigenvectors, selectRows, topEigenpairs,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson, type CsvValue } from '../output.js';
+import { writeCsv, writeJson, type CsvValue } from '../output.js';
+import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { backendRecord } from '../common.js';
-import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from '../network.js';
+import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
 
-interface TrackOptions extends NetworkOptions {
+interface TrackOptions extends NetworkOptions, OutputFlags {
+  maxLoss: number;
   optimizer: 'adam' | 'sgd';
   lr?: number;
   steps: number;
@@ -43,8 +45,6 @@ interface TrackOptions extends NetworkOptions {
   topK: number;
   overlapK: number;
   alignPerClass: number;
-  out: string;
-  quiet?: boolean;
 }
 
 export interface TrackRecord {
@@ -72,92 +72,130 @@ function stepper<State>(optimizer: Optimizer<State>, theta0: Float64Array): (the
   };
 }
 
-async function runTrack(options: TrackOptions): Promise<void> {
-  const outDir = ensureOutDir(options.out);
-  const { model, dataset, classifier, theta: theta0 } = loadNetwork(options);
-  const D = theta0.length;
+/** The network, the batches, the alignment subset and the steps to record, checked before any computation. */
+interface TrackSetup extends NetworkSetup {
+  D: number;
+  n: number;
+  batchSize: number;
+  learningRate: number;
+  loss: ReturnType<typeof crossEntropyLoss>;
+  alignIndices: Int32Array | number[];
+  alignClassifier: ReturnType<typeof datasetClassifier>;
+  recordSteps: Set<number>;
+  lanczosSteps: number;
+}
+
+function setUpTrack(options: TrackOptions): TrackSetup {
+  const network = loadNetwork(options);
+  const { model, dataset, classifier, theta } = network;
+  const D = theta.length;
   const n = classifier.labels.length;
   if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
   if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
-  const batchSize = Math.min(options.batchSize ?? n, n);
-  const learningRate = options.lr ?? (options.optimizer === 'adam' ? 1e-3 : 0.1);
-  const loss = crossEntropyLoss(classifier);
   const alignIndices = classBalancedIndices(dataset.labels, dataset.numClasses, options.alignPerClass, options.seed + 1);
-  const alignClassifier = datasetClassifier(model, dataset, alignIndices);
-  const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
-
   const recordSteps = new Set<number>([0, options.steps]);
   for (let s = options.every; s < options.steps; s += options.every) recordSteps.add(s);
-  const lanczosSteps = Math.min(D, Math.max(4 * options.topK, 60));
+  return {
+    ...network, D, n,
+    batchSize: Math.min(options.batchSize ?? n, n),
+    learningRate: options.lr ?? (options.optimizer === 'adam' ? 1e-3 : 0.1),
+    loss: crossEntropyLoss(classifier),
+    alignIndices,
+    alignClassifier: datasetClassifier(model, dataset, alignIndices),
+    recordSteps,
+    lanczosSteps: Math.min(D, Math.max(4 * options.topK, 60)),
+  };
+}
+
+/** The measurements at one step: loss, accuracy, top eigenvalues, gradient overlap, logit-gradient alignment. */
+function measureTrackPoint(setup: TrackSetup, options: TrackOptions, step: number, theta: Float64Array, onProduct: () => void): TrackRecord {
+  const started = performance.now();
+  const stats = outputStatistics(setup.classifier, theta);
+  const gradient = gradientAt(setup.loss, theta);
+  const H = countingOperator(hessianOperator(setup.loss, theta), onProduct);
+  const pairs = topEigenpairs(H, options.topK, { seed: options.seed, tolerance: 1e-6, maxSteps: setup.lanczosSteps });
+  const overlap = overlapWithEigenvectors(gradient, pairs, options.overlapK);
+  const alignment = logitGradientAlignment(setup.alignClassifier, theta);
+  return {
+    step,
+    loss: stats.loss,
+    accuracy: stats.accuracy,
+    gradientNorm: overlap.gradientNorm,
+    topEigenvalues: Array.from(pairs.values),
+    lanczosConverged: pairs.converged,
+    overlap: overlap.overlap,
+    randomBaseline: overlap.randomBaseline,
+    withinClassAlignment: alignment.withinClass,
+    crossClassAlignment: alignment.crossClass,
+    differentClassAlignment: alignment.differentClass,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** The training loop (θ ← optimizer step with the mini-batch gradient), measuring at the record steps. */
+function computeTrack(setup: TrackSetup, options: TrackOptions): { records: TrackRecord[]; theta: Float64Array } {
+  const { model, dataset, D, n, batchSize, learningRate, loss, recordSteps, lanczosSteps } = setup;
+  const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const total = options.steps + recordSteps.size * lanczosSteps; // progress: one unit per training step and per HVP
   const progress = createProgress({ label: 'track', total, quiet: options.quiet });
   progress.log(`${model.name}: D = ${D}, ${n} samples, ${options.optimizer} lr ${learningRate}, batch ${batchSize}; recording at ${recordSteps.size} steps`);
   let done = 0;
-
   const records: TrackRecord[] = [];
-  const measure = (step: number, theta: Float64Array): TrackRecord => {
-    const started = performance.now();
-    const stats = outputStatistics(classifier, theta);
-    const gradient = gradientAt(loss, theta);
-    const H = countingOperator(hessianOperator(loss, theta), () => progress.update(++done, { step, stage: 'lanczos' }));
-    const pairs = topEigenpairs(H, options.topK, { seed: options.seed, tolerance: 1e-6, maxSteps: lanczosSteps });
-    const overlap = overlapWithEigenvectors(gradient, pairs, options.overlapK);
-    progress.update(done, { step, stage: 'alignment' });
-    const alignment = logitGradientAlignment(alignClassifier, theta);
-    return {
-      step,
-      loss: stats.loss,
-      accuracy: stats.accuracy,
-      gradientNorm: overlap.gradientNorm,
-      topEigenvalues: Array.from(pairs.values),
-      lanczosConverged: pairs.converged,
-      overlap: overlap.overlap,
-      randomBaseline: overlap.randomBaseline,
-      withinClassAlignment: alignment.withinClass,
-      crossClassAlignment: alignment.crossClass,
-      differentClassAlignment: alignment.differentClass,
-      seconds: (performance.now() - started) / 1000,
-    };
-  };
-
-  // The training loop: θ ← optimizer step with the (mini-)batch gradient.
-  const started = performance.now();
-  const step = options.optimizer === 'adam' ? stepper(adam({ learningRate }), theta0) : stepper(sgd({ learningRate }), theta0);
+  const step = options.optimizer === 'adam' ? stepper(adam({ learningRate }), setup.theta) : stepper(sgd({ learningRate }), setup.theta);
   const rng = new Random(options.seed + 2);
   let order = rng.permutation(n);
   let cursor = 0;
-  let theta = theta0;
-  for (let t = 0; t <= options.steps; t++) {
-    if (recordSteps.has(t)) {
-      const record = measure(t, theta);
-      records.push(record);
-      progress.log(
-        `step ${t}: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(3)}, λ₁ ${record.topEigenvalues[0]!.toPrecision(4)}, ` +
-          `overlap ${record.overlap.toFixed(3)}, WCA ${record.withinClassAlignment?.toFixed(3) ?? '-'}, CCA ${record.crossClassAlignment.toFixed(3)}`,
-      );
-    }
-    if (t === options.steps) break;
-    let batchLoss: (theta: Tensor) => Tensor = loss;
-    if (batchSize < n) {
-      if (cursor + batchSize > n) {
-        order = rng.permutation(n);
-        cursor = 0;
+  let theta = setup.theta;
+  try {
+    for (let t = 0; t <= options.steps; t++) {
+      if (recordSteps.has(t)) {
+        const record = measureTrackPoint(setup, options, t, theta, () => progress.update(++done, { step: t, stage: 'lanczos' }));
+        records.push(record);
+        progress.log(
+          `step ${t}: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(3)}, λ₁ ${record.topEigenvalues[0]!.toPrecision(4)}, ` +
+            `overlap ${record.overlap.toFixed(3)}, WCA ${record.withinClassAlignment?.toFixed(3) ?? '-'}, CCA ${record.crossClassAlignment.toFixed(3)}`,
+        );
       }
-      const rows = order.subarray(cursor, cursor + batchSize);
-      cursor += batchSize;
-      batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!)));
+      if (t === options.steps) break;
+      let batchLoss: (theta: Tensor) => Tensor = loss;
+      if (batchSize < n) {
+        if (cursor + batchSize > n) {
+          order = rng.permutation(n);
+          cursor = 0;
+        }
+        const rows = order.subarray(cursor, cursor + batchSize);
+        cursor += batchSize;
+        batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!)));
+      }
+      const [value, gradient] = valueAndGrad(batchLoss)(fromTypedArray(theta, [D]));
+      if (!Number.isFinite(value.item()) || value.item() > options.maxLoss) {
+        throw new UserError(`training diverged: the loss became ${value.item().toPrecision(4)} at step ${t}${Number.isFinite(value.item()) ? `, above --max-loss ${options.maxLoss}` : ''}; lower --lr`);
+      }
+      theta = step(theta, vectorToFloat64(gradient));
+      progress.update(++done, { step: t + 1, loss: value.item() });
     }
-    const [value, gradient] = valueAndGrad(batchLoss)(fromTypedArray(theta, [D]));
-    if (!Number.isFinite(value.item())) throw new UserError(`the loss became ${value.item()} at step ${t}; lower --lr`);
-    theta = step(theta, vectorToFloat64(gradient));
-    progress.update(++done, { step: t + 1, loss: value.item() });
+    progress.update(total);
+  } finally {
+    progress.stop();
   }
-  progress.update(total);
-  progress.stop();
-  const seconds = (performance.now() - started) / 1000;
+  return { records, theta };
+}
 
-  const config = { ...options, lr: learningRate, batchSize, out: outDir, ...backendRecord() };
-  writeJson(join(outDir, 'track.json'), { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds });
+async function runTrack(options: TrackOptions): Promise<void> {
+  const run = startRun('track', options);
+  const setup = setUpTrack(options);
+  const started = performance.now();
+  const { records, theta } = computeTrack(setup, options);
+  await writeTrack(run, setup, options, records, theta, (performance.now() - started) / 1000);
+}
+
+/** track.json, track.csv, the final checkpoint and the plots. */
+async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, records: TrackRecord[], theta: Float64Array, seconds: number): Promise<void> {
+  const { model, D, n, learningRate, batchSize, alignIndices } = setup;
+  const outDir = run.dir;
+  const config = { ...runSettings(options), lr: learningRate, batchSize, ...backendRecord() };
+  const full = { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds, provenance: run.provenance(config, 'float64') };
+  writeJson(join(outDir, 'track.json'), full);
   const rows: Record<string, CsvValue>[] = records.map((r) => {
     const row: Record<string, CsvValue> = {
       step: r.step, loss: r.loss, accuracy: r.accuracy, gradientNorm: r.gradientNorm, overlap: r.overlap, randomBaseline: r.randomBaseline,
@@ -206,9 +244,9 @@ async function runTrack(options: TrackOptions): Promise<void> {
     { name: 'loss', svg: () => lineChart({ title: 'Training loss', xLabel: 'step', yLabel: 'loss', series: [series('loss', (r) => r.loss)] }) },
   ]);
   const last = records[records.length - 1]!;
-  process.stdout.write(
+  run.finish(full,
     `after ${options.steps} steps (${seconds.toFixed(1)} s): loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(3)}, ` +
-      `top eigenvalues ${last.topEigenvalues.slice(0, 5).map((v) => v.toPrecision(4)).join(', ')}, overlap ${last.overlap.toFixed(3)}; wrote ${outDir}\n`,
+      `top eigenvalues ${last.topEigenvalues.slice(0, 5).map((v) => v.toPrecision(4)).join(', ')}, overlap ${last.overlap.toFixed(3)}; wrote ${outDir}`,
   );
 }
 
@@ -222,8 +260,9 @@ export function register(program: Command): void {
     .option('--batch-size <n>', 'mini-batch size (default: the whole training subset)', parseIntOption('--batch-size', 1))
     .option('--top-k <n>', 'top eigenvalues to track', parseIntOption('--top-k', 1, 200), 10)
     .option('--overlap-k <n>', 'dimension of the top subspace for the gradient overlap', parseIntOption('--overlap-k', 1, 200), 10)
+    .option('--max-loss <x>', 'stop with exit status 2 when the loss exceeds this (divergence)', parseFloatOption('--max-loss', { min: 0, exclusiveMin: true }), 1e4)
     .option('--align-per-class <n>', 'samples per class for the logit-gradient alignment', parseIntOption('--align-per-class', 2, 100), 3)
-    .option('--out <dir>', 'output directory', 'runs/track')
-    .option('--quiet', 'no progress output')
+    .option('--quiet', 'no progress output');
+  addOutputOptions(command, 'runs/track')
     .action(async (options: TrackOptions) => runTrack(options));
 }

@@ -20,10 +20,11 @@ import {
   type MeasureOptions, type PointMeasurement, type TemperaturePoint, type ZoneBounds, type ZonePoint,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, parseRange, type Range } from '../errors.js';
-import { ensureOutDir, writeCsv, writeJson } from '../output.js';
+import { writeCsv, writeJson } from '../output.js';
+import { startRun, type Run } from '../harness.js';
 import { lineChartSpec, savePlot, type Band, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
-import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 
 interface ZoneFlags extends DataOptions, ModelFlags, RunFlags {
   subspaceDim: number;
@@ -59,57 +60,114 @@ function csvRow(p: PointMeasurement & Record<string, unknown>): Record<string, n
   return row;
 }
 
-export async function runZone(flags: ZoneFlags): Promise<ZoneReport> {
-  const backend = selectBackend(flags.backend);
+/** Data, model, θ_init and the grids of a zone run, checked before any computation. */
+interface ZoneSetup {
+  model: Model;
+  samples: number;
+  thetaInit: Float64Array;
+  rInit: number;
+  classifier: ReturnType<typeof modelClassifier>;
+  scales: number[];
+  temperatures: number[];
+  measure: MeasureOptions;
+}
+
+function setUpZone(flags: ZoneFlags): ZoneSetup {
   const { train } = loadData({ ...flags, testSamples: 1 }, flags.seed);
   const model = buildModel(flags, train);
   if (flags.subspaceDim > model.spec.size) throw new UserError(`--subspace-dim ${flags.subspaceDim} exceeds the ${model.spec.size} parameters of ${model.name}`);
-  const out = ensureOutDir(flags.out);
   const thetaInit = model.init(seededRandom(flags.seed), flags.init).toTypedArray() as Float64Array;
   const rInit = norm(thetaInit);
-  const classifier = modelClassifier(model, train.x, train.labels, flags.dtype);
+  if (!(rInit > 0)) throw new UserError(`--init ${flags.init} gives θ_init = 0, which scaling cannot move; choose another --init`);
   const scales = logSpace(flags.scales.min, flags.scales.max, flags.scales.count);
-  const measure: MeasureOptions = { subspaceDim: flags.subspaceDim, projection: flags.projection, repeats: flags.repeats, seed: flags.seed, gaussNewton: Boolean(flags.gaussNewton) };
   const temperatures = flags.temperatureSweep ? logSpace(flags.temperatures!.min, flags.temperatures!.max, flags.temperatures!.count) : [];
+  return {
+    model, samples: train.labels.length, thetaInit, rInit, classifier: modelClassifier(model, train.x, train.labels, flags.dtype), scales, temperatures,
+    measure: { subspaceDim: flags.subspaceDim, projection: flags.projection, repeats: flags.repeats, seed: flags.seed, gaussNewton: Boolean(flags.gaussNewton) },
+  };
+}
+
+/** Measures one point; a point whose loss overflows is the range's fault, not a bug. */
+function measureOrExplain<T>(flag: string, value: number, measure: () => T): T {
+  try {
+    return measure();
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${flag}: the point ${value.toPrecision(4)} cannot be analysed (${(error as Error).message}); choose a narrower range`);
+  }
+}
+
+/** The sweeps over radii and temperatures, one journalled unit per point (a shard computes only its own). */
+async function computeZone(run: Run, setup: ZoneSetup, flags: ZoneFlags): Promise<{ points: ZonePoint[]; temperaturePoints: TemperaturePoint[] }> {
+  const { classifier, thetaInit, scales, temperatures, measure } = setup;
   const progress = createProgress({ label: 'zone', total: scales.length + temperatures.length, quiet: flags.quiet });
-  const points = scaleSweep(classifier, thetaInit, scales, measure, (done) => {
-    const p = done - 1;
-    progress.update(done, { 'r/r_init': scales[p]! });
-  });
+  let done = 0;
+  try {
+    const points = await run.sweep('scale', scales,
+      (scale) => measureOrExplain('--scales', scale, () => scaleSweep(classifier, thetaInit, [scale], measure)[0]!),
+      (_p, i) => progress.update(++done, { 'r/r_init': scales[i]! }));
+    const temperaturePoints = await run.sweep('temperature', temperatures,
+      (t) => measureOrExplain('--temperatures', t, () => temperatureSweep(classifier, thetaInit, [t], measure)[0]!),
+      (_p, i) => progress.update(++done, { T: temperatures[i]! }));
+    return { points, temperaturePoints };
+  } finally {
+    progress.stop();
+  }
+}
+
+export async function runZone(flags: ZoneFlags): Promise<ZoneReport | undefined> {
+  const run = startRun('zone', flags);
+  const setup = setUpZone(flags);
+  const { points, temperaturePoints } = await computeZone(run, setup, flags);
+  if (run.shard) {
+    run.finishShard();
+    return undefined;
+  }
+  const report = zoneReport(setup, flags, points, temperaturePoints);
+  await writeZone(run, report, setup.model, flags);
+  return report;
+}
+
+function zoneReport(setup: ZoneSetup, flags: ZoneFlags, points: ZonePoint[], temperaturePoints: TemperaturePoint[]): ZoneReport {
+  const { model } = setup;
   const criterion = zoneCriterion(flags.subspaceDim, flags.repeats, flags.z);
-  const zone = findZone(points, criterion);
   const report: ZoneReport = {
     config: {
-      command: 'zone', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, model: model.name, parameters: model.spec.size,
+      command: 'zone', dataset: flags.dataset, normalize: flags.normalize, samples: setup.samples, model: model.name, parameters: model.spec.size,
       activation: flags.activation, init: flags.init, bias: flags.bias, subspaceDim: flags.subspaceDim, projection: flags.projection,
-      scales: flags.scales, repeats: flags.repeats, gaussNewton: Boolean(flags.gaussNewton), seed: flags.seed, dtype: flags.dtype,
-      backend, backendDescription: getBackend().describe(),
+      scales: flags.scales, repeats: flags.repeats, gaussNewton: Boolean(flags.gaussNewton), z: flags.z,
+      ...(flags.temperatureSweep ? { temperatures: flags.temperatures } : {}),
+      seed: flags.seed, dtype: flags.dtype, backend: getBackend().name, backendDescription: getBackend().describe(),
     },
-    rInit,
+    rInit: setup.rInit,
     expectedRInit: expectedRadius(model, flags.init),
     points,
-    zone,
+    zone: findZone(points, criterion),
     criterion,
   };
   if (flags.temperatureSweep) {
-    const tPoints = temperatureSweep(classifier, thetaInit, temperatures, measure, (done) => progress.update(scales.length + done, { T: temperatures[done - 1]! }));
     report.temperature = {
       numLayers: model.numLayers,
       homogeneous: model.homogeneous,
       // for a homogeneous network, temperature T matches the scale α = T^(−1/L)
-      points: tPoints.map((p) => ({ ...p, equivalentScale: p.temperature ** (-1 / model.numLayers) })),
+      points: temperaturePoints.map((p) => ({ ...p, equivalentScale: p.temperature ** (-1 / model.numLayers) })),
     };
   }
-  progress.stop();
-  writeJson(join(out, 'zone.json'), report);
-  writeCsv(join(out, 'zone.csv'), points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
+  return report;
+}
+
+async function writeZone(run: Run, report: ZoneReport, model: Model, flags: ZoneFlags): Promise<void> {
+  const out = run.dir;
+  const full = { ...report, provenance: run.provenance(report.config, flags.dtype) };
+  writeJson(join(out, 'zone.json'), full);
+  writeCsv(join(out, 'zone.csv'), report.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
   if (report.temperature) writeCsv(join(out, 'temperature.csv'), report.temperature.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
   await writePlots(out, report, model);
+  const { zone, rInit } = report;
   const summary = zone
     ? `Goldilocks zone: r from ${zone.lower.toFixed(3)} to ${zone.upper.toFixed(3)} (r/r_init ${zone.lowerRatio.toPrecision(3)} to ${zone.upperRatio.toPrecision(3)}${zone.openBelow || zone.openAbove ? ', reaching the edge of the scanned range' : ''})`
     : 'no radius with significant excess positive curvature in the scanned range';
-  process.stdout.write(`r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv and plots\n`);
-  return report;
+  run.finish(full, `r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv and plots`);
 }
 
 async function writePlots(out: string, report: ZoneReport, model: Model): Promise<void> {
@@ -159,7 +217,7 @@ export function register(program: Command): void {
     .option('--temperature-sweep', 'also sweep the softmax temperature at the initial weights')
     .option('--temperatures <MIN:MAX:COUNT>', 'log-spaced temperatures for --temperature-sweep', parseRange('--temperatures'), { min: 1e-6, max: 1e6, count: 13 })
     .option('--z <z>', 'significance: standard errors above the random-matrix reference', parseFloatOption('--z', { min: 0, exclusiveMin: true }), 3);
-  addRunOptions(cmd, 'runs/zone');
+  addRunOptions(cmd, 'runs/zone', { sweep: true });
   cmd.action(async (flags: ZoneFlags) => {
     await runZone(flags);
   });

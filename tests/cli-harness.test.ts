@@ -1,0 +1,240 @@
+/**
+ * The run harness as a user meets it, through the real CLI at tiny sizes:
+ * a sweep killed with SIGKILL and then stopped with Ctrl-C resumes to the
+ * same bytes as an uninterrupted run; three shards merged equal the unsharded
+ * run (also through GNU parallel when it is installed); an --out from another
+ * run, an empty or unwritable --out and a locked one are refused at once with
+ * exit 2; --force removes the previous run's files; --json prints the result;
+ * every result carries its provenance; user mistakes exit 2.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'goldilocks.js');
+const scratch = mkdtempSync(join(tmpdir(), 'goldilocks-harness-'));
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function goldilocks(...args: string[]): { status: number | null; stdout: string; stderr: string; ms: number } {
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+}
+
+/** A zone sweep of 10 radii on a tiny network: a fraction of a second per radius. */
+const ZONE = ['zone', '--dataset', 'circles', '--samples', '120', '--model', '2-24-24-3', '--subspace-dim', '6', '--repeats', '2', '--scales', '0.1:10:10', '--quiet'];
+const out = (name: string): string => join(scratch, name);
+
+/** zone.json without the fields that differ between two runs of the same settings (clock and command line). */
+function zoneResult(dir: string): Record<string, unknown> {
+  const result = JSON.parse(readFileSync(join(dir, 'zone.json'), 'utf8')) as { provenance: Record<string, unknown> };
+  for (const key of ['startedAt', 'finishedAt', 'seconds', 'argv']) {
+    assert.ok(key in result.provenance, `provenance.${key}`);
+    delete result.provenance[key];
+  }
+  return result;
+}
+
+function assertSameRun(dir: string, reference: string): void {
+  assert.equal(zoneResult(dir), zoneResult(reference));
+  for (const file of ['zone.csv', 'trace-over-norm.svg', 'positive-fraction.svg', 'spectrum.svg']) {
+    assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(reference, file))), `${file} differs from the uninterrupted run's`);
+  }
+}
+
+const journalUnits = (dir: string): number => {
+  try {
+    return Object.keys((JSON.parse(readFileSync(join(dir, 'journal.json'), 'utf8')) as { units: object }).units).length;
+  } catch {
+    return 0;
+  }
+};
+
+/** Starts a run, waits until its journal holds `units` units, sends `signal`; resolves with the exit code and stderr. */
+function interruptAfter(args: string[], dir: string, units: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const poll = setInterval(() => {
+      if (journalUnits(dir) >= units) {
+        clearInterval(poll);
+        child.kill(signal);
+      }
+    }, 5);
+    child.on('exit', (code, sig) => {
+      clearInterval(poll);
+      resolve({ code, signal: sig, stderr });
+    });
+  });
+}
+
+test('an uninterrupted sweep: --json prints the result on stdout; the result says what made it', () => {
+  const r = goldilocks(...ZONE, '--out', out('full'), '--json');
+  assert.is(r.status, 0, r.stderr);
+  const printed = JSON.parse(r.stdout) as { points: unknown[]; provenance: Record<string, unknown> };
+  assert.is(printed.points.length, 10);
+  assert.is(r.stdout.trim().split('\n').length, 1, 'stdout holds the result and nothing else');
+  const p = zoneResult(out('full')).provenance as Record<string, unknown>;
+  assert.is(p.schemaVersion, 2);
+  assert.is(p.command, 'zone');
+  assert.is(p.tool, 'goldilocks');
+  assert.is(p.node, process.version);
+  assert.is(p.dtype, 'float64');
+  assert.is(p.backend, 'wasm');
+  assert.ok(typeof p.threads === 'number' && p.threads >= 1);
+  assert.ok(p.gitCommit === null || /^[0-9a-f]{40}$/.test(String(p.gitCommit)));
+  const config = p.config as Record<string, unknown>;
+  assert.is(config.subspaceDim, 6);
+  assert.not.ok('temperatures' in config, 'an option that does not apply (no --temperature-sweep) is not recorded');
+});
+
+test('SIGKILL mid-sweep, then Ctrl-C, then --resume: the same bytes as the uninterrupted run', async () => {
+  const dir = out('interrupted');
+  const killed = await interruptAfter([...ZONE, '--out', dir], dir, 2, 'SIGKILL');
+  assert.is(killed.signal, 'SIGKILL');
+  const kept = journalUnits(dir);
+  assert.ok(kept >= 2 && kept < 10, `${kept} units kept`);
+  assert.not.ok(existsSync(join(dir, 'zone.json')));
+  // without --resume the unfinished run is not overwritten
+  const refused = goldilocks(...ZONE, '--out', dir);
+  assert.is(refused.status, 2);
+  assert.match(refused.stderr, /already holds an unfinished zone run; add --resume to continue it, --force to replace it/);
+  // the lock the killed process left is taken over; Ctrl-C stops after a unit and says how to continue
+  const stopped = await interruptAfter([...ZONE, '--out', dir, '--resume'], dir, kept + 1, 'SIGINT');
+  assert.is(stopped.code, 130, stopped.stderr);
+  assert.match(stopped.stderr, /interrupted after \d+ finished unit\(s\).*continue with: goldilocks zone .*--resume/);
+  assert.ok(journalUnits(dir) > kept);
+  const resumed = goldilocks(...ZONE, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assertSameRun(dir, out('full'));
+});
+
+test('three shards merged give exactly the unsharded result', () => {
+  for (const i of [1, 2, 3]) assert.is(goldilocks(...ZONE, '--shard', `${i}/3`, '--out', out(`shard-${i}`)).status, 0);
+  assert.is(journalUnits(out('shard-1')), 4); // radii 1, 4, 7, 10
+  assert.not.ok(existsSync(join(out('shard-1'), 'zone.json')));
+  const incomplete = goldilocks('merge', out('shard-1'), out('shard-3'), '--out', out('merged'));
+  assert.is(incomplete.status, 2);
+  assert.match(incomplete.stderr, /shard 2\/3 missing/);
+  const merged = goldilocks('merge', out('shard-1'), out('shard-2'), out('shard-3'), '--out', out('merged'), '--quiet');
+  assert.is(merged.status, 0, merged.stderr);
+  assertSameRun(out('merged'), out('full'));
+});
+
+test('GNU parallel runs the shards of a sweep; merge joins them', () => {
+  if (spawnSync('parallel', ['--version'], { encoding: 'utf8' }).status !== 0) {
+    console.log('  skipped: GNU parallel is not installed (Debian: apt-get install parallel)');
+    return;
+  }
+  const script = `parallel --halt now,fail=1 '${process.execPath} ${BIN} ${ZONE.join(' ')} --shard {}/3 --out ${out('parallel')}-{}' ::: 1 2 3`;
+  const run = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.is(run.status, 0, run.stderr);
+  const merged = goldilocks('merge', `${out('parallel')}-1`, `${out('parallel')}-2`, `${out('parallel')}-3`, '--out', out('parallel-merged'), '--quiet');
+  assert.is(merged.status, 0, merged.stderr);
+  assertSameRun(out('parallel-merged'), out('full'));
+});
+
+test('an --out from another run, a locked, empty or unwritable --out: refused at once with exit 2', () => {
+  const again = goldilocks(...ZONE, '--out', out('full'));
+  assert.is(again.status, 2);
+  assert.match(again.stderr, /already holds a finished zone run; add --resume to continue it, --force to replace it, or choose another --out/);
+  const other = goldilocks(...ZONE, '--subspace-dim', '5', '--out', out('full'), '--resume');
+  assert.is(other.status, 2);
+  assert.match(other.stderr, /--resume: .* holds a run with other settings \(subspaceDim: 6 then, 5 now\)/);
+  const empty = goldilocks(...ZONE, '--out', '');
+  assert.is(empty.status, 2);
+  assert.match(empty.stderr, /--out must name a directory, got an empty string/);
+  const proc = goldilocks(...ZONE, '--out', '/proc/goldilocks-x/y');
+  assert.is(proc.status, 2);
+  assert.match(proc.stderr, /--out \/proc\/goldilocks-x\/y: cannot create/);
+  const foreign = out('someone-elses');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'mine');
+  const notRun = goldilocks(...ZONE, '--out', foreign, '--force');
+  assert.is(notRun.status, 2);
+  assert.match(notRun.stderr, /is not empty \(notes\.txt\) and holds no goldilocks run/);
+  // a live process holds the lock (this test's own): a second run is refused
+  const locked = out('locked');
+  mkdirSync(locked);
+  writeFileSync(join(locked, '.goldilocks.lock'), JSON.stringify({ pid: process.pid, host: hostname() }));
+  const busy = goldilocks(...ZONE, '--out', locked);
+  assert.is(busy.status, 2);
+  assert.match(busy.stderr, new RegExp(`in use by another goldilocks run \\(pid ${process.pid}`));
+});
+
+test('--force removes the previous run\'s files before the new run writes', () => {
+  const dir = out('forced');
+  const args = ['logit-model', '--classes', '3', '--per-class', '4', '--dim', '12', '--cluster-noise', '0.5', '--out', dir, '--quiet'];
+  assert.is(goldilocks(...args).status, 0);
+  writeFileSync(join(dir, 'temperature.csv'), 'left by the previous run\n');
+  const forced = goldilocks(...args, '--seed', '1', '--force');
+  assert.is(forced.status, 0, forced.stderr);
+  assert.not.ok(existsSync(join(dir, 'temperature.csv')));
+  const result = JSON.parse(readFileSync(join(dir, 'logit-model.json'), 'utf8')) as { config: { seed: number }; provenance: { config: { seed: number } } };
+  assert.is(result.provenance.config.seed, 1);
+});
+
+/** A training run of six epochs on a tiny problem, a fraction of a second each. */
+const TRAIN = ['train', '--dataset', 'circles', '--samples', '600', '--model', '2-32-32-3', '--epochs', '6', '--batch-size', '8', '--lr', '0.01', '--quiet'];
+const trainedEpochs = (dir: string): number => {
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'training-state.json'), 'utf8')) as { start: { epoch: number } }).start.epoch;
+  } catch {
+    return 0;
+  }
+};
+
+test('train killed after an epoch and resumed ends with the same weights and log as an uninterrupted run', async () => {
+  assert.is(goldilocks(...TRAIN, '--out', out('train-full')).status, 0);
+  const dir = out('train-killed');
+  const child = spawn(process.execPath, [BIN, ...TRAIN, '--out', dir], { cwd: ROOT, stdio: 'ignore' });
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (trainedEpochs(dir) >= 2) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(poll);
+      resolve();
+    });
+  });
+  const done = trainedEpochs(dir);
+  assert.ok(done >= 2 && done < 6, `killed after ${done} epochs`);
+  assert.not.ok(existsSync(join(dir, 'checkpoint.bin')));
+  const resumed = goldilocks(...TRAIN, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.ok(readFileSync(join(dir, 'checkpoint.bin')).equals(readFileSync(join(out('train-full'), 'checkpoint.bin'))), 'the final weights differ');
+  const withoutSeconds = (d: string) => readFileSync(join(d, 'log.csv'), 'utf8').split('\n').map((line) => line.split(',').slice(0, -1).join(','));
+  assert.equal(withoutSeconds(dir), withoutSeconds(out('train-full')));
+});
+
+test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss', () => {
+  const sgd = goldilocks('train', '--dataset', 'circles', '--samples', '100', '--model', '2-8-3', '--optimizer', 'sgd', '--lr', '1e6', '--out', out('diverged'), '--quiet');
+  assert.is(sgd.status, 2);
+  assert.match(sgd.stderr, /training diverged: the loss .* exceeds --max-loss 10000/);
+  assert.not.ok(existsSync(join(out('diverged'), 'checkpoint.bin')));
+});
+
+test('user mistakes exit 2 with one line, never 1', () => {
+  const cases: [string[], RegExp][] = [
+    [[...ZONE.map((a) => (a === '0.1:10:10' ? '1:1e200:3' : a)), '--out', out('overflow')], /--scales: the point .* cannot be analysed/],
+    [[...ZONE, '--init', 'zeros', '--out', out('zeros')], /--init zeros gives θ_init = 0/],
+    [[...ZONE, '--backend', 'gpu', '--out', out('gpu')], /--backend gpu computes in float32 only; add --dtype float32/],
+  ];
+  for (const [args, message] of cases) {
+    const r = goldilocks(...args);
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+    assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
+test.run();
