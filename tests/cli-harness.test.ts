@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadCheckpoint, saveCheckpoint } from '../src/nn/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'goldilocks.js');
@@ -221,6 +222,25 @@ test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss'
   assert.is(sgd.status, 2);
   assert.match(sgd.stderr, /training diverged: the loss .* exceeds --max-loss 10000/);
   assert.not.ok(existsSync(join(out('diverged'), 'checkpoint.bin')));
+});
+
+test('a checkpoint of another model, or holding NaN, is refused with both descriptions (exit 2)', () => {
+  const dir = out('deep');
+  assert.is(goldilocks('train', '--dataset', 'circles', '--samples', '60', '--model', '2-6-6-3', '--epochs', '1', '--out', dir, '--quiet').status, 0);
+  const saved = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { meta: { modelDescription: { architecture: string; layout: string[] } } };
+  assert.is(saved.meta.modelDescription.architecture, '2-6-6-3');
+  const shallow = goldilocks('spectrum', '--dataset', 'circles', '--samples', '60', '--model', '2-6-3', '--activation', 'relu', '--checkpoint', join(dir, 'checkpoint'), '--out', out('shallow'), '--quiet');
+  assert.is(shallow.status, 2, shallow.stderr);
+  assert.match(shallow.stderr, /--checkpoint .* holds 2-6-6-3 \(relu, with biases, float64, 81 parameters\), which is not the model asked for: 2-6-3 \(relu, with biases, float64, 39 parameters\)/);
+  const fromShallow = goldilocks('train', '--dataset', 'circles', '--samples', '60', '--model', '2-6-3', '--from', join(dir, 'checkpoint'), '--out', out('from-shallow'), '--quiet');
+  assert.is(fromShallow.status, 2);
+  assert.match(fromShallow.stderr, /--from .* holds 2-6-6-3 .* which is not the model asked for: 2-6-3/);
+  const params = loadCheckpoint(join(dir, 'checkpoint'));
+  params.params[0]!.data[1] = NaN;
+  saveCheckpoint(join(scratch, 'nan'), params.params, params.meta);
+  const nan = goldilocks('spectrum', '--dataset', 'circles', '--samples', '60', '--model', '2-6-6-3', '--checkpoint', join(scratch, 'nan'), '--out', out('nan'), '--quiet');
+  assert.is(nan.status, 2, nan.stderr);
+  assert.match(nan.stderr, /holds a non-finite parameter \(θ\[1\] = NaN\)/);
 });
 
 test('user mistakes exit 2 with one line, never 1', () => {

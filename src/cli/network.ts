@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Random } from '../autodiff/index.js';
 import {
-  ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data, fromNamedArrays, loadCheckpoint,
+  ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data,
   type ActivationName, type InitName, type Model,
 } from '../nn/index.js';
 import { datasetClassifier, type Classifier } from '../landscape/index.js';
@@ -69,16 +69,6 @@ export function loadNetwork(options: NetworkOptions): NetworkSetup {
   if (model.numClasses !== dataset.numClasses) throw new UserError(`--model ${options.model} has ${model.numClasses} outputs, but ${options.dataset} has ${dataset.numClasses} classes`);
   const theta = Float64Array.from(model.init(new Random(options.seed), options.init, options.alpha).toTypedArray());
   return { model, dataset, classifier: datasetClassifier(model, dataset), theta };
-}
-
-/** θ from a checkpoint, checked against the model's parameter layout. */
-export function loadTheta(path: string, model: Model): Float64Array {
-  const checkpoint = loadCheckpoint(path);
-  try {
-    return Float64Array.from(fromNamedArrays(checkpoint.params, model.spec).toTypedArray());
-  } catch (err) {
-    throw new UserError(`--checkpoint ${path} does not fit --model ${model.name}: ${(err as Error).message}`);
-  }
 }
 
 /** Writes an SVG and a PNG of a chart (plot.ts is imported on first use: it is slow to load). */

@@ -34,6 +34,7 @@ import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } f
 import { createProgress } from '../progress.js';
 import { backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
+import { describeModel } from '../checkpoint-model.js';
 
 interface TrackOptions extends NetworkOptions, OutputFlags {
   maxLoss: number;
@@ -205,7 +206,10 @@ async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, re
     return row;
   });
   writeCsv(join(outDir, 'track.csv'), rows);
-  saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), { model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed });
+  saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), {
+    model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed,
+    modelDescription: describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }),
+  });
 
   const { lineChart } = await import('../plot.js');
   const series = (name: string, y: (r: TrackRecord) => number | null) => ({
