@@ -24,6 +24,9 @@ import { ensureOutDir, findNonFinite, writeCsv, writeFileAtomic, writeJson } fro
 import { histogram, lineChart, lineChartSpec, savePlot, svgToPng } from '../src/cli/plot.js';
 import { createProgress, formatDuration } from '../src/cli/progress.js';
 import { commandFiles } from '../src/cli/main.js';
+import { loadData } from '../src/cli/common.js';
+import { loadNetwork } from '../src/cli/network.js';
+import { data } from '../src/nn/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'goldilocks.js');
@@ -291,6 +294,39 @@ test('bin: an unknown option is one line on stderr, exit 2, no stack trace', () 
   const unknown = runBin(['frobnicate']);
   assert.is(unknown.status, 2);
   assert.match(unknown.stderr, /^goldilocks: unknown command 'frobnicate'/);
+});
+
+test('--normalize: standard is (x/255 − 0.1307)/0.3081, unit is x/255, in both set-up paths', () => {
+  // MNIST's published mean and standard deviation of the pixels in [0, 1] (the values torchvision's examples use)
+  const MEAN = 0.1307;
+  const STD = 0.3081;
+  const raw = data.loadDataset('mnist', { split: 'train', samples: 20, seed: 3, normalize: false }).x;
+  for (const v of raw) assert.ok(v >= 0 && v <= 1, `unit pixel ${v}`);
+  const unit = loadData({ dataset: 'mnist', samples: 20, testSamples: 5, normalize: 'unit' }, 3).train.x;
+  const standard = loadData({ dataset: 'mnist', samples: 20, testSamples: 5, normalize: 'standard' }, 3).train.x;
+  const network = (normalize: 'standard' | 'unit'): ArrayLike<number> =>
+    loadNetwork({ dataset: 'mnist', normalize, model: '784-4-10', activation: 'tanh', init: 'xavier-normal', alpha: 1, bias: true, samples: 20, seed: 3 }).dataset.x;
+  const networkUnit = network('unit');
+  const networkStandard = network('standard');
+  assert.is(unit.length, raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    assert.is(unit[i], raw[i]);
+    assert.is(networkUnit[i], raw[i]);
+    const expected = (raw[i]! - MEAN) / STD;
+    assert.ok(Math.abs(standard[i]! - expected) <= 1e-12 * Math.max(1, Math.abs(expected)), `standard pixel ${i}: ${standard[i]} vs ${expected}`);
+    assert.is(networkStandard[i], standard[i]);
+  }
+});
+
+test('bin: --normalize is checked before any work and recorded in the result', () => {
+  const bad = spawnSync(process.execPath, [BIN, 'zone', '--normalize', 'minmax'], { encoding: 'utf8' });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /--normalize must be one of standard, unit; got "minmax"/);
+  const out = join(scratch, 'zone-unit');
+  const run = spawnSync(process.execPath, [BIN, 'zone', '--samples', '30', '--model', '784-3-10', '--subspace-dim', '2', '--repeats', '1', '--scales', '0.1:10:2', '--normalize', 'unit', '--out', out, '--quiet'], { encoding: 'utf8' });
+  assert.is(run.status, 0, run.stderr);
+  const report = JSON.parse(readFileSync(join(out, 'zone.json'), 'utf8')) as { config: { normalize: string } };
+  assert.is(report.config.normalize, 'unit');
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -29,6 +29,9 @@ const MODULE_TESTS = {
   'src/landscape/linalg/hutchinson.ts': '(landscape-spectrum|science-error-bars|science-hutchinson)\\.test\\.ts$',
   'src/landscape/critical/gradient-norm-minimization.ts': '(critical|science-finders)\\.test\\.ts$',
   'src/landscape/critical/newton-mr.ts': '(critical|science-finders)\\.test\\.ts$',
+  'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
+  'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
+  'src/nn/data/dataset.ts': '(data)\\.test\\.ts$',
   'src/landscape/intrinsic-dimension.ts': '(subspace-training|science-boundaries)\\.test\\.ts$',
 };
 

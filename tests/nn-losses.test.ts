@@ -71,4 +71,68 @@ test('meanEntropy: log C for equal logits, → 0 for a dominant logit, and the f
   assert.ok(nn.meanEntropy(logits, 100).item() > nn.meanEntropy(logits).item());
 });
 
+test('softmaxRows: each row softmax(z/T) as plain numbers, equal to the hand formula; no overflow at large logits', () => {
+  const flat = Float64Array.from(Z.flat());
+  for (const T of [1, 0.5, 4]) {
+    const p = nn.softmaxRows(flat, 4, 3, T);
+    const expected = Z.flatMap((row) => softmaxRow(row.map((z) => z / T)));
+    assert.ok(relativeError(p, expected) < 1e-15, `T = ${T}`);
+    for (let i = 0; i < 4; i++) assert.ok(Math.abs(p[3 * i]! + p[3 * i + 1]! + p[3 * i + 2]! - 1) < 1e-15);
+  }
+  // e^1000 overflows; the shifted form gives (1/(1 + e^−1), e^−1/(1 + e^−1)) exactly as for (1, 0)
+  const big = nn.softmaxRows(Float64Array.from([1000, 999]), 1, 2, 1);
+  assert.ok(Math.abs(big[0]! - 1 / (1 + Math.exp(-1))) < 1e-15 && Math.abs(big[1]! - Math.exp(-1) / (1 + Math.exp(-1))) < 1e-15, `${big[0]}, ${big[1]}`);
+  // the rows are independent: a row of very negative logits next to ordinary ones
+  const mixed = nn.softmaxRows(Float64Array.from([-1000, -1001, 0, 0]), 2, 2, 1);
+  assert.ok(Math.abs(mixed[0]! - 1 / (1 + Math.exp(-1))) < 1e-15 && mixed[2] === 0.5 && mixed[3] === 0.5);
+});
+
+test('crossEntropyRows: the tensor cross-entropy on plain numbers, for every T; exact where p_y underflows', () => {
+  const flat = Float64Array.from(Z.flat());
+  for (const T of [1, 0.5, 4]) {
+    const expected = -Z.reduce((s, row, i) => s + Math.log(softmaxRow(row.map((z) => z / T))[labels[i]!]!), 0) / Z.length;
+    assert.ok(Math.abs(nn.crossEntropyRows(flat, labels, 3, T) - expected) < 1e-15, `T = ${T}`);
+    assert.ok(Math.abs(nn.crossEntropyRows(flat, labels, 3, T) - nn.crossEntropy(logits, labels, T).item()) < 1e-15, `T = ${T} against the tensor loss`);
+  }
+  // p_0 = e^−1000 / (1 + e^−1000) underflows to 0, but −log p_0 = 1000 + log(1 + e^−1000) = 1000
+  assert.is(nn.crossEntropyRows(Float64Array.from([0, 1000]), [0], 2, 1), 1000);
+  assert.is(nn.crossEntropyRows(Float64Array.from([0, 1000]), [0], 2, 2), 500);
+  // the mean over rows: a row with loss 1000 and a row with loss log 2
+  assert.ok(Math.abs(nn.crossEntropyRows(Float64Array.from([0, 1000, 3, 3]), [0, 1], 2, 1) - (1000 + Math.log(2)) / 2) < 1e-12);
+});
+
+test('loss names, the loss by name, objective, and accuracy at the edges', () => {
+  assert.equal([...nn.LOSS_NAMES], ['cross-entropy', 'mse']);
+  assert.ok(nn.isLossName('mse') && nn.isLossName('cross-entropy'));
+  assert.not.ok(nn.isLossName('hinge'));
+  assert.is(nn.loss(logits, labels).item(), nn.crossEntropy(logits, labels).item());
+  assert.throws(() => nn.loss(logits, labels, { loss: 'hinge' as never }), /loss: unknown loss "hinge"; allowed: cross-entropy, mse/);
+  // objective is θ ↦ loss(model(θ, x), y): a linear model z = x·W with W the 2×3 matrix θ
+  const model = { apply: (theta: Tensor, x: Tensor): Tensor => ad.matmul(x, ad.reshape(theta, [2, 3])) };
+  const x = ad.tensor([[1, 2], [0, -1], [3, 1], [-2, 0.5]]);
+  const theta = ad.tensor([0.5, -1, 2, 1, 0, -0.5]);
+  for (const options of [{}, { loss: 'mse' as const }, { temperature: 3 }]) {
+    const direct = nn.loss(model.apply(theta, x), labels, options).item();
+    assert.is(nn.objective(model, x, labels, options)(theta).item(), direct, JSON.stringify(options));
+  }
+  // accuracy: a label that is not the argmax does not count; no rows gives NaN, not 0
+  assert.is(nn.accuracy(ad.tensor([[0, 1], [1, 0], [0, 2]]), [1, 1, 1]), 2 / 3);
+  assert.ok(Number.isNaN(nn.accuracy(ad.zeros([0, 3]), [])));
+});
+
+test('losses refuse what they cannot mean, naming the function and the value', () => {
+  assert.throws(() => nn.crossEntropy(ad.tensor([1, 2, 3]), [0]), /crossEntropy: logits must be a tensor \[n, classes\], got \[3\]/);
+  assert.throws(() => nn.accuracy([[1, 2]] as never, [0]), /accuracy: logits must be a tensor \[n, classes\], got object/);
+  assert.throws(() => nn.accuracy(logits, [0, 1, 2]), /accuracy: 3 labels for 4 rows of logits/);
+  assert.throws(() => nn.mse(ad.tensor([1, 2]), [0]), /mse: logits must be a tensor/);
+  assert.throws(() => nn.mse(logits, [0, 1]), /mse: 2 labels for 4 rows of outputs/);
+  assert.throws(() => nn.meanEntropy(logits, 0), /meanEntropy: the temperature must be a positive number, got 0/);
+  for (const bad of [-1, NaN, Infinity]) {
+    assert.throws(() => nn.crossEntropy(logits, labels, bad), /crossEntropy: the temperature must be a positive number/, `T = ${bad}`);
+    assert.throws(() => nn.checkTemperature('here', bad), new RegExp(`here: the temperature must be a positive number, got ${bad}`));
+  }
+  nn.checkTemperature('here', 1e-300); // tiny but positive is allowed
+  assert.throws(() => nn.meanEntropy(ad.tensor([1, 2])), /meanEntropy: logits must be a tensor/);
+});
+
 test.run();

@@ -16,7 +16,13 @@
  *   radius-sweep   the radii α·r_init and the last epoch's numbers;
  *   init-select    best/worst per score from the candidates, the paired
  *                  t-test (closed-form t distribution, 3 degrees of freedom)
- *                  and the exact Wilcoxon p-value by enumeration.
+ *                  and the exact Wilcoxon p-value by enumeration;
+ *   zone --temperature-sweep  each temperature's point equal to the scale
+ *                  point it is equivalent to (gradient ×α, Hessian ×α²);
+ *   subspace-train the radius conserved on a sphere, and the radius-growth
+ *                  fits recomputed from the reported samples.
+ * `train` and `track` are checked against a computation by hand in
+ * science-train.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -312,6 +318,68 @@ test('init-select: best and worst from the candidates\' scores; t-test and exact
       close(wilcoxon.pValue!, wilcoxonExactP(wPlus, d.length), 1e-12, `${comparison.score}: exact Wilcoxon p`);
     }
   }
+});
+
+test('zone --temperature-sweep (bias-free ReLU, L = 2): the point at T equals the point at α = T^(−1/L), with g·α and eigenvalues·α²', () => {
+  const out = join(scratch, 'zone-temperature');
+  goldilocks('zone', '--dataset', 'circles', '--samples', '40', '--model', '2-6-3', '--no-bias', '--subspace-dim', '4', '--scales', '0.1:10:3',
+    '--temperature-sweep', '--temperatures', '0.01:100:3', '--out', out);
+  interface Point { loss: number; accuracy: number; entropy: number; gradientNorm: number; traceOverNorm: number; positiveFraction: number; eigenvalues: number[] }
+  const report = readJson<{ points: (Point & { scale: number })[]; temperature: { numLayers: number; homogeneous: boolean; points: (Point & { temperature: number; equivalentScale: number })[] } }>(join(out, 'zone.json'));
+  // f(αθ) = α^L f(θ) for this network, so L(αθ) is the loss of θ at temperature T = α^(−L):
+  // ∇_θ of the tempered loss is α times the gradient at αθ, its Hessian α² times the Hessian there.
+  assert.is(report.temperature.numLayers, 2);
+  assert.is(report.temperature.homogeneous, true);
+  assert.is(report.temperature.points.length, 3);
+  for (const t of report.temperature.points) {
+    const alpha = t.temperature ** (-1 / 2);
+    close(t.equivalentScale, alpha, 1e-12, `T = ${t.temperature}: equivalent scale`);
+    const p = report.points.find((q) => Math.abs(q.scale - alpha) <= 1e-9 * alpha);
+    assert.ok(p, `a scale point at α = ${alpha}`);
+    close(t.loss, p!.loss, 1e-12, `T = ${t.temperature}: loss`);
+    close(t.entropy, p!.entropy, 1e-12, `T = ${t.temperature}: entropy`);
+    assert.is(t.accuracy, p!.accuracy);
+    close(t.gradientNorm, alpha * p!.gradientNorm, 1e-10, `T = ${t.temperature}: gradient norm`);
+    close(t.traceOverNorm, p!.traceOverNorm, 1e-10, `T = ${t.temperature}: Tr/‖H‖`);
+    assert.is(t.positiveFraction, p!.positiveFraction);
+    t.eigenvalues.forEach((v, i) => assert.ok(Math.abs(v - alpha * alpha * p!.eigenvalues[i]!) <= 1e-10 * Math.max(...t.eigenvalues.map(Math.abs)), `T = ${t.temperature}: λ${i + 1} ${v} vs α²·${p!.eigenvalues[i]}`));
+  }
+});
+
+test('subspace-train: on a sphere every radius sample is the start radius; unconstrained, the r² = a + b·t fit is the least-squares line of its samples', () => {
+  const tiny = ['--dataset', 'circles', '--samples', '48', '--model', '2-6-3', '--batch-size', '8', '--optimizer', 'sgd', '--lr', '0.3', '--radius-every', '1'];
+  const sphere = join(scratch, 'subspace-sphere');
+  goldilocks('subspace-train', ...tiny, '--surface', 'sphere', '--dim', '5', '--scale', '2', '--epochs', '2', '--out', sphere);
+  const onSphere = readJson<{ config: { startRadius: number; rInit: number; scale: number }; radius: { step: number; radius: number }[]; history: { radius: number }[] }>(join(sphere, 'log.json'));
+  close(onSphere.config.startRadius, 2 * onSphere.config.rInit, 1e-14, 'start radius = 2·r_init');
+  assert.is(onSphere.radius.length, 2 * 6 + 1); // steps 0 … 12, every step
+  for (const s of onSphere.radius) close(s.radius, onSphere.config.startRadius, 1e-12, `sphere radius at step ${s.step}`);
+  for (const h of onSphere.history) close(h.radius, onSphere.config.startRadius, 1e-12, 'sphere radius at an epoch end');
+
+  const free = join(scratch, 'subspace-free');
+  goldilocks('subspace-train', ...tiny, '--dim', 'full', '--epochs', '3', '--out', free);
+  const report = readJson<{ radius: { step: number; radius: number }[]; radiusFit: { fromStep: number; diffusive: { offset: number; rate: number; rSquared: number; points: number }; powerLaw: { exponent: number; prefactor: number; rSquared: number; points: number } } }>(join(free, 'log.json'));
+  assert.is(report.radiusFit.fromStep, 9); // the second half of 18 steps
+  const window = report.radius.filter((s) => s.step >= 9);
+  const line = (xs: number[], ys: number[]): { slope: number; intercept: number; r2: number } => {
+    const mx = mean(xs);
+    const my = mean(ys);
+    const sxy = xs.reduce((s, x, i) => s + (x - mx) * (ys[i]! - my), 0);
+    const sxx = xs.reduce((s, x) => s + (x - mx) ** 2, 0);
+    const slope = sxy / sxx;
+    const intercept = my - slope * mx;
+    const residual = ys.reduce((s, y, i) => s + (y - intercept - slope * xs[i]!) ** 2, 0);
+    return { slope, intercept, r2: 1 - residual / ys.reduce((s, y) => s + (y - my) ** 2, 0) };
+  };
+  const diffusive = line(window.map((s) => s.step), window.map((s) => s.radius ** 2));
+  assert.is(report.radiusFit.diffusive.points, window.length);
+  close(report.radiusFit.diffusive.rate, diffusive.slope, 1e-9, 'b in r² = a + b·t');
+  close(report.radiusFit.diffusive.offset, diffusive.intercept, 1e-9, 'a in r² = a + b·t');
+  close(report.radiusFit.diffusive.rSquared, diffusive.r2, 1e-9, 'R² of the r² fit');
+  const power = line(window.map((s) => Math.log(s.step)), window.map((s) => Math.log(s.radius)));
+  close(report.radiusFit.powerLaw.exponent, power.slope, 1e-9, 'β in r ∝ t^β');
+  close(report.radiusFit.powerLaw.prefactor, Math.exp(power.intercept), 1e-9, 'c in r = c·t^β');
+  close(report.radiusFit.powerLaw.rSquared, power.r2, 1e-9, 'R² of the power law');
 });
 
 test.run();

@@ -15,7 +15,14 @@ export interface DataOptions {
   dataDir?: string;
   samples?: number;
   testSamples?: number;
+  /** Input preprocessing: 'standard' subtracts the dataset's mean and divides by its standard deviation; 'unit' keeps pixels in [0, 1]. */
+  normalize: InputScaling;
 }
+
+/** The two input preprocessings a command can ask for (--normalize). */
+export const INPUT_SCALINGS = ['standard', 'unit'] as const;
+export type InputScaling = (typeof INPUT_SCALINGS)[number];
+export const NORMALIZE_HELP = "input preprocessing: standard ((x - mean) / std, per channel) or unit (pixels in [0, 1])";
 
 export interface ModelFlags {
   model: string;
@@ -35,6 +42,7 @@ export function addDataOptions(cmd: Command, defaults: { samples?: number } = {}
   return cmd
     .option('--dataset <name>', `dataset: ${data.DATASET_NAMES.join(', ')}`, parseChoice('--dataset', data.DATASET_NAMES), 'mnist')
     .option('--data-dir <dir>', 'directory with the dataset files (Fashion-MNIST, CIFAR-10)')
+    .option('--normalize <kind>', NORMALIZE_HELP, parseChoice('--normalize', INPUT_SCALINGS), 'standard')
     .option('--samples <n>', 'training examples to use (a seeded random subset)', parseIntOption('--samples', 1), defaults.samples)
     .option('--test-samples <n>', 'test examples to use (a seeded random subset)', parseIntOption('--test-samples', 1));
 }
@@ -90,7 +98,7 @@ export function selectBackend(name: string | undefined): string {
 /** Loads the training and test sets the flags ask for. */
 export function loadData(options: DataOptions, seed: number): { train: data.Dataset; test: data.Dataset } {
   try {
-    const common = { dataDir: options.dataDir, seed };
+    const common = { dataDir: options.dataDir, seed, normalize: options.normalize === 'standard' };
     const train = data.loadDataset(options.dataset, { ...common, split: 'train', samples: options.samples });
     const test = data.loadDataset(options.dataset, { ...common, split: 'test', samples: options.testSamples });
     return { train, test };

@@ -14,10 +14,11 @@ import {
 } from '../nn/index.js';
 import { datasetClassifier, type Classifier } from '../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from './errors.js';
-import { BACKEND_HELP } from './common.js';
+import { BACKEND_HELP, INPUT_SCALINGS, NORMALIZE_HELP, type InputScaling } from './common.js';
 
 export interface NetworkOptions {
   dataset: string;
+  normalize: InputScaling;
   model: string;
   activation: ActivationName;
   init: InitName;
@@ -27,10 +28,11 @@ export interface NetworkOptions {
   seed: number;
 }
 
-/** Adds --dataset, --model, --activation, --init, --alpha, --no-bias, --samples, --seed. */
+/** Adds --dataset, --normalize, --model, --activation, --init, --alpha, --no-bias, --samples, --seed. */
 export function addNetworkOptions(command: Command, defaults: { samples: number; model: string }): Command {
   return command
     .option('--dataset <name>', `dataset: ${data.DATASET_NAMES.join(', ')}`, parseChoice('--dataset', data.DATASET_NAMES), 'mnist')
+    .option('--normalize <kind>', NORMALIZE_HELP, parseChoice('--normalize', INPUT_SCALINGS), 'standard')
     .option('--model <name>', "widths like 784-32-10, or 'lenet-300-100', 'lenet5'", defaults.model)
     .option('--activation <name>', `activation: ${ACTIVATION_NAMES.join(', ')}`, parseChoice('--activation', ACTIVATION_NAMES), 'tanh')
     .option('--init <name>', `initialisation: ${INIT_NAMES.join(', ')}`, parseChoice('--init', INIT_NAMES), DEFAULT_INIT)
@@ -59,7 +61,7 @@ export function loadNetwork(options: NetworkOptions): NetworkSetup {
   }
   let dataset: data.Dataset;
   try {
-    dataset = data.loadDataset(options.dataset, { split: 'train', samples: options.samples, seed: options.seed });
+    dataset = data.loadDataset(options.dataset, { split: 'train', samples: options.samples, seed: options.seed, normalize: options.normalize === 'standard' });
   } catch (err) {
     throw new UserError(`--dataset ${options.dataset}: ${(err as Error).message}`);
   }

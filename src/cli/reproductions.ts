@@ -254,5 +254,158 @@ const hessianOutliers: Reproduction = {
   },
 };
 
+// ---------------------------------------------------------------------------
+// Training on spheres and hyperplanes: accuracy against radius and dimension
+
+interface RadiusSweepResult { points: { scale: number; testAccuracy: number; diverged?: string }[] }
+
+const sphereSteps = (args: readonly string[]): ReproductionStep[] => [
+  { name: 'sphere', args: ['radius-sweep', '--surface', 'sphere', ...args], result: 'radius-sweep.json' },
+];
+
+const sphereTraining: Reproduction = {
+  name: 'sphere-training',
+  title: 'Training confined to a random sphere through α·θ_init: accuracy against the radius',
+  source: 'Fort & Scherlis 2019 (AAAI), Fig. 5',
+  published: 'training on a random low-dimensional hypersphere works best at radii near r_Xavier and fails far inside or outside the zone',
+  steps: sphereSteps(['--dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
+  quick: sphereSteps(['--dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  summarize(dirOf) {
+    const points = readJson<RadiusSweepResult>(join(dirOf('sphere'), 'radius-sweep.json')).points;
+    const atInit = points.reduce((best, p) => (Math.abs(Math.log(p.scale)) < Math.abs(Math.log(best.scale)) ? p : best));
+    const smallest = points[0]!;
+    const largest = points[points.length - 1]!;
+    return {
+      numbers: Object.fromEntries(points.map((p) => [`testAccuracyAtScale${p.scale.toPrecision(2)}`, p.testAccuracy])),
+      checks: [
+        check('accuracy on the sphere through r_init beats the sphere at the smallest radius', atInit.testAccuracy > smallest.testAccuracy,
+          `${fixed(atInit.testAccuracy)} at ${atInit.scale.toPrecision(2)}·r_init, ${fixed(smallest.testAccuracy)} at ${smallest.scale.toPrecision(2)}·r_init`),
+        check('… and the sphere at the largest radius', atInit.testAccuracy > largest.testAccuracy,
+          `${fixed(atInit.testAccuracy)} at ${atInit.scale.toPrecision(2)}·r_init, ${fixed(largest.testAccuracy)} at ${largest.scale.toPrecision(2)}·r_init`),
+      ],
+    };
+  },
+};
+
+interface IntrinsicDimResult {
+  runs: { subspaceDim: number; testAccuracy: number }[];
+  absolute: { firstDim: number | null; interpolatedDim: number | null };
+  trainedBaseline: { firstDim: number | null; interpolatedDim: number | null; reference: number } | null;
+}
+
+const intrinsicSteps = (args: readonly string[]): ReproductionStep[] => [
+  { name: 'dims', args: ['intrinsic-dim', ...args], result: 'intrinsic-dim.json' },
+];
+
+const intrinsicDimension: Reproduction = {
+  name: 'intrinsic-dim',
+  title: 'The intrinsic dimension of MNIST for a fully connected network',
+  source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
+  published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
+  steps: intrinsicSteps(['--dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
+  quick: intrinsicSteps(['--dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  summarize(dirOf) {
+    const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
+    const first = result.runs[0]!;
+    const last = result.runs[result.runs.length - 1]!;
+    return {
+      numbers: {
+        ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
+        dInt90Absolute: result.absolute.firstDim,
+        dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
+        dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
+        baselineAccuracy: result.trainedBaseline?.reference ?? null,
+      },
+      checks: [
+        check('accuracy rises with the subspace dimension', last.testAccuracy > first.testAccuracy,
+          `${fixed(first.testAccuracy)} at d = ${first.subspaceDim}, ${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
+        check('training on the largest subspace beats chance (1/10)', last.testAccuracy > 0.1,
+          `${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
+      ],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// The radius during unconstrained training, and the α ↔ temperature equivalence
+
+interface SubspaceTrainResult { radius: { step: number; radius: number }[]; radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
+
+const growthSteps = (args: readonly string[]): ReproductionStep[] => [
+  { name: 'growth', args: ['subspace-train', '--dim', 'full', '--scale', '0.01', ...args], result: 'log.json' },
+];
+
+const radiusGrowth: Reproduction = {
+  name: 'radius-growth',
+  title: 'The radius of the weights during training from a small initialisation',
+  source: 'Fort & Scherlis 2019 (AAAI), Sec. 5',
+  published: 'from a small initialisation training first escapes outwards, then the radius grows like √t (r² linear in the step)',
+  steps: growthSteps(['--samples', '10000', '--epochs', '2', '--radius-every', '10']),
+  quick: growthSteps(['--samples', '600', '--test-samples', '200', '--model', '784-16-10', '--epochs', '2', '--radius-every', '1']),
+  summarize(dirOf) {
+    const result = readJson<SubspaceTrainResult>(join(dirOf('growth'), 'log.json'));
+    const fit = result.radiusFit;
+    const start = result.radius[0]!;
+    const end = result.radius[result.radius.length - 1]!;
+    return {
+      numbers: {
+        squaredRadiusOffset: fit?.diffusive.offset ?? null,
+        squaredRadiusPerStep: fit?.diffusive.rate ?? null,
+        squaredRadiusFitR2: fit?.diffusive.rSquared ?? null,
+        radiusExponent: fit?.powerLaw.exponent ?? null,
+        startRadius: start.radius,
+        finalRadius: end.radius,
+      },
+      checks: [
+        check('training moves the weights outwards from the small initialisation', end.radius > 2 * start.radius,
+          `‖θ‖ = ${start.radius.toPrecision(3)} at step ${start.step}, ${end.radius.toPrecision(3)} at step ${end.step}`),
+        check('in the second half of training r² grows linearly in the step (rate > 0, R² > 0.9)', fit !== null && fit.diffusive.rate > 0 && fit.diffusive.rSquared > 0.9,
+          fit === null ? 'too few radius samples' : `r² = ${fit.diffusive.offset.toPrecision(4)} + ${fit.diffusive.rate.toPrecision(3)}·t, R² = ${fixed(fit.diffusive.rSquared, 4)}`),
+      ],
+    };
+  },
+};
+
+interface TemperatureResult {
+  points: { scale: number; loss: number; traceOverNorm: number }[];
+  temperature: { numLayers: number; points: { temperature: number; equivalentScale: number; loss: number; traceOverNorm: number }[] } | undefined;
+}
+
+const temperatureSteps = (args: readonly string[]): ReproductionStep[] => [
+  { name: 'sweep', args: ['zone', '--no-bias', '--activation', 'relu', '--temperature-sweep', ...args], result: 'zone.json' },
+];
+
+const scaleIsTemperature: Reproduction = {
+  name: 'scale-temperature',
+  title: 'For a homogeneous network, scaling the weights by α is a softmax temperature α^(−L)',
+  source: 'Vysogorets et al. 2023, the zone explained by softmax confidence',
+  published: 'for bias-free ReLU networks the curvature along α·θ_init equals that of θ_init at temperature T = α^(−L)',
+  steps: temperatureSteps(['--scales', '0.1:10:5', '--temperatures', '0.001:1000:5']),
+  quick: temperatureSteps(['--samples', '100', '--model', '784-16-10', '--subspace-dim', '6', '--scales', '0.1:10:3', '--temperatures', '0.01:100:3']),
+  summarize(dirOf) {
+    const result = readJson<TemperatureResult>(join(dirOf('sweep'), 'zone.json'));
+    const tempered = result.temperature?.points ?? [];
+    const layers = result.temperature?.numLayers ?? 0;
+    const scaleError = Math.max(0, ...tempered.map((t) => Math.abs(t.equivalentScale - t.temperature ** (-1 / layers)) / t.equivalentScale));
+    let matched = 0;
+    let worst = 0;
+    for (const t of tempered) {
+      const p = result.points.find((q) => Math.abs(q.scale - t.equivalentScale) <= 1e-9 * t.equivalentScale);
+      if (p === undefined) continue;
+      matched++;
+      worst = Math.max(worst, Math.abs(p.traceOverNorm - t.traceOverNorm), Math.abs(p.loss - t.loss) / Math.max(1, Math.abs(p.loss)));
+    }
+    return {
+      numbers: { layers: result.temperature?.numLayers ?? null, matchedPoints: matched, largestDifference: worst },
+      checks: [
+        check('each temperature T stands for the scale α = T^(−1/L)', tempered.length > 0 && layers > 0 && scaleError <= 1e-12,
+          `L = ${layers}, largest relative difference ${scaleError.toExponential(2)}`),
+        check('each temperature with a matching scale gives the same loss and Tr(H)/‖H‖ (to 1e-9)', matched > 0 && worst <= 1e-9,
+          `${matched} matched points, largest difference ${worst.toExponential(2)}`),
+      ],
+    };
+  },
+};
+
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, hessianOutliers, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];

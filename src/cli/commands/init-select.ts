@@ -76,7 +76,7 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<(InitSelect
   }
   const report: InitSelectionReport = { trials, comparisons: compareSelections(trials, SELECTION_SCORES) };
   const config = {
-    command: 'init-select', dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length, scoreSamples: flags.scoreSamples,
+    command: 'init-select', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length, scoreSamples: flags.scoreSamples,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     expectedRInit: expectedRadius(model, flags.init), candidates: flags.candidates, trials: flags.trials, seeds,
     scaleRange: flags.scaleRange, subspaceDim: flags.subspaceDim, projection: flags.projection,

@@ -89,7 +89,7 @@ export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<(Intrin
   }
   const result = summarizeIntrinsicDimension(done.slice(0, flags.dims.length), flags.baseline ? done[flags.dims.length]! : null, flags.fraction);
   const config = {
-    command: 'intrinsic-dim', dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
+    command: 'intrinsic-dim', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     rInit: norm(thetaInit), expectedRInit: expectedRadius(model, flags.init),
     dims: flags.dims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,

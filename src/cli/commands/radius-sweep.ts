@@ -110,7 +110,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
   }
   const report: RadiusSweepReport = {
     config: {
-      command: 'radius-sweep', dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
+      command: 'radius-sweep', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
       model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
       surface: flags.surface, dim: flags.dim, projection: flags.projection, scales: flags.scales,
       optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,

@@ -81,7 +81,7 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
   recorder.start(initial);
   const config = {
     command: 'subspace-train',
-    dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
+    dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     surface: flags.surface, dim: flags.dim, trainedDim: parametrisation?.trainedDim ?? model.spec.size,
     projection: flags.dim === 'full' ? null : flags.projection,

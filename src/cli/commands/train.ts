@@ -90,7 +90,7 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
   const progress = createProgress({ label: 'train', total: flags.epochs * stepsPerEpoch, quiet: flags.quiet });
   const config = {
     command: 'train',
-    dataset: flags.dataset, samples: train.labels.length, testSamples: test.labels.length,
+    dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, initScale: flags.initScale, bias: flags.bias,
     expectedInitRadius: expectedRadius(model, flags.init, flags.initScale),
     optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), weightDecay: flags.weightDecay, schedule: flags.schedule,

@@ -133,7 +133,7 @@ function zoneReport(setup: ZoneSetup, flags: ZoneFlags, points: ZonePoint[], tem
   const criterion = zoneCriterion(flags.subspaceDim, flags.repeats, flags.z);
   const report: ZoneReport = {
     config: {
-      command: 'zone', dataset: flags.dataset, samples: setup.samples, model: model.name, parameters: model.spec.size,
+      command: 'zone', dataset: flags.dataset, normalize: flags.normalize, samples: setup.samples, model: model.name, parameters: model.spec.size,
       activation: flags.activation, init: flags.init, bias: flags.bias, subspaceDim: flags.subspaceDim, projection: flags.projection,
       scales: flags.scales, repeats: flags.repeats, gaussNewton: Boolean(flags.gaussNewton), z: flags.z,
       ...(flags.temperatureSweep ? { temperatures: flags.temperatures } : {}),
