@@ -248,6 +248,8 @@ test('user mistakes exit 2 with one line, never 1', () => {
     [[...ZONE.map((a) => (a === '0.1:10:10' ? '1:1e200:3' : a)), '--out', out('overflow')], /--scales: the point .* cannot be analysed/],
     [[...ZONE, '--init', 'zeros', '--out', out('zeros')], /--init zeros gives θ_init = 0/],
     [[...ZONE, '--backend', 'gpu', '--out', out('gpu')], /--backend gpu computes in float32 only; add --dtype float32/],
+    [[...ZONE, '--temperatures', '0.1:10:3', '--out', out('no-sweep')], /--temperatures applies with --temperature-sweep only/],
+    [[...TRAIN, '--momentum', '0.5', '--out', out('adam-momentum')], /--momentum applies to --optimizer sgd only/],
   ];
   for (const [args, message] of cases) {
     const r = goldilocks(...args);
