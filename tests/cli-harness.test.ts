@@ -237,8 +237,8 @@ test('a checkpoint of another model, or holding NaN, is refused with both descri
   assert.match(fromShallow.stderr, /--from .* holds 2-6-6-3 .* which is not the model asked for: 2-6-3/);
   const params = loadCheckpoint(join(dir, 'checkpoint'));
   params.params[0]!.data[1] = NaN;
-  saveCheckpoint(join(scratch, 'nan'), params.params, params.meta);
-  const nan = goldilocks('spectrum', '--dataset', 'circles', '--samples', '60', '--model', '2-6-6-3', '--checkpoint', join(scratch, 'nan'), '--out', out('nan'), '--quiet');
+  saveCheckpoint(join(scratch, 'nan-checkpoint'), params.params, params.meta);
+  const nan = goldilocks('spectrum', '--dataset', 'circles', '--samples', '60', '--model', '2-6-6-3', '--checkpoint', join(scratch, 'nan-checkpoint'), '--out', out('nan'), '--quiet');
   assert.is(nan.status, 2, nan.stderr);
   assert.match(nan.stderr, /holds a non-finite parameter \(θ\[1\] = NaN\)/);
 });
@@ -257,6 +257,8 @@ test('user mistakes exit 2 with one line, never 1', () => {
     assert.match(r.stderr, message);
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+  // a run refused while setting up leaves nothing behind: the corrected command needs no --force
+  assert.not.ok(existsSync(out('zeros')));
 });
 
 test.run();
