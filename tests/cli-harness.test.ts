@@ -249,6 +249,7 @@ test('user mistakes exit 2 with one line, never 1', () => {
     [[...ZONE, '--init', 'zeros', '--out', out('zeros')], /--init zeros gives θ_init = 0/],
     [[...ZONE, '--backend', 'gpu', '--out', out('gpu')], /--backend gpu computes in float32 only; add --dtype float32/],
     [[...ZONE, '--temperatures', '0.1:10:3', '--out', out('no-sweep')], /--temperatures applies with --temperature-sweep only/],
+    [['spectrum', '--dataset', 'circles', '--samples', '50', '--model', '2-6-3', '--alpha', '1e200', '--out', out('alpha'), '--quiet'], /the loss is (NaN|Infinity) at --alpha 1e\+200/],
     [[...TRAIN, '--momentum', '0.5', '--out', out('adam-momentum')], /--momentum applies to --optimizer sgd only/],
   ];
   for (const [args, message] of cases) {

@@ -73,6 +73,13 @@ export function loadNetwork(options: NetworkOptions): NetworkSetup {
   return { model, dataset, classifier: datasetClassifier(model, dataset), theta };
 }
 
+/** Refuses a θ where the loss is not finite (an --alpha or a checkpoint far out of range): nothing can be measured there. */
+export function requireFiniteLoss(loss: number, options: { alpha: number; checkpoint?: string }): void {
+  if (Number.isFinite(loss)) return;
+  const cause = options.checkpoint ? `the parameters of --checkpoint ${options.checkpoint}` : `--alpha ${options.alpha}`;
+  throw new UserError(`the loss is ${loss} at ${cause}; nothing can be measured there (choose a smaller --alpha or another checkpoint)`);
+}
+
 /** Writes an SVG and a PNG of a chart (plot.ts is imported on first use: it is slow to load). */
 export async function savePlots(outDir: string, plots: { name: string; svg: () => Promise<string> }[]): Promise<string[]> {
   const { savePlot } = await import('./plot.js');

@@ -27,7 +27,7 @@ import { writeCsv, writeJson } from '../output.js';
 import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { adoptCheckpointArchitecture, backendRecord } from '../common.js';
-import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions } from '../network.js';
+import { addNetworkOptions, loadNetwork, requireFiniteLoss, savePlots, type NetworkOptions } from '../network.js';
 import { describeModel, loadCheckpointTheta } from '../checkpoint-model.js';
 
 // ---------------------------------------------------------------------------
@@ -56,6 +56,7 @@ function setUpSpectrum(options: SpectrumOptions) {
   if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
   const loss = crossEntropyLoss(classifier);
   const stats = outputStatistics(classifier, theta);
+  requireFiniteLoss(stats.loss, options);
   const op = options.operator === 'hessian' ? hessianOperator(loss, theta) : gaussNewtonOperator(classifier, theta);
   const lanczosSteps = Math.min(D, options.lanczosSteps ?? Math.max(4 * options.topK, 60));
   return { model, classifier, theta, D, loss, stats, op, lanczosSteps };

@@ -33,7 +33,7 @@ import { writeCsv, writeJson, type CsvValue } from '../output.js';
 import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { backendRecord } from '../common.js';
-import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
+import { addNetworkOptions, loadNetwork, requireFiniteLoss, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
 import { describeModel } from '../checkpoint-model.js';
 
 interface TrackOptions extends NetworkOptions, OutputFlags {
@@ -93,6 +93,7 @@ function setUpTrack(options: TrackOptions): TrackSetup {
   const n = classifier.labels.length;
   if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
   if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
+  requireFiniteLoss(outputStatistics(classifier, theta).loss, options);
   const alignIndices = classBalancedIndices(dataset.labels, dataset.numClasses, options.alignPerClass, options.seed + 1);
   const recordSteps = new Set<number>([0, options.steps]);
   for (let s = options.every; s < options.steps; s += options.every) recordSteps.add(s);
