@@ -43,7 +43,7 @@ function zoneResult(dir: string): Record<string, unknown> {
 
 function assertSameRun(dir: string, reference: string): void {
   assert.equal(zoneResult(dir), zoneResult(reference));
-  for (const file of ['zone.csv', 'trace-over-norm.svg', 'positive-fraction.svg', 'spectrum.svg']) {
+  for (const file of ['zone.csv', 'zone-eigenvalues.csv', 'trace-over-norm.svg', 'positive-fraction.svg', 'spectrum.svg']) {
     assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(reference, file))), `${file} differs from the uninterrupted run's`);
   }
 }

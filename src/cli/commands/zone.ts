@@ -56,8 +56,12 @@ function csvRow(p: PointMeasurement & Record<string, unknown>): Record<string, n
   const row: Record<string, number | string | null> = {};
   for (const key of [...CSV_COLUMNS, 'temperature', 'equivalentScale']) if (typeof p[key] === 'number') row[key] = p[key] as number;
   if (p.gaussNewton) Object.assign(row, p.gaussNewton);
-  row.eigenvalues = p.eigenvalues.map((l) => l.toPrecision(8)).join(' ');
   return row;
+}
+
+/** The eigenvalues of the first subspace at each point, one per row (a CSV cell holds one value). */
+function eigenvalueRows(points: readonly (PointMeasurement & Record<string, unknown>)[], key: 'scale' | 'temperature'): Record<string, number>[] {
+  return points.flatMap((p) => p.eigenvalues.map((eigenvalue, i) => ({ [key]: p[key] as number, index: i + 1, eigenvalue })));
 }
 
 /** Data, model, θ_init and the grids of a zone run, checked before any computation. */
@@ -160,14 +164,20 @@ async function writeZone(run: Run, report: ZoneReport, model: Model, flags: Zone
   const out = run.dir;
   const full = { ...report, provenance: run.provenance(report.config, flags.dtype) };
   writeJson(join(out, 'zone.json'), full);
-  writeCsv(join(out, 'zone.csv'), report.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
-  if (report.temperature) writeCsv(join(out, 'temperature.csv'), report.temperature.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
+  const points = report.points as unknown as (PointMeasurement & Record<string, unknown>)[];
+  writeCsv(join(out, 'zone.csv'), points.map(csvRow));
+  writeCsv(join(out, 'zone-eigenvalues.csv'), eigenvalueRows(points, 'scale'));
+  if (report.temperature) {
+    const temperaturePoints = report.temperature.points as unknown as (PointMeasurement & Record<string, unknown>)[];
+    writeCsv(join(out, 'temperature.csv'), temperaturePoints.map(csvRow));
+    writeCsv(join(out, 'temperature-eigenvalues.csv'), eigenvalueRows(temperaturePoints, 'temperature'));
+  }
   await writePlots(out, report, model);
   const { zone, rInit } = report;
   const summary = zone
     ? `Goldilocks zone: r from ${zone.lower.toFixed(3)} to ${zone.upper.toFixed(3)} (r/r_init ${zone.lowerRatio.toPrecision(3)} to ${zone.upperRatio.toPrecision(3)}${zone.openBelow || zone.openAbove ? ', reaching the edge of the scanned range' : ''})`
     : 'no radius with significant excess positive curvature in the scanned range';
-  run.finish(full, `r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv and plots`);
+  run.finish(full, `r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv, zone-eigenvalues.csv and plots`);
 }
 
 async function writePlots(out: string, report: ZoneReport, model: Model): Promise<void> {
