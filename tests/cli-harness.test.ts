@@ -216,6 +216,37 @@ test('train killed after an epoch and resumed ends with the same weights and log
   assert.equal(withoutSeconds(dir), withoutSeconds(out('train-full')));
 });
 
+test('track killed at a record step and resumed: the same records and final weights', async () => {
+  const args = ['track', '--dataset', 'circles', '--model', '2-32-32-3', '--samples', '200', '--steps', '300', '--every', '50', '--top-k', '4', '--overlap-k', '2', '--batch-size', '16', '--quiet'];
+  assert.is(goldilocks(...args, '--out', out('track-full')).status, 0);
+  const dir = out('track-killed');
+  const recorded = (): number => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'track-state.json'), 'utf8')) as { step: number }).step;
+    } catch {
+      return -1;
+    }
+  };
+  const child = spawn(process.execPath, [BIN, ...args, '--out', dir], { cwd: ROOT, stdio: 'ignore' });
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (recorded() >= 100) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(poll);
+      resolve();
+    });
+  });
+  assert.ok(recorded() >= 100 && recorded() < 300, `killed after step ${recorded()}`);
+  assert.not.ok(existsSync(join(dir, 'track.csv')));
+  const resumed = goldilocks(...args, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  for (const file of ['track.csv', 'checkpoint.bin']) assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(out('track-full'), file))), `${file} differs`);
+});
+
 test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss', () => {
   const sgd = goldilocks('train', '--dataset', 'circles', '--samples', '100', '--model', '2-8-3', '--optimizer', 'sgd', '--lr', '1e6', '--out', out('diverged'), '--quiet');
   assert.is(sgd.status, 2);
