@@ -14,7 +14,7 @@ const never = (...layers) => [layers.map((layer) => `**/${layer}/**`), `Layers g
 
 export default tseslint.config(
   // wasm-kernel/ is AssemblyScript (its own types: i32, usize, v128), checked by its compiler.
-  { ignores: ['node_modules/**', 'coverage/**', 'runs/**', 'out/**', 'course-work/**', '.stryker-tmp/**', 'reports/**', 'src/autodiff/backends/wasm-kernel/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist.tmp-*/**', 'site/**', 'site.tmp-*/**', 'coverage/**', 'runs/**', 'out/**', 'course-work/**', '.stryker-tmp/**', 'reports/**', 'src/autodiff/backends/wasm-kernel/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -13,7 +13,8 @@
  * GFLOP/s (2·m·k·n flops per product) and the median's ratio to the
  * baseline. Every result is checked against the reference before it counts.
  *
- * Run: npx tsx bench/matmul.ts [repeats]
+ * Run: npx tsx bench/matmul.ts [repeats] [kernel] (kernel: only the rows
+ * whose name contains it, e.g. `wasm`, next to the naive loop)
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +59,7 @@ function check(kernel: string, args: MatmulArgs, c: FloatArray, ref: Float64Arra
 }
 
 /** Times every kernel on every shape; see the header comment. */
-export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<MatmulBenchRow[]> {
+export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES, only?: string): Promise<MatmulBenchRow[]> {
   const threads = Math.max(2, Math.min(8, availableParallelism()));
   const savedThreads = getMatmulThreads();
   setMatmulThreads(threads);
@@ -67,15 +68,16 @@ export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<
   const candidates: Candidate[] = [
     { kernel: 'naive i-k-j (reference)', dtype: 'float64', threads: 1, run: referenceMatmul },
     { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float64', threads: 1, run: wasmMatmul },
-    { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float32', threads: 1, run: wasmMatmul },
+    { kernel: 'wasm 4×8 SIMD f32x4', dtype: 'float32', threads: 1, run: wasmMatmul },
     { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float64', threads, run: wasmMatmul },
-    { kernel: 'wasm 4×4 SIMD f64x2', dtype: 'float32', threads, run: wasmMatmul },
+    { kernel: 'wasm 4×8 SIMD f32x4', dtype: 'float32', threads, run: wasmMatmul },
     { kernel: 'js 3×2 register-blocked', dtype: 'float64', threads: 1, run: matmulSingleThreaded },
     { kernel: 'js 3×2 register-blocked', dtype: 'float32', threads: 1, run: matmulSingleThreaded },
     { kernel: 'js 3×2 register-blocked', dtype: 'float64', threads, run: jsMatmul },
     { kernel: 'js 3×2 register-blocked', dtype: 'float32', threads, run: jsMatmul },
     { kernel: `gpu.js ${gpuEngine}`, dtype: 'float32', threads: 1, run: gpuMatmul },
   ];
+  const chosen = only === undefined ? candidates : candidates.filter((c, i) => i === 0 || c.kernel.includes(only));
   const rows: MatmulBenchRow[] = [];
   try {
     for (const [m, k, n] of shapes) {
@@ -86,7 +88,7 @@ export async function benchMatmul(repeats = 5, shapes = MATMUL_SHAPES): Promise<
       const b32 = new Float32Array(b64);
       const flops = 2 * m * k * n;
       let baselineGflops = NaN;
-      for (const c of candidates) {
+      for (const c of chosen) {
         const args: MatmulArgs = c.dtype === 'float64'
           ? { a: a64, b: b64, m, k, n, transA: false, transB: false, dtype: 'float64' }
           : { a: a32, b: b32, m, k, n, transA: false, transB: false, dtype: 'float32' };
@@ -126,5 +128,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const repeats = Number(process.argv[2] ?? 5);
   const load = loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`matmul benchmark: Node ${process.version}, ${availableParallelism()} cores, load average ${load} (other processes skew timings)`);
-  console.log(formatMatmulTable(await benchMatmul(repeats)));
+  console.log(formatMatmulTable(await benchMatmul(repeats, MATMUL_SHAPES, process.argv[3])));
 }

@@ -68,7 +68,49 @@ export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
   };
 }
 
+/**
+ * The HVP in float32 over the HVP in float64 on the current backend, timed
+ * alternately (64, 32, 64, 32, …) so that both see the same machine; the
+ * median of the per-pair ratios, with both medians in ms.
+ */
+export function hvpDtypeRatio(batch = 1000, pairs = 9): { ratio: number; float64Ms: number; float32Ms: number } {
+  const setup = (dtype: DType): (() => unknown) => {
+    const rng = new Random(0);
+    const D = widths.slice(1).reduce((s, b, i) => s + widths[i]! * b + b, 0);
+    const X = randn([batch, widths[0]!], rng, 1, dtype);
+    const labels = Array.from({ length: batch }, (_, i) => i % 10);
+    const theta = randn([D], rng, 0.05, dtype);
+    const v = randn([D], rng, 1, dtype);
+    const loss = mlpLoss(X, labels);
+    return () => hvp(loss, theta, v).toTypedArray();
+  };
+  const run64 = setup('float64');
+  const run32 = setup('float32');
+  run64();
+  run32();
+  const time = (fn: () => unknown): number => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  };
+  const ratios: number[] = [];
+  const t64: number[] = [];
+  const t32: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    t64.push(time(run64));
+    t32.push(time(run32));
+    ratios.push(t32[i]! / t64[i]!);
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { ratio: median(ratios), float64Ms: median(t64), float32Ms: median(t32) };
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === 'ratio') {
+    const r = hvpDtypeRatio(1000, Number(process.argv[3] ?? 9));
+    console.log(`HVP float32 / float64, alternating: ${r.ratio.toFixed(2)} (medians ${r.float32Ms.toFixed(0)} / ${r.float64Ms.toFixed(0)} ms)`);
+    process.exit(0);
+  }
   for (const dtype of ['float64', 'float32'] as const) {
     const t = benchMlp(dtype);
     console.log(`${t.backend} ${dtype}: forward ${t.forwardMs.toFixed(0)} ms, gradient ${t.gradientMs.toFixed(0)} ms, HVP ${t.hvpMs.toFixed(0)} ms; HVP/gradient ${(t.hvpMs / t.gradientMs).toFixed(2)}, gradient/forward ${(t.gradientMs / t.forwardMs).toFixed(2)}`);

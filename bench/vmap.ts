@@ -2,19 +2,22 @@
  * Benchmark: batched (vmap) against looped, in one run.
  *
  *   1. d = 20 Hessian-vector products on the MNIST-sized MLP 784-200-200-10
- *      at batch 1000, float64: `vmap(v ↦ hvp(loss, θ, v))` over the 20
- *      directions against 20 calls of `hvp`. This is the restricted Hessian
- *      PᵀHP of the zone study. The batched pass does the forward and backward
- *      pass at θ once; the target is ≤ 10 single HVPs for all 20 (the loop
- *      costs 20), and the same matrix PᵀHP to 1e-12.
+ *      at batch 1000, float64, against 20 calls of `hvp`: the restricted
+ *      Hessian PᵀHP of the zone study. The Hessian operator (a fresh one per
+ *      timed run, so its tracing is counted) does the forward and backward
+ *      pass at θ once and then runs only the tangent work per direction;
+ *      also without buffer reuse, in vmapped blocks, and as one plain vmap
+ *      of hvp. The target is ≤ 10 single HVPs for all 20 (the loop costs
+ *      20), and the same matrix PᵀHP to 1e-12.
  *   2. per-example gradients of 256 examples: `vmap(grad(f))` against a loop
  *      of `grad(f)` over single examples, in blocks of 16 and all at once.
  *
- * Run alone with `npx tsx bench/vmap.ts [repeats]`; `npm run bench` includes it.
+ * Run alone with `npx tsx bench/vmap.ts [repeats] [hessian]` (`hessian`: the
+ * first part only); `npm run bench` includes it.
  */
 import { fileURLToPath } from 'node:url';
-import { grad, hvp, randn, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
-import { HVP_BLOCK_SIZE } from '../src/landscape/hessian-operator.js';
+import { grad, hvp, randn, setBufferReuse, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
+import { HVP_BLOCK_SIZE, hessianOperator } from '../src/landscape/hessian-operator.js';
 import { mlpLogits, mlpLoss, timeRuns } from './mlp.js';
 
 export interface BatchedRow {
@@ -55,35 +58,84 @@ function restricted(products: Float64Array, P: Float64Array, d: number): Float64
   return out;
 }
 
-export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3, block = d): BatchedRow {
+/** One way of computing the d products H·p_j (the rows of P, [d, D]) as a [d·D] array. */
+interface ProductMethod {
+  what: string;
+  run: (P: Tensor, rows: Float64Array[]) => Float64Array;
+}
+
+/**
+ * The restricted Hessian's d products by several methods against the loop
+ * of d calls of `hvp`, in one run. The machine's speed drifts, so the loop
+ * and the methods are timed in turns (loop, method 1, method 2, …, loop,
+ * …) after one warm-up round; each method's "single items" is the median
+ * over the rounds of its time over the mean of the two loop timings around
+ * it, divided by d.
+ */
+export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): BatchedRow[] {
   const rng = new Random(1);
   const X = randn([batch, widths[0]!], rng);
   const labels = Array.from({ length: batch }, (_, i) => i % 10);
   const theta = randn([parameterCount], rng, 0.05);
+  const thetaValues = theta.toTypedArray() as Float64Array;
   const P = randn([d, parameterCount], rng, 1 / Math.sqrt(parameterCount));
   const loss = mlpLoss(X, labels);
   const rows = Array.from({ length: d }, (_, j) => P.index(j));
-  let looped: Float64Array = new Float64Array(0);
-  let batched: Float64Array = new Float64Array(0);
-  const loopMs = timeRuns(() => {
-    const parts = rows.map((p) => hvp(loss, theta, p).toTypedArray());
-    looped = new Float64Array(d * parameterCount);
-    parts.forEach((part, j) => looped.set(part, j * parameterCount));
-  }, repeats).median;
-  const batchedHvp = vmap((v: Tensor) => hvp(loss, theta, v));
-  const batchedMs = timeRuns(() => {
-    batched = new Float64Array(d * parameterCount);
-    for (let j = 0; j < d; j += block) batched.set(batchedHvp(P.slice([j], [Math.min(d, j + block)])).toTypedArray(), j * parameterCount);
-  }, repeats).median;
-  const Pdata = P.toTypedArray() as Float64Array;
-  return {
-    what: `restricted Hessian PᵀHP, d = ${d} HVPs in vmaps of ${block}, MLP 784-200-200-10, batch ${batch}, float64`,
-    loopMs,
-    batchedMs,
-    batchedInItems: batchedMs / (loopMs / d),
-    count: d,
-    relativeDifference: relativeDifference(restricted(batched, Pdata, d), restricted(looped, Pdata, d)),
+  const rowValues = rows.map((r) => r.toTypedArray() as Float64Array);
+  const joined = (parts: Float64Array[]): Float64Array => {
+    const out = new Float64Array(d * parameterCount);
+    parts.forEach((part, j) => out.set(part, j * parameterCount));
+    return out;
   };
+  const batchedHvp = vmap((v: Tensor) => hvp(loss, theta, v));
+  const operator = (blockSize: number) => (_: Tensor, vs: Float64Array[]): Float64Array => joined(hessianOperator(loss, thetaValues, { blockSize }).applyMany!(vs));
+  const methods: ProductMethod[] = [
+    { what: `the Hessian operator (what \`zone\` does): the pass at θ once, then a tangent program per vector (blocks of ${HVP_BLOCK_SIZE})`, run: operator(HVP_BLOCK_SIZE) },
+    { what: 'the same, intermediates not reused (buffer pool off)', run: (_, vs) => {
+      setBufferReuse(false);
+      try {
+        return operator(HVP_BLOCK_SIZE)(_, vs);
+      } finally {
+        setBufferReuse(true);
+      }
+    } },
+    { what: 'the Hessian operator in blocks of 5 (a vmap of the tangent program)', run: operator(5) },
+    { what: `one vmap of hvp over all ${d} directions, no program`, run: (V) => batchedHvp(V).toTypedArray() as Float64Array },
+  ];
+  const time = (fn: () => void): number => {
+    const start = performance.now();
+    fn();
+    return performance.now() - start;
+  };
+  let looped: Float64Array = new Float64Array(0);
+  const loop = (): number => time(() => {
+    looped = joined(rows.map((p) => hvp(loss, theta, p).toTypedArray() as Float64Array));
+  });
+  const results = methods.map(() => ({ ms: [] as number[], units: [] as number[], out: new Float64Array(0) as Float64Array }));
+  loop(); // warm-up
+  methods.forEach((m, i) => { results[i]!.out = m.run(P, rowValues); });
+  const loopMs: number[] = [loop()];
+  for (let round = 0; round < repeats; round++) {
+    const before = loopMs[loopMs.length - 1]!;
+    const times = methods.map((m, i) => time(() => { results[i]!.out = m.run(P, rowValues); }));
+    const after = loop();
+    loopMs.push(after);
+    times.forEach((ms, i) => {
+      results[i]!.ms.push(ms);
+      results[i]!.units.push(ms / ((before + after) / 2 / d));
+    });
+  }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const Pdata = P.toTypedArray() as Float64Array;
+  const reference = restricted(looped, Pdata, d);
+  return methods.map((m, i) => ({
+    what: `PᵀHP, d = ${d}, MLP 784-200-200-10, batch ${batch}, float64: ${m.what}`,
+    loopMs: median(loopMs),
+    batchedMs: median(results[i]!.ms),
+    batchedInItems: median(results[i]!.units),
+    count: d,
+    relativeDifference: relativeDifference(restricted(results[i]!.out, Pdata, d), reference),
+  }));
 }
 
 export function benchPerExampleGradients(count = 256, repeats = 3, block = count): BatchedRow {
@@ -119,9 +171,9 @@ export function benchPerExampleGradients(count = 256, repeats = 3, block = count
   };
 }
 
-/** The rows `npm run bench` prints: the zone's block size (HVP_BLOCK_SIZE), all 20 at once, and per-example gradients. */
+/** The rows `npm run bench` prints: the restricted Hessian by each method, and per-example gradients. */
 export function batchedRows(repeats: number): BatchedRow[] {
-  return [benchRestrictedHessian(20, 1000, repeats, HVP_BLOCK_SIZE), benchRestrictedHessian(20, 1000, repeats, 20), benchPerExampleGradients(256, repeats, 16), benchPerExampleGradients(256, repeats)];
+  return [...benchRestrictedHessian(20, 1000, repeats), benchPerExampleGradients(256, repeats, 16), benchPerExampleGradients(256, repeats)];
 }
 
 export function formatBatchedTable(rows: BatchedRow[]): string {
@@ -134,5 +186,6 @@ export function formatBatchedTable(rows: BatchedRow[]): string {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const repeats = Number(process.argv[2] ?? 3);
-  console.log(formatBatchedTable(batchedRows(repeats)));
+  // `npx tsx bench/vmap.ts 3 hessian`: the restricted Hessian's rows only
+  console.log(formatBatchedTable(process.argv[3] === 'hessian' ? benchRestrictedHessian(20, 1000, repeats) : batchedRows(repeats)));
 }

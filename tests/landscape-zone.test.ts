@@ -10,7 +10,8 @@ import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
 import type { Tensor } from '../src/autodiff/index.js';
 import { restrictedHessian, restrictOperator } from '../src/landscape/restricted-hessian.js';
-import { HVP_BLOCK_SIZE, hessianOperator } from '../src/landscape/hessian-operator.js';
+import { hessianOperator } from '../src/landscape/hessian-operator.js';
+import { throwsWith } from './support/assertions.js';
 import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classifier } from '../src/landscape/classifier.js';
 import { denseOrthonormalSubspace, sparseRandomSubspace } from '../src/landscape/linalg/subspace.js';
 import { symmetricEigen } from '../src/landscape/linalg/symmetric-eigen.js';
@@ -64,15 +65,40 @@ test('PᵀHP from d HVPs equals the dense Hessian projected (dense and sparse su
 
 test('batched HVPs (applyMany, in blocks) equal one product at a time, bit for bit, and are counted', () => {
   const loss = crossEntropyLoss(classifier);
-  const d = 2 * HVP_BLOCK_SIZE + 1; // three blocks, the last one partial
+  const d = 11; // blocks of 5: three blocks, the last one partial
   const subspace = denseOrthonormalSubspace(D, Math.min(d, D), 6);
-  const H = hessianOperator(loss, theta0);
+  const H = hessianOperator(loss, theta0, { blockSize: 5 });
   const one = { dim: H.dim, apply: (v: Float64Array) => H.apply(v) }; // no applyMany: column by column
   const looped = restrictOperator(one, subspace);
   const before = H.products();
   const batched = restrictOperator(H, subspace);
   assert.is(H.products() - before, subspace.subspaceDim);
   assert.equal(Array.from(batched.matrix), Array.from(looped.matrix));
+});
+
+test('the Hessian operator after its first product (a traced tangent program) gives exactly hvp\'s numbers', () => {
+  // A model large enough that the program reuses arrays (≥ 512 numbers): a tanh MLP 20-30-10 on 40 examples.
+  const r = new ad.Random(8);
+  const Xb = ad.randn([40, 20], r);
+  const yb = Int32Array.from({ length: 40 }, (_, i) => i % 10);
+  const Db = 20 * 30 + 30 * 10;
+  const logits = (t: Tensor): Tensor => Xb.matmul(t.slice([0], [600]).reshape([20, 30])).tanh().matmul(t.slice([600], [Db]).reshape([30, 10]));
+  const loss = crossEntropyLoss({ logits, labels: yb, numClasses: 10 });
+  const theta = ad.randn([Db], r, 0.3).toTypedArray() as Float64Array;
+  const H = hessianOperator(loss, theta);
+  const direct = (v: Float64Array): number[] => Array.from(ad.hvp(loss, ad.tensor(theta), ad.tensor(v)).toTypedArray());
+  const vectors = Array.from({ length: 12 }, () => ad.randn([Db], r).toTypedArray() as Float64Array);
+  for (const v of vectors.slice(0, 3)) assert.equal(Array.from(H.apply(v)), direct(v)); // the first one traces
+  for (let round = 0; round < 2; round++) {
+    const many = H.applyMany!(vectors);
+    many.forEach((hv, i) => assert.equal(Array.from(hv), direct(vectors[i]!), `round ${round}, vector ${i}`));
+  }
+  // in blocks of 5 (a vmap of the tangent program): two full blocks and a partial one, each traced once
+  const blocked = hessianOperator(loss, theta, { blockSize: 5 });
+  for (let round = 0; round < 2; round++) {
+    blocked.applyMany!(vectors).forEach((hv, i) => assert.equal(Array.from(hv), direct(vectors[i]!), `blocks, round ${round}, vector ${i}`));
+  }
+  throwsWith(() => hessianOperator(loss, theta, { blockSize: 0 }), 'blockSize must be a positive integer');
 });
 
 test('G-term equals Jᵀ(diag p − ppᵀ)J built from the explicit Jacobian', () => {

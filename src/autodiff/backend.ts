@@ -19,6 +19,12 @@ export interface MatmulArgs {
   transA: boolean;
   transB: boolean;
   dtype: DType;
+  /**
+   * Where to write C (m·n elements of dtype, any contents), if the caller
+   * has an array for it. A backend may ignore it and return a new array;
+   * the caller uses whichever array is returned.
+   */
+  out?: FloatArray;
 }
 
 export interface Backend {
@@ -28,7 +34,7 @@ export interface Backend {
   describe(): string;
   /** Which dtypes this backend computes natively. */
   readonly dtypes: readonly DType[];
-  /** C = op(A) · op(B) as a new row-major array of args.dtype. */
+  /** C = op(A) · op(B) as a row-major array of args.dtype: args.out, or a new one. */
   matmul(args: MatmulArgs): FloatArray;
 }
 

@@ -52,6 +52,8 @@ import type { Primitive, PrimitiveParams } from './primitives.js';
 import type { DType } from './dtype.js';
 import { bind, withNewLevel } from './trace.js';
 import { formatShape, shapesEqual, type Shape } from './shape.js';
+import type { FloatArray } from './dtype.js';
+import { BufferPool, bufferReuseEnabled, withActivePool } from './buffer-pool.js';
 
 /** A variable of the program: an input, a constant or an equation's result. */
 export class Var {
@@ -174,28 +176,49 @@ export function makeJaxpr(f: (...xs: Tensor[]) => Tensor[]): (...args: Tensor[])
 export function makeJaxpr(f: (...xs: Tensor[]) => JaxprResult): (...args: Tensor[]) => Jaxpr;
 export function makeJaxpr(f: (...xs: Tensor[]) => JaxprResult): (...args: Tensor[]) => Jaxpr {
   if (typeof f !== 'function') throw new Error(`makeJaxpr: expected a function, got ${describe(f)}`);
-  return (...args) => {
-    args.forEach((a, i) => {
-      if (!(a instanceof Tensor)) throw new Error(`makeJaxpr: argument ${i} must be a Tensor, got ${describe(a)}`);
+  return (...args) => traceProgram('makeJaxpr', f, args).jaxpr;
+}
+
+/**
+ * Like makeJaxpr, but also returns what f computed while it was traced
+ * (the same numbers as f(...args), bit for bit), so that a caller that
+ * wants both the value at the example arguments and the program for later
+ * arguments runs f only once.
+ */
+export function makeJaxprWithValue(f: (...xs: Tensor[]) => Tensor): (...args: Tensor[]) => { jaxpr: Jaxpr<Tensor>; value: Tensor };
+export function makeJaxprWithValue(f: (...xs: Tensor[]) => Tensor[]): (...args: Tensor[]) => { jaxpr: Jaxpr<Tensor[]>; value: Tensor[] };
+export function makeJaxprWithValue(f: (...xs: Tensor[]) => JaxprResult): (...args: Tensor[]) => { jaxpr: Jaxpr; value: JaxprResult } {
+  if (typeof f !== 'function') throw new Error(`makeJaxprWithValue: expected a function, got ${describe(f)}`);
+  return (...args) => traceProgram('makeJaxprWithValue', f, args);
+}
+
+function traceProgram(caller: string, f: (...xs: Tensor[]) => JaxprResult, args: Tensor[]): { jaxpr: Jaxpr; value: JaxprResult } {
+  args.forEach((a, i) => {
+    if (!(a instanceof Tensor)) throw new Error(`${caller}: argument ${i} must be a Tensor, got ${describe(a)}`);
+  });
+  return withNewLevel((level) => {
+    const trace = new JaxprTrace(level);
+    const inputs = args.map((a) => trace.input(a));
+    const result: unknown = f(...inputs);
+    const returnsArray = Array.isArray(result);
+    const results: unknown[] = returnsArray ? result : [result];
+    const values: Tensor[] = [];
+    const outputs = results.map((r, i) => {
+      const where = returnsArray ? `output ${i}` : 'the output';
+      if (!(r instanceof Tensor)) throw new Error(`${caller}: the function must return a Tensor or an array of Tensors; ${where} is ${describe(r)}`);
+      if (r instanceof JaxprTracer && r.trace === trace) {
+        values.push(r.primal);
+        return r.atom;
+      }
+      if (r instanceof Tracer && r.level >= level) {
+        throw new Error(`${caller}: ${where} is a tracer of a ${r.trace.kind} transformation that has already returned; values computed inside grad/jvp/vjp must not escape them`);
+      }
+      values.push(r);
+      return trace.lift(r).atom; // does not depend on the arguments
     });
-    return withNewLevel((level) => {
-      const trace = new JaxprTrace(level);
-      const inputs = args.map((a) => trace.input(a));
-      const result: unknown = f(...inputs);
-      const returnsArray = Array.isArray(result);
-      const results: unknown[] = returnsArray ? result : [result];
-      const outputs = results.map((r, i) => {
-        const where = returnsArray ? `output ${i}` : 'the output';
-        if (!(r instanceof Tensor)) throw new Error(`makeJaxpr: the function must return a Tensor or an array of Tensors; ${where} is ${describe(r)}`);
-        if (r instanceof JaxprTracer && r.trace === trace) return r.atom;
-        if (r instanceof Tracer && r.level >= level) {
-          throw new Error(`makeJaxpr: ${where} is a tracer of a ${r.trace.kind} transformation that has already returned; values computed inside grad/jvp/vjp must not escape them`);
-        }
-        return trace.lift(r).atom; // does not depend on the arguments
-      });
-      return pruned(trace, inputs.map((t) => t.atom as Var), outputs, returnsArray);
-    });
-  };
+    const jaxpr = pruned(trace, inputs.map((t) => t.atom as Var), outputs, returnsArray);
+    return { jaxpr, value: returnsArray ? values : values[0]! };
+  });
 }
 
 /** The program without the equations and constants no output depends on. */
@@ -226,6 +249,15 @@ function pruned(trace: JaxprTrace, invars: Var[], outputs: Atom[], returnsArray:
  * Runs a program on new arguments (same shapes and dtypes as the example
  * ones) by binding its equations in order: the same numbers as the traced
  * function, and differentiable like any other code.
+ *
+ * When everything is numbers (no argument or constant is a tracer of a
+ * running transformation), the intermediate results' arrays are reused:
+ * after the last equation that reads a variable, its array goes back to the
+ * program's buffer pool (buffer-pool.ts), unless a variable still alive
+ * views the same array (a reshape, slice or transpose of it) or the array
+ * belongs to an argument, a constant or an output. Later equations, and
+ * later runs of the same program, write into those arrays instead of fresh
+ * memory. The numbers are the same either way.
  */
 export function evalJaxpr<R extends JaxprResult>(jaxpr: Jaxpr<R>, ...args: Tensor[]): R {
   if (args.length !== jaxpr.invars.length) throw new Error(`evalJaxpr: the program takes ${jaxpr.invars.length} argument(s), got ${args.length}`);
@@ -245,9 +277,77 @@ export function evalJaxpr<R extends JaxprResult>(jaxpr: Jaxpr<R>, ...args: Tenso
     if (value === undefined) throw new Error('evalJaxpr: a variable is used before it is defined (a malformed program)');
     return value;
   };
-  for (const eq of jaxpr.equations) env.set(eq.out, bind(eq.primitive, eq.inputs.map(read), eq.params));
+  const onNumbers = args.every((a) => a instanceof ConcreteTensor) && jaxpr.consts.every((c) => c instanceof ConcreteTensor);
+  if (onNumbers && bufferReuseEnabled()) runReusingBuffers(jaxpr, env, read);
+  else for (const eq of jaxpr.equations) env.set(eq.out, bind(eq.primitive, eq.inputs.map(read), eq.params));
   const outs = jaxpr.outputs.map(read);
   return (jaxpr.returnsArray ? outs : outs[0]!) as R;
+}
+
+/** What evalJaxpr works out once per program to reuse its arrays. */
+interface ReusePlan {
+  /** dying[i]: the intermediate variables that equation i reads last (or, if nothing reads them, defines). */
+  readonly dying: readonly Var[][];
+  readonly pool: BufferPool;
+}
+
+const reusePlans = new WeakMap<Jaxpr, ReusePlan>();
+
+function reusePlan(jaxpr: Jaxpr): ReusePlan {
+  let plan = reusePlans.get(jaxpr);
+  if (plan !== undefined) return plan;
+  const lastRead = new Map<Var, number>();
+  jaxpr.equations.forEach((eq, i) => {
+    for (const a of eq.inputs) if (a instanceof Var) lastRead.set(a, i);
+  });
+  const outputs = new Set<Atom>(jaxpr.outputs);
+  const dying: Var[][] = jaxpr.equations.map(() => []);
+  jaxpr.equations.forEach((eq, i) => {
+    if (!outputs.has(eq.out)) dying[lastRead.get(eq.out) ?? i]!.push(eq.out);
+  });
+  plan = { dying, pool: new BufferPool() };
+  reusePlans.set(jaxpr, plan);
+  return plan;
+}
+
+/** The buffer pool evalJaxpr uses for this program (for tests and benchmarks). */
+export function programBufferPool(jaxpr: Jaxpr): BufferPool {
+  return reusePlan(jaxpr).pool;
+}
+
+/**
+ * Binds the equations on numbers, giving each intermediate's array back to
+ * the program's pool once no live variable views it. Arrays are counted by
+ * identity: several variables can view one array (a reshape is a view), and
+ * the array is free when the last of them dies.
+ */
+function runReusingBuffers(jaxpr: Jaxpr, env: Map<Var, Tensor>, read: (a: Atom) => Tensor): void {
+  const { dying, pool } = reusePlan(jaxpr);
+  const arrayOf = (t: Tensor): FloatArray => (t as ConcreteTensor).data.data;
+  // Arrays that belong to the caller or to the program: never given back.
+  const owned = new Set<FloatArray>();
+  for (const t of env.values()) owned.add(arrayOf(t));
+  for (const eq of jaxpr.equations) for (const a of eq.inputs) if (a instanceof Literal) owned.add(arrayOf(a.value));
+  const views = new Map<FloatArray, number>();
+  withActivePool(pool, () => {
+    jaxpr.equations.forEach((eq, i) => {
+      const value = bind(eq.primitive, eq.inputs.map(read), eq.params);
+      env.set(eq.out, value);
+      const array = arrayOf(value);
+      if (!owned.has(array)) views.set(array, (views.get(array) ?? 0) + 1);
+      for (const v of dying[i]!) {
+        const dead = arrayOf(env.get(v)!);
+        env.delete(v);
+        const left = views.get(dead);
+        if (left === undefined) continue; // an argument's or a constant's array
+        if (left > 1) views.set(dead, left - 1);
+        else {
+          views.delete(dead);
+          pool.give(dead);
+        }
+      }
+    });
+  });
 }
 
 // ----------------------------------------------------------------- printing

@@ -4,15 +4,18 @@
  * Data lives in ndarray views ({data, shape, stride, offset}), so transpose,
  * broadcastTo and slice cost nothing: they only change strides. Kernels that
  * need row-major data call `toContiguous` first (a copy only when the view is
- * not already a plain row-major array). Results are always new row-major
- * arrays. Matrix products go to the selected backend (backend.ts).
+ * not already a plain row-major array). Results are always row-major arrays
+ * that no other value uses: new ones, or ones an evaluator gave back to the
+ * active buffer pool (buffer-pool.ts). Matrix products go to the selected
+ * backend (backend.ts).
  *
  * These loops know nothing about derivatives; see eval.ts for the table that
  * maps each primitive to its kernel.
  */
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
-import { allocate, dtypeOf, type DType, type FloatArray } from './dtype.js';
+import { dtypeOf, type DType, type FloatArray } from './dtype.js';
+import { allocateOutput, allocateZeros } from './buffer-pool.js';
 import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import type { Comparison } from './primitives.js';
 import { getBackend } from './backend.js';
@@ -69,7 +72,7 @@ export function copyInto(src: View, dst: View): void {
 /** The view's elements as a row-major array (no copy when already plain). */
 export function toContiguous(x: View): FloatArray {
   if (isPlainRowMajor(x)) return x.data;
-  const out = allocate(dtypeOf(x.data), x.size);
+  const out = allocateOutput(dtypeOf(x.data), x.size);
   copyInto(x, view(out, x.shape));
   return out;
 }
@@ -85,7 +88,7 @@ export type UnaryOp = 'neg' | 'exp' | 'log' | 'tanh' | 'sin' | 'cos';
 
 export function unary(op: UnaryOp, x: View): View {
   const a = toContiguous(x);
-  const out = allocate(dtypeOf(a), a.length);
+  const out = allocateOutput(dtypeOf(a), a.length);
   const n = a.length;
   switch (op) {
     case 'neg': for (let i = 0; i < n; i++) out[i] = -a[i]!; break;
@@ -101,7 +104,7 @@ export function unary(op: UnaryOp, x: View): View {
 
 export function power(x: View, exponent: number): View {
   const a = toContiguous(x);
-  const out = allocate(dtypeOf(a), a.length);
+  const out = allocateOutput(dtypeOf(a), a.length);
   if (exponent === 2) for (let i = 0; i < a.length; i++) out[i] = a[i]! * a[i]!;
   else if (exponent === 0.5) for (let i = 0; i < a.length; i++) out[i] = Math.sqrt(a[i]!);
   else if (exponent === -1) for (let i = 0; i < a.length; i++) out[i] = 1 / a[i]!;
@@ -210,7 +213,7 @@ function gcdRun(x: number, y: number): number {
 
 export function binary(op: BinaryOp, x: View, y: View): View {
   const n = x.size;
-  const out = allocate(dtypeOf(x.data), n);
+  const out = allocateOutput(dtypeOf(x.data), n);
   if (isPlainRowMajor(x) && isPlainRowMajor(y)) {
     // The common case (same shape, both row-major): one plain loop per op.
     const a = x.data;
@@ -245,7 +248,7 @@ export function binary(op: BinaryOp, x: View, y: View): View {
 
 export function compare(op: Comparison, x: View, y: View): View {
   const n = x.size;
-  const out = allocate(dtypeOf(x.data), n);
+  const out = allocateOutput(dtypeOf(x.data), n);
   const A = asRuns(x);
   const B = asRuns(y);
   const a = A.data;
@@ -270,7 +273,7 @@ export function where(cond: View, x: View, y: View): View {
   const c = toContiguous(cond);
   const a = toContiguous(x);
   const b = toContiguous(y);
-  const out = allocate(dtypeOf(a), a.length);
+  const out = allocateOutput(dtypeOf(a), a.length);
   for (let i = 0; i < out.length; i++) out[i] = c[i]! !== 0 ? a[i]! : b[i]!;
   return view(out, x.shape);
 }
@@ -291,7 +294,7 @@ export function reduce(kind: ReduceOp, x: View, axes: readonly number[], outShap
   const a = toContiguous(moved);
   const inner = axes.reduce((p, ax) => p * x.shape[ax]!, 1);
   const outer = inner === 0 ? sizeOf(keep.map((i) => x.shape[i]!)) : a.length / inner;
-  const out = allocate(dtypeOf(a), outer);
+  const out = allocateOutput(dtypeOf(a), outer);
   for (let o = 0; o < outer; o++) {
     const base = o * inner;
     switch (kind) {
@@ -359,7 +362,7 @@ export function slice(x: View, starts: readonly number[], ends: readonly number[
 
 export function pad(x: View, before: readonly number[], after: readonly number[]): View {
   const shape = x.shape.map((d, i) => d + before[i]! + after[i]!);
-  const out = allocate(dtypeOf(x.data), sizeOf(shape));
+  const out = allocateZeros(dtypeOf(x.data), sizeOf(shape));
   const target = view(out, shape).hi(...shape.map((d, i) => d - after[i]!)).lo(...before);
   copyInto(x, target);
   return view(out, shape);
@@ -369,7 +372,7 @@ export function concatenate(xs: readonly View[], axis: number): View {
   const first = xs[0]!;
   const shape = [...first.shape];
   shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
-  const out = view(allocate(dtypeOf(first.data), sizeOf(shape)), shape);
+  const out = view(allocateOutput(dtypeOf(first.data), sizeOf(shape)), shape);
   let at = 0;
   for (const x of xs) {
     const starts = shape.map((_, i) => (i === axis ? at : 0));
@@ -388,7 +391,7 @@ function around(shape: Shape, axis: number): [number, number, number] {
 export function gather(x: View, indices: Int32Array, axis: number, outShape: Shape): View {
   const a = toContiguous(x);
   const [outer, size, inner] = around(x.shape, axis);
-  const out = allocate(dtypeOf(a), sizeOf(outShape));
+  const out = allocateOutput(dtypeOf(a), sizeOf(outShape));
   const k = indices.length;
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
@@ -405,7 +408,7 @@ export function scatterAdd(x: View, indices: Int32Array, axis: number, axisSize:
   const k = indices.length;
   const outer = sizeOf(outShape.slice(0, axis));
   const inner = sizeOf(outShape.slice(axis + 1));
-  const out = allocate(dtypeOf(a), sizeOf(outShape));
+  const out = allocateZeros(dtypeOf(a), sizeOf(outShape));
   for (let o = 0; o < outer; o++) {
     for (let j = 0; j < k; j++) {
       const dst = (o * axisSize + indices[j]!) * inner;
@@ -417,7 +420,7 @@ export function scatterAdd(x: View, indices: Int32Array, axis: number, axisSize:
 }
 
 export function astype(x: View, dtype: DType): View {
-  const out = allocate(dtype, x.size);
+  const out = allocateOutput(dtype, x.size);
   copyInto(x, view(out, x.shape));
   return view(out, x.shape);
 }
@@ -441,14 +444,16 @@ function matmul2d(a: View, b: View): FloatArray {
   const n = b.shape[1]!;
   const A = matrixOperand(a);
   const B = matrixOperand(b);
-  return getBackend().matmul({ a: A.data, b: B.data, m, k, n, transA: A.transposed, transB: B.transposed, dtype: dtypeOf(a.data) });
+  const dtype = dtypeOf(a.data);
+  const out = allocateOutput(dtype, m * n);
+  return getBackend().matmul({ a: A.data, b: B.data, m, k, n, transA: A.transposed, transB: B.transposed, dtype, out });
 }
 
 export function matmul(a: View, b: View): View {
   if (a.shape.length === 2) return view(matmul2d(a, b), [a.shape[0]!, b.shape[1]!]);
   const [batch, m] = a.shape as [number, number];
   const n = b.shape[2]!;
-  const out = allocate(dtypeOf(a.data), batch * m * n);
+  const out = allocateOutput(dtypeOf(a.data), batch * m * n);
   for (let i = 0; i < batch; i++) out.set(matmul2d(a.pick(i, null, null), b.pick(i, null, null)), i * m * n);
   return view(out, [batch, m, n]);
 }

@@ -5,6 +5,7 @@
  * a bad value with the same clear message.
  */
 import type { Command } from 'commander';
+import { createRequire } from 'node:module';
 import { Random, availableBackends, setBackend, getBackend, type DType } from '../autodiff/index.js';
 import { ACTIVATION_NAMES, INIT_NAMES, createModel, data, loadCheckpoint, type ActivationName, type InitName, type Model } from '../nn/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, type Range } from './errors.js';
@@ -97,8 +98,19 @@ export function backendRecord(): { backend: string; backendDescription: string }
 export function selectBackend(name: string | undefined): string {
   if (name === undefined) return getBackend().name;
   if (!availableBackends().includes(name)) throw new UserError(`--backend must be one of ${availableBackends().join(', ')}, got "${name}"`);
+  if (name === 'gpu' && !gpuJsInstalled()) throw new UserError('--backend gpu needs gpu.js, an optional dependency that is not installed: npm install gpu.js@2.24.1');
   setBackend(name);
   return name;
+}
+
+/** True when the optional peer dependency gpu.js (the 'gpu' backend's library) can be loaded. */
+function gpuJsInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('gpu.js');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Loads the training and test sets the flags ask for. */

@@ -18,7 +18,7 @@
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { Resvg } from '@resvg/resvg-js';
+import type * as ResvgModule from '@resvg/resvg-js';
 import type { TopLevelSpec } from 'vega-lite';
 import { UserError } from './errors.js';
 import { writeFileAtomic } from './output.js';
@@ -306,6 +306,8 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   const font = fontFiles.length
     ? { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' }
     : { loadSystemFonts: true };
+  // required here, not imported at the top: its native binding takes a while to load, and most runs of the CLI draw nothing
+  const { Resvg } = requireFromHere('@resvg/resvg-js') as typeof ResvgModule;
   const resvg = new Resvg(svg, { font, background: 'white', fitTo: { mode: 'zoom', value: scale } });
   return resvg.render().asPng();
 }

@@ -56,6 +56,10 @@ function readJson<T>(path: string): T {
 }
 
 const check = (claim: string, holds: boolean, detail: string): ReproductionCheck => ({ claim, holds, detail });
+
+/** A reproduction of one command: `command` with the variant's own arguments appended, into the folder `name`. */
+const oneCommand = (name: string, command: readonly string[], result: string) =>
+  (args: readonly string[]): ReproductionStep[] => [{ name, args: [...command, ...args], result }];
 const fixed = (x: number, digits = 3): string => x.toFixed(digits);
 
 // ---------------------------------------------------------------------------
@@ -259,9 +263,7 @@ const hessianOutliers: Reproduction = {
 
 interface RadiusSweepResult { points: { scale: number; testAccuracy: number; diverged?: string }[] }
 
-const sphereSteps = (args: readonly string[]): ReproductionStep[] => [
-  { name: 'sphere', args: ['radius-sweep', '--surface', 'sphere', ...args], result: 'radius-sweep.json' },
-];
+const sphereSteps = oneCommand('sphere', ['radius-sweep', '--surface', 'sphere'], 'radius-sweep.json');
 
 const sphereTraining: Reproduction = {
   name: 'sphere-training',
@@ -293,9 +295,7 @@ interface IntrinsicDimResult {
   trainedBaseline: { firstDim: number | null; interpolatedDim: number | null; reference: number } | null;
 }
 
-const intrinsicSteps = (args: readonly string[]): ReproductionStep[] => [
-  { name: 'dims', args: ['intrinsic-dim', ...args], result: 'intrinsic-dim.json' },
-];
+const intrinsicSteps = oneCommand('dims', ['intrinsic-dim'], 'intrinsic-dim.json');
 
 const intrinsicDimension: Reproduction = {
   name: 'intrinsic-dim',
@@ -331,9 +331,7 @@ const intrinsicDimension: Reproduction = {
 
 interface SubspaceTrainResult { radius: { step: number; radius: number }[]; radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
 
-const growthSteps = (args: readonly string[]): ReproductionStep[] => [
-  { name: 'growth', args: ['subspace-train', '--dim', 'full', '--scale', '0.01', ...args], result: 'log.json' },
-];
+const growthSteps = oneCommand('growth', ['subspace-train', '--dim', 'full', '--scale', '0.01'], 'log.json');
 
 const radiusGrowth: Reproduction = {
   name: 'radius-growth',
@@ -371,9 +369,7 @@ interface TemperatureResult {
   temperature: { numLayers: number; points: { temperature: number; equivalentScale: number; loss: number; traceOverNorm: number }[] } | undefined;
 }
 
-const temperatureSteps = (args: readonly string[]): ReproductionStep[] => [
-  { name: 'sweep', args: ['zone', '--no-bias', '--activation', 'relu', '--temperature-sweep', ...args], result: 'zone.json' },
-];
+const temperatureSteps = oneCommand('sweep', ['zone', '--no-bias', '--activation', 'relu', '--temperature-sweep'], 'zone.json');
 
 const scaleIsTemperature: Reproduction = {
   name: 'scale-temperature',

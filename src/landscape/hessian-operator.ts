@@ -4,12 +4,23 @@
  * the bridge between the autodiff engine and the matrix-free algorithms in
  * linalg/ (Lanczos, Hutchinson, MINRES-QLP), which never see H itself.
  *
- * Several products at once (`applyMany`) are one vmap of the HVP over the
- * vectors: the forward and backward pass at θ is computed once, and only the
- * tangent work grows with the number of vectors. The results are the same
- * numbers as one product at a time.
+ * Only the first product does the forward and backward pass at θ. It is
+ * traced into a program (makeJaxprWithValue) whose input is the direction v:
+ * everything that depends on θ alone (activations, the gradient's
+ * intermediates, ReLU masks) is computed while tracing and kept in the
+ * program as constants, so the program holds only the work that depends on
+ * v, the tangent half of forward-over-reverse. Every later product runs that
+ * program, which also reuses its intermediates' memory from one run to the
+ * next (evalJaxpr). The numbers are those of `hvp`, bit for bit: the program
+ * binds the same primitives on the same values. (This assumes, as every loss
+ * here does, that the loss's code does not branch on the values of v: a
+ * branch would be fixed when traced.)
+ *
+ * Several products at once (`applyMany`) run the program once per vector,
+ * or, with `blockSize` > 1, a vmap of it over blocks of vectors; the results
+ * are the same numbers either way.
  */
-import { grad, hvp, vmap, type Tensor } from '../autodiff/index.js';
+import { evalJaxpr, grad, hvp, makeJaxprWithValue, vmap, type Jaxpr, type Tensor } from '../autodiff/index.js';
 import { toFloat64, toTensor, type Vector } from '../nn/index.js';
 import { splitVectors, stackVectors } from './linalg/vector.js';
 import { countedOperator, type CountedOperator } from './linalg/operator.js';
@@ -17,31 +28,49 @@ import { countedOperator, type CountedOperator } from './linalg/operator.js';
 export type LossOfTheta = (theta: Tensor) => Tensor;
 
 /**
- * How many Hessian-vector products one batched pass computes at most. The
- * batched tangents take this many times the memory of one; past a few
- * megabytes per intermediate, the time to map fresh memory for each one
- * outgrows what the shared forward and backward pass saves; 5 was chosen by
- * measurement (bench/vmap.ts; docs/results.md, "Settings chosen by
- * measurement").
+ * How many Hessian-vector products applyMany computes in one batched pass
+ * by default. Once the pass at θ is shared through the tangent program, a
+ * vmap over a block costs as much per vector as the program run once per
+ * vector (the products only get wider) and takes the block's size times the
+ * memory, so the default is 1; chosen by measurement (bench/vmap.ts;
+ * docs/results.md, "Settings chosen by measurement").
  */
-export const HVP_BLOCK_SIZE = 5;
+export const HVP_BLOCK_SIZE = 1;
 
 /**
  * The Hessian of `loss` at θ as an operator; each apply is one HVP, applyMany
- * a batched pass. θ may be a Float64Array or a tensor (what `model.init`
- * returns); it is copied.
+ * one per vector or in blocks of `blockSize` (default HVP_BLOCK_SIZE). θ may
+ * be a Float64Array or a tensor (what `model.init` returns); it is copied.
  */
-export function hessianOperator(loss: LossOfTheta, theta: Vector): CountedOperator {
+export function hessianOperator(loss: LossOfTheta, theta: Vector, { blockSize = HVP_BLOCK_SIZE }: { blockSize?: number } = {}): CountedOperator {
+  if (!Number.isInteger(blockSize) || blockSize < 1) throw new Error(`hessianOperator: blockSize must be a positive integer, got ${blockSize}`);
   const at = toTensor(Float64Array.from(toFloat64(theta)));
   const D = at.size;
-  const batchedHvp = vmap((v: Tensor) => hvp(loss, at, v));
-  const applyOne = (v: Float64Array): Float64Array => toFloat64(hvp(loss, at, toTensor(Float64Array.from(v))));
+  let tangentProgram: Jaxpr<Tensor> | undefined;
+  /** Programs of a vmap of the tangent program, by the number of vectors. */
+  const blockPrograms = new Map<number, Jaxpr<Tensor>>();
+  const applyOne = (values: Float64Array): Float64Array => {
+    // v shares the caller's array: neither the tracing nor the program keeps its input
+    const v = toTensor(values);
+    if (tangentProgram !== undefined) return toFloat64(tangentProgram.call(v));
+    const { jaxpr, value } = makeJaxprWithValue((u: Tensor) => hvp(loss, at, u))(v);
+    tangentProgram = jaxpr;
+    return toFloat64(value);
+  };
+  const applyBlock = (block: readonly Float64Array[]): Float64Array[] => {
+    if (block.length === 1) return [applyOne(block[0]!)];
+    if (tangentProgram === undefined) applyOne(block[0]!);
+    const V = toTensor(stackVectors(block), [block.length, D]);
+    const program = blockPrograms.get(block.length);
+    if (program !== undefined) return splitVectors(toFloat64(program.call(V)), block.length);
+    const single = tangentProgram!;
+    const { jaxpr, value } = makeJaxprWithValue(vmap((u: Tensor) => evalJaxpr(single, u)))(V);
+    blockPrograms.set(block.length, jaxpr);
+    return splitVectors(toFloat64(value), block.length);
+  };
   const applyMany = (vs: readonly Float64Array[]): Float64Array[] => {
     const out: Float64Array[] = [];
-    for (let start = 0; start < vs.length; start += HVP_BLOCK_SIZE) {
-      const block = vs.slice(start, start + HVP_BLOCK_SIZE);
-      out.push(...splitVectors(toFloat64(batchedHvp(toTensor(stackVectors(block), [block.length, D]))), block.length));
-    }
+    for (let start = 0; start < vs.length; start += blockSize) out.push(...applyBlock(vs.slice(start, start + blockSize)));
     return out;
   };
   return countedOperator(D, applyOne, applyMany);

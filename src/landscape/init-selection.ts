@@ -38,13 +38,18 @@
  * α across and beyond the Goldilocks zone is what gives the scores something
  * to select.
  */
-import ttest from '@stdlib/stats-ttest';
-import wilcoxon from '@stdlib/stats-wilcoxon';
+import type ttestFunction from '@stdlib/stats-ttest';
+import type wilcoxonFunction from '@stdlib/stats-wilcoxon';
 import { Random, type DType } from '../autodiff/index.js';
 import { evaluate, toFloat64, trainModel, type InitName, type Model, type Optimizer, type data } from '../nn/index.js';
 import { modelClassifier } from './model-classifier.js';
 import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
 import { mean, norm } from './linalg/vector.js';
+import { lazyDependency } from './lazy-dependency.js';
+
+/** The two tests, loaded on first use (see lazy-dependency.ts). */
+const ttest = lazyDependency<typeof ttestFunction>('@stdlib/stats-ttest');
+const wilcoxon = lazyDependency<typeof wilcoxonFunction>('@stdlib/stats-wilcoxon');
 
 export const SELECTION_SCORES = ['traceOverNorm', 'positiveFraction', 'initialLoss'] as const;
 export type SelectionScore = (typeof SELECTION_SCORES)[number];
@@ -147,7 +152,7 @@ export function pairedTTest(a: readonly number[], b: readonly number[]): PairedT
   if (d.length < 2) return { ...base, statistic: null, pValue: null, df: null, note: 'needs at least two pairs' };
   const m = mean(d);
   if (d.every((v) => v === m)) return { ...base, statistic: null, pValue: null, note: 'the differences have zero variance' };
-  const result = ttest([...a], [...b], { alternative: 'two-sided' });
+  const result = ttest()([...a], [...b], { alternative: 'two-sided' });
   return { ...base, statistic: result.statistic, df: result.df, pValue: Math.min(1, result.pValue) };
 }
 
@@ -160,7 +165,7 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
   const absolute = nonzero.map(Math.abs);
   const hasTies = new Set(absolute).size !== absolute.length;
   const exact = nonzero.length <= 50 && nonzero.length === d.length && !hasTies;
-  const result = wilcoxon([...a], [...b], { alternative: 'two-sided', zeroMethod: 'wilcox', correction: true });
+  const result = wilcoxon()([...a], [...b], { alternative: 'two-sided', zeroMethod: 'wilcox', correction: true });
   // doubling a one-sided p at the centre of the distribution can give 1 + ε: a p-value is at most 1
   return { ...base, statistic: result.statistic, statisticKind: exact ? 'W+' : 'z', pValue: Math.min(1, result.pValue), ...(exact ? {} : { note: 'normal approximation with continuity correction (zeros, ties, or n > 50)' }) };
 }

@@ -38,10 +38,10 @@
  *
  * Results: float64 products equal referenceMatmul bit for bit (WebAssembly
  * never fuses multiply and add, and each element is summed in the reference
- * order); float32 products are summed in float64 and rounded once, exactly
- * like the 'js' backend's, so the two backends agree bit for bit too.
+ * order); float32 products are summed in float32 in the same order (four
+ * lanes per instruction), each product and partial sum rounded to float32.
  * Products whose operands exceed the memory's 2 GiB are handed to the 'js'
- * kernel, which gives the same bits.
+ * kernel (float64: the same bits; float32: summed in float64, rounded once).
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -57,7 +57,7 @@ interface SharedMemory {
 
 /** What matmul.wasm exports (see wasm-kernel/matmul.ts). */
 interface KernelExports {
-  packedColumnsBytes(k: number, n: number): number;
+  packedColumnsBytes(k: number, n: number, f32: number): number;
   rowWorkspaceBytes(k: number): number;
   blockRowsFor(k: number): number;
   packColumns(b: number, transB: number, f32: number, k: number, n: number, packed: number): void;
@@ -223,8 +223,8 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
   const aAt = HEAP_START;
   const bAt = aAt + align16(m * k * elementBytes);
   const cAt = bAt + align16(k * n * elementBytes);
-  const packedBAt = cAt + align16(m * n * 8);
-  const workAt = packedBAt + align16(kernelFns.packedColumnsBytes(k, n));
+  const packedBAt = cAt + align16(m * n * elementBytes);
+  const workAt = packedBAt + align16(kernelFns.packedColumnsBytes(k, n, f32 ? 1 : 0));
   const workBytes = align16(kernelFns.rowWorkspaceBytes(k));
   const end = workAt + threads * workBytes;
   if (end > MAX_PAGES * PAGE_BYTES) return jsMatmul(args);
@@ -245,8 +245,11 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
     resizePool(wasm);
     runThreadedJob(wasm, { m, k, n, transA, f32, aAt, packedBAt, cAt, workAt, workBytes, threads });
   }
-  const c = new Float64Array(buffer, cAt, m * n);
-  return f32 ? new Float32Array(c) : c.slice();
+  const c = f32 ? new Float32Array(buffer, cAt, m * n) : new Float64Array(buffer, cAt, m * n);
+  const out = args.out !== undefined && args.out.length === m * n && (args.out instanceof Float32Array) === f32 ? args.out : undefined;
+  if (out === undefined) return c.slice();
+  out.set(c);
+  return out;
 }
 
 interface Job {
@@ -295,7 +298,7 @@ function runThreadedJob({ exports: kernelFns, control }: Kernel, job: Job): void
 export const wasmBackend: Backend = {
   name: 'wasm',
   describe: () =>
-    '4×4 register-blocked WebAssembly SIMD (f64x2) kernel on packed panels (float64 and float32, summed in float64), ' +
+    'WebAssembly SIMD kernels on packed panels: 4×4 f64x2 for float64, 4×8 f32x4 for float32 (summed in float32), ' +
     threadingSummary(),
   dtypes: ['float64', 'float32'],
   matmul: wasmMatmul,

@@ -19,8 +19,12 @@
  *    fixed sign (its largest-magnitude entry is positive), so runs are
  *    reproducible.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type * as MlMatrix from 'ml-matrix';
+import { lazyDependency } from '../lazy-dependency.js';
 import type { LinearOperator } from './vector.js';
+
+/** ml-matrix, loaded on the first eigenproblem (see lazy-dependency.ts). */
+const mlMatrix = lazyDependency<typeof MlMatrix>('ml-matrix');
 
 /** A dense square matrix: row-major Float64Array (length n²) or an array of rows. */
 export type DenseMatrix = Float64Array | readonly (readonly number[])[];
@@ -105,6 +109,7 @@ export function symmetricEigen(matrix: DenseMatrix, options: SymmetryCheckOption
   const symmetric = symmetrize(matrix);
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(symmetric.subarray(i * n, (i + 1) * n)));
+  const { EigenvalueDecomposition, Matrix } = mlMatrix();
   const decomposition = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true });
   const rawValues = decomposition.realEigenvalues;
   const q = decomposition.eigenvectorMatrix; // column i is the eigenvector of rawValues[i]
