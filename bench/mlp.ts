@@ -50,14 +50,19 @@ export function timeRuns(fn: () => unknown, repeats = 5): { median: number; best
   return { median: ms[Math.floor(ms.length / 2)]!, best: ms[0]! };
 }
 
-export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
+/** The benchmark's problem: seeded inputs, labels, θ and a direction v for the MLP at this batch and dtype. */
+function mlpProblem(dtype: DType, batch: number): { loss: (theta: Tensor) => Tensor; theta: Tensor; v: Tensor } {
   const rng = new Random(0);
   const D = widths.slice(1).reduce((s, b, i) => s + widths[i]! * b + b, 0);
   const X = randn([batch, widths[0]!], rng, 1, dtype);
   const labels = Array.from({ length: batch }, (_, i) => i % 10);
   const theta = randn([D], rng, 0.05, dtype);
   const v = randn([D], rng, 1, dtype);
-  const loss = mlpLoss(X, labels);
+  return { loss: mlpLoss(X, labels), theta, v };
+}
+
+export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
+  const { loss, theta, v } = mlpProblem(dtype, batch);
   const gradient = grad(loss);
   return {
     backend: getBackend().name,
@@ -75,13 +80,7 @@ export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
  */
 export function hvpDtypeRatio(batch = 1000, pairs = 9): { ratio: number; float64Ms: number; float32Ms: number } {
   const setup = (dtype: DType): (() => unknown) => {
-    const rng = new Random(0);
-    const D = widths.slice(1).reduce((s, b, i) => s + widths[i]! * b + b, 0);
-    const X = randn([batch, widths[0]!], rng, 1, dtype);
-    const labels = Array.from({ length: batch }, (_, i) => i % 10);
-    const theta = randn([D], rng, 0.05, dtype);
-    const v = randn([D], rng, 1, dtype);
-    const loss = mlpLoss(X, labels);
+    const { loss, theta, v } = mlpProblem(dtype, batch);
     return () => hvp(loss, theta, v).toTypedArray();
   };
   const run64 = setup('float64');

@@ -56,14 +56,14 @@ const journalUnits = (dir: string): number => {
   }
 };
 
-/** Starts a run, waits until its journal holds `units` units, sends `signal`; resolves with the exit code and stderr. */
-function interruptAfter(args: string[], dir: string, units: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+/** Starts a run and sends `signal` once `ready()` holds (polled every 5 ms); resolves with the exit code and stderr. */
+function interruptWhen(args: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const poll = setInterval(() => {
-      if (journalUnits(dir) >= units) {
+      if (ready()) {
         clearInterval(poll);
         child.kill(signal);
       }
@@ -74,6 +74,10 @@ function interruptAfter(args: string[], dir: string, units: number, signal: Node
     });
   });
 }
+
+/** Starts a run, waits until its journal holds `units` units, sends `signal`. */
+const interruptAfter = (args: string[], dir: string, units: number, signal: NodeJS.Signals) =>
+  interruptWhen(args, () => journalUnits(dir) >= units, signal);
 
 test('an uninterrupted sweep: --json prints the result on stdout; the result says what made it', () => {
   const r = goldilocks(...ZONE, '--out', out('full'), '--json');
@@ -193,19 +197,7 @@ const trainedEpochs = (dir: string): number => {
 test('train killed after an epoch and resumed ends with the same weights and log as an uninterrupted run', async () => {
   assert.is(goldilocks(...TRAIN, '--out', out('train-full')).status, 0);
   const dir = out('train-killed');
-  const child = spawn(process.execPath, [BIN, ...TRAIN, '--out', dir], { cwd: ROOT, stdio: 'ignore' });
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (trainedEpochs(dir) >= 2) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    child.on('exit', () => {
-      clearInterval(poll);
-      resolve();
-    });
-  });
+  await interruptWhen([...TRAIN, '--out', dir], () => trainedEpochs(dir) >= 2, 'SIGKILL');
   const done = trainedEpochs(dir);
   assert.ok(done >= 2 && done < 6, `killed after ${done} epochs`);
   assert.not.ok(existsSync(join(dir, 'checkpoint.bin')));
@@ -227,19 +219,7 @@ test('track killed at a record step and resumed: the same records and final weig
       return -1;
     }
   };
-  const child = spawn(process.execPath, [BIN, ...args, '--out', dir], { cwd: ROOT, stdio: 'ignore' });
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (recorded() >= 30) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-      }
-    }, 5);
-    child.on('exit', () => {
-      clearInterval(poll);
-      resolve();
-    });
-  });
+  await interruptWhen([...args, '--out', dir], () => recorded() >= 30, 'SIGKILL');
   assert.ok(recorded() >= 30 && recorded() < 120, `killed after step ${recorded()}`);
   assert.not.ok(existsSync(join(dir, 'track.csv')));
   const resumed = goldilocks(...args, '--out', dir, '--resume');
