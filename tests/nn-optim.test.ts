@@ -136,7 +136,7 @@ function adamByHand(theta0: number[], grads: number[][], lr: number, b1: number,
 }
 
 function runWith<S>(opt: nn.Optimizer<S>, theta0: number[], grads: number[][]): { theta: Float64Array; state: S } {
-  let theta = Float64Array.from(theta0);
+  let theta: Float64Array = Float64Array.from(theta0);
   let state = opt.init(theta);
   for (const g of grads) ({ theta, state } = opt.step(theta, Float64Array.from(g), state));
   return { theta, state };
