@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadCheckpoint, saveCheckpoint } from '../src/nn/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'goldilocks.js');
@@ -42,7 +43,7 @@ function zoneResult(dir: string): Record<string, unknown> {
 
 function assertSameRun(dir: string, reference: string): void {
   assert.equal(zoneResult(dir), zoneResult(reference));
-  for (const file of ['zone.csv', 'trace-over-norm.svg', 'positive-fraction.svg', 'spectrum.svg']) {
+  for (const file of ['zone.csv', 'zone-eigenvalues.csv', 'trace-over-norm.svg', 'positive-fraction.svg', 'spectrum.svg']) {
     assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(reference, file))), `${file} differs from the uninterrupted run's`);
   }
 }
@@ -127,7 +128,7 @@ test('three shards merged give exactly the unsharded result', () => {
   assertSameRun(out('merged'), out('full'));
 });
 
-test('GNU parallel runs the shards of a sweep; merge joins them', () => {
+test('GNU parallel runs the shards of a sweep, as a user would on one machine', () => {
   if (spawnSync('parallel', ['--version'], { encoding: 'utf8' }).status !== 0) {
     console.log('  skipped: GNU parallel is not installed (Debian: apt-get install parallel)');
     return;
@@ -135,9 +136,8 @@ test('GNU parallel runs the shards of a sweep; merge joins them', () => {
   const script = `parallel --halt now,fail=1 '${process.execPath} ${BIN} ${ZONE.join(' ')} --shard {}/3 --out ${out('parallel')}-{}' ::: 1 2 3`;
   const run = spawnSync('bash', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   assert.is(run.status, 0, run.stderr);
-  const merged = goldilocks('merge', `${out('parallel')}-1`, `${out('parallel')}-2`, `${out('parallel')}-3`, '--out', out('parallel-merged'), '--quiet');
-  assert.is(merged.status, 0, merged.stderr);
-  assertSameRun(out('parallel-merged'), out('full'));
+  // the same units as the shards run one after another (which merge into the unsharded result above)
+  for (const i of [1, 2, 3]) assert.ok(readFileSync(join(`${out('parallel')}-${i}`, 'journal.json')).equals(readFileSync(join(out(`shard-${i}`), 'journal.json'))), `shard ${i}`);
 });
 
 test('an --out from another run, a locked, empty or unwritable --out: refused at once with exit 2', () => {
@@ -181,7 +181,7 @@ test('--force removes the previous run\'s files before the new run writes', () =
 });
 
 /** A training run of six epochs on a tiny problem, a fraction of a second each. */
-const TRAIN = ['train', '--dataset', 'circles', '--samples', '600', '--model', '2-32-32-3', '--epochs', '6', '--batch-size', '8', '--lr', '0.01', '--quiet'];
+const TRAIN = ['train', '--dataset', 'circles', '--samples', '360', '--model', '2-32-32-3', '--epochs', '6', '--batch-size', '8', '--lr', '0.01', '--quiet'];
 const trainedEpochs = (dir: string): number => {
   try {
     return (JSON.parse(readFileSync(join(dir, 'training-state.json'), 'utf8')) as { start: { epoch: number } }).start.epoch;
@@ -216,6 +216,37 @@ test('train killed after an epoch and resumed ends with the same weights and log
   assert.equal(withoutSeconds(dir), withoutSeconds(out('train-full')));
 });
 
+test('track killed at a record step and resumed: the same records and final weights', async () => {
+  const args = ['track', '--dataset', 'circles', '--model', '2-32-32-3', '--samples', '120', '--steps', '120', '--every', '30', '--top-k', '3', '--overlap-k', '2', '--batch-size', '16', '--quiet'];
+  assert.is(goldilocks(...args, '--out', out('track-full')).status, 0);
+  const dir = out('track-killed');
+  const recorded = (): number => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'track-state.json'), 'utf8')) as { step: number }).step;
+    } catch {
+      return -1;
+    }
+  };
+  const child = spawn(process.execPath, [BIN, ...args, '--out', dir], { cwd: ROOT, stdio: 'ignore' });
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (recorded() >= 30) {
+        clearInterval(poll);
+        child.kill('SIGKILL');
+      }
+    }, 5);
+    child.on('exit', () => {
+      clearInterval(poll);
+      resolve();
+    });
+  });
+  assert.ok(recorded() >= 30 && recorded() < 120, `killed after step ${recorded()}`);
+  assert.not.ok(existsSync(join(dir, 'track.csv')));
+  const resumed = goldilocks(...args, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  for (const file of ['track.csv', 'checkpoint.bin']) assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(out('track-full'), file))), `${file} differs`);
+});
+
 test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss', () => {
   const sgd = goldilocks('train', '--dataset', 'circles', '--samples', '100', '--model', '2-8-3', '--optimizer', 'sgd', '--lr', '1e6', '--out', out('diverged'), '--quiet');
   assert.is(sgd.status, 2);
@@ -223,11 +254,33 @@ test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss'
   assert.not.ok(existsSync(join(out('diverged'), 'checkpoint.bin')));
 });
 
+test('a checkpoint of another model, or holding NaN, is refused with both descriptions (exit 2)', () => {
+  const checkpoint = join(out('train-full'), 'checkpoint');
+  const saved = JSON.parse(readFileSync(`${checkpoint}.json`, 'utf8')) as { meta: { modelDescription: { architecture: string; layout: string[] } } };
+  assert.is(saved.meta.modelDescription.architecture, '2-32-32-3');
+  const common = ['--dataset', 'circles', '--samples', '60', '--quiet'];
+  const shallow = goldilocks('spectrum', ...common, '--model', '2-32-3', '--activation', 'relu', '--checkpoint', checkpoint, '--out', out('shallow'));
+  assert.is(shallow.status, 2, shallow.stderr);
+  assert.match(shallow.stderr, /--checkpoint .* holds 2-32-32-3 \(relu, with biases, float64, 1251 parameters\), which is not the model asked for: 2-32-3 \(relu, with biases, float64, 195 parameters\)/);
+  const fromShallow = goldilocks('train', ...common, '--model', '2-32-3', '--from', checkpoint, '--out', out('from-shallow'));
+  assert.is(fromShallow.status, 2);
+  assert.match(fromShallow.stderr, /--from .* holds 2-32-32-3 .* which is not the model asked for: 2-32-3/);
+  const params = loadCheckpoint(checkpoint);
+  params.params[0]!.data[1] = NaN;
+  saveCheckpoint(join(scratch, 'nan-checkpoint'), params.params, params.meta);
+  const nan = goldilocks('spectrum', ...common, '--model', '2-32-32-3', '--checkpoint', join(scratch, 'nan-checkpoint'), '--out', out('nan'));
+  assert.is(nan.status, 2, nan.stderr);
+  assert.match(nan.stderr, /holds a non-finite parameter \(θ\[1\] = NaN\)/);
+});
+
 test('user mistakes exit 2 with one line, never 1', () => {
   const cases: [string[], RegExp][] = [
     [[...ZONE.map((a) => (a === '0.1:10:10' ? '1:1e200:3' : a)), '--out', out('overflow')], /--scales: the point .* cannot be analysed/],
     [[...ZONE, '--init', 'zeros', '--out', out('zeros')], /--init zeros gives θ_init = 0/],
     [[...ZONE, '--backend', 'gpu', '--out', out('gpu')], /--backend gpu computes in float32 only; add --dtype float32/],
+    [[...ZONE, '--temperatures', '0.1:10:3', '--out', out('no-sweep')], /--temperatures applies with --temperature-sweep only/],
+    [['spectrum', '--dataset', 'circles', '--samples', '50', '--model', '2-6-3', '--alpha', '1e200', '--out', out('alpha'), '--quiet'], /the loss is (NaN|Infinity) at --alpha 1e\+200/],
+    [[...TRAIN, '--momentum', '0.5', '--out', out('adam-momentum')], /--momentum applies to --optimizer sgd only/],
   ];
   for (const [args, message] of cases) {
     const r = goldilocks(...args);
@@ -235,6 +288,8 @@ test('user mistakes exit 2 with one line, never 1', () => {
     assert.match(r.stderr, message);
     assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
   }
+  // a run refused while setting up leaves nothing behind: the corrected command needs no --force
+  assert.not.ok(existsSync(out('zeros')));
 });
 
 test.run();

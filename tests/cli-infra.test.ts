@@ -98,6 +98,10 @@ test('parseRange: MIN:MAX:COUNT with positive min < max and count >= 2', () => {
     assert.match(message, why);
   }
   assert.equal(parseRange('--alpha', { positive: false })('-1:2:61'), { min: -1, max: 2, count: 61 });
+  // one point, where the command allows it (a sweep of one radius, e.g. one unit of a cluster job)
+  assert.equal(parseRange('--scales', { single: true })('2.5'), { min: 2.5, max: 2.5, count: 1 });
+  assert.match(userErrorMessage(() => parseRange('--scales', { single: true })('0')), ', or one number > 0; got "0"');
+  assert.match(userErrorMessage(() => scales('2.5')), 'three numbers');
 });
 
 test('parseWidthList: dash-separated positive integers, at least two', () => {

@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { Random, availableBackends, setBackend, getBackend, type DType } from '../autodiff/index.js';
 import { ACTIVATION_NAMES, INIT_NAMES, createModel, data, loadCheckpoint, type ActivationName, type InitName, type Model } from '../nn/index.js';
-import { UserError, parseChoice, parseFloatOption, parseIntOption } from './errors.js';
+import { UserError, parseChoice, parseFloatOption, parseIntOption, type Range } from './errors.js';
+import { logSpace } from '../landscape/index.js';
 import { addOutputOptions, type OutputFlags } from './harness.js';
 
 export interface DataOptions {
@@ -79,6 +80,11 @@ function parseInit(value: string): InitName {
   const name = INIT_ALIASES[value] ?? value;
   if ((INIT_NAMES as readonly string[]).includes(name)) return name as InitName;
   throw new UserError(`--init must be one of ${INIT_NAMES.join(', ')} (or xavier, he, lecun), got "${value}"`);
+}
+
+/** The log-spaced values of a MIN:MAX:COUNT range (one value for a one-point range). */
+export function logGrid(range: Range): number[] {
+  return range.count === 1 ? [range.min] : logSpace(range.min, range.max, range.count);
 }
 
 export const parsePositive = (flag: string): ((v: string) => number) => parseFloatOption(flag, { min: 0, exclusiveMin: true });

@@ -194,12 +194,17 @@ export interface Range {
  * an integer count >= 2; by default both ends must be > 0 (scales, learning
  * rates, anything spaced on a log axis); pass `{ positive: false }` for
  * ranges that may cross zero (e.g. an interpolation coefficient -1:2:61).
+ * With `{ single: true }` one number X is also accepted, as the one-point
+ * grid { min: X, max: X, count: 1 } (e.g. one radius of a sweep).
  */
-export function parseRange(flag: string, options: { positive?: boolean } = {}): OptionParser<Range> {
+export function parseRange(flag: string, options: { positive?: boolean; single?: boolean } = {}): OptionParser<Range> {
   const positive = options.positive ?? true;
   return (value) => {
+    const one = options.single && !value.includes(':') ? parseNumber(value) : undefined;
+    if (one !== undefined && Number.isFinite(one) && (!positive || one > 0)) return { min: one, max: one, count: 1 };
     const fail = (why: string): never => {
-      throw new UserError(`${flag} must be MIN:MAX:COUNT${positive ? ' with 0 < MIN < MAX' : ' with MIN < MAX'} and an integer COUNT >= 2 (e.g. 0.1:10:25); got ${JSON.stringify(value)}: ${why}`);
+      const orOne = options.single ? `, or one number${positive ? ' > 0' : ''}` : '';
+      throw new UserError(`${flag} must be MIN:MAX:COUNT${positive ? ' with 0 < MIN < MAX' : ' with MIN < MAX'} and an integer COUNT >= 2 (e.g. 0.1:10:25)${orOne}; got ${JSON.stringify(value)}: ${why}`);
     };
     const parts = value.split(':');
     if (parts.length !== 3) return fail('expected three numbers separated by ":"');

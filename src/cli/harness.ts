@@ -98,6 +98,7 @@ export class Run {
   readonly journal: Journal;
   readonly shard: Shard | null;
   private interrupted = false;
+  private catchingInterrupts = false;
 
   constructor(
     readonly command: string,
@@ -164,6 +165,29 @@ export class Run {
       process.off('SIGINT', onSigint);
     }
     return values;
+  }
+
+  /**
+   * A clean place to stop, for commands whose work is not a sweep (track's
+   * training loop): call it right after the state needed to continue has
+   * been saved. From the first call on, Ctrl-C is caught; at the next call
+   * after it, the run stops with Interrupted (exit 130) and how to resume.
+   */
+  async interruptionPoint(what: string): Promise<void> {
+    if (!this.catchingInterrupts) {
+      this.catchingInterrupts = true;
+      process.on('SIGINT', () => {
+        if (this.interrupted) {
+          restoreTerminal();
+          process.stderr.write(`goldilocks: interrupted; continue with: ${resumeCommand()}\n`);
+          process.exit(130);
+        }
+        this.interrupted = true;
+        process.stderr.write('\ngoldilocks: stopping at the next saved state (Ctrl-C again to stop at once)\n');
+      });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    if (this.interrupted) throw new Interrupted(`interrupted; ${what} is kept in ${this.dir}; continue with: ${resumeCommand()}`);
   }
 
   /** The provenance block of a result file, with the configuration that applies to this run. */

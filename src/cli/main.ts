@@ -50,6 +50,39 @@ async function loadCommand(file: string): Promise<CommandModule> {
   return mod as CommandModule;
 }
 
+/** A default as a user would type it: `0.01:100:17` for a range, `10,50,100` for a list (commander would show JSON). */
+export function readableDefault(value: unknown): string | undefined {
+  if (Array.isArray(value)) return value.join(',');
+  if (typeof value === 'object' && value !== null) {
+    const { min, max, count } = value as { min?: unknown; max?: unknown; count?: unknown };
+    if (typeof min === 'number' && typeof max === 'number') return typeof count === 'number' ? `${min}:${max}:${count}` : `${min}:${max}`;
+  }
+  return undefined;
+}
+
+/** Shows every option's default in --help in the form the option is written. */
+function readableDefaults(command: Command): void {
+  for (const option of command.options) {
+    const text = option.defaultValueDescription === undefined ? readableDefault(option.defaultValue) : undefined;
+    if (text !== undefined) option.defaultValueDescription = text;
+  }
+  for (const sub of command.commands) readableDefaults(sub);
+}
+
+/** Options that apply only with another option's value; given without it they are an error, not silently ignored. */
+const APPLIES_ONLY: { option: string; applies: (opts: Record<string, unknown>) => boolean; message: string }[] = [
+  { option: 'momentum', applies: (o) => o.optimizer === 'sgd', message: '--momentum applies to --optimizer sgd only' },
+  { option: 'temperatures', applies: (o) => o.temperatureSweep === true, message: '--temperatures applies with --temperature-sweep only' },
+  { option: 'baselineLr', applies: (o) => o.baseline !== false, message: '--baseline-lr does not apply with --no-baseline' },
+];
+
+function refuseOptionsThatDoNotApply(command: Command): void {
+  const opts = command.opts<Record<string, unknown>>();
+  for (const rule of APPLIES_ONLY) {
+    if (command.getOptionValueSource(rule.option) === 'cli' && !rule.applies(opts)) throw new UserError(rule.message);
+  }
+}
+
 /** Applies the CLI's error handling to a command and all of its subcommands. */
 function quietCommanderErrors(command: Command): void {
   command.exitOverride().configureOutput({ outputError: () => {} });
@@ -73,8 +106,10 @@ export async function buildProgram(): Promise<Command> {
         : `--backend gpu computes in float32 only; add --dtype float32, or choose --backend wasm, js or reference for ${dtype}`);
     }
     if (backend !== undefined) selectBackend(backend);
+    refuseOptionsThatDoNotApply(command);
   });
   quietCommanderErrors(program);
+  readableDefaults(program);
   return program;
 }
 

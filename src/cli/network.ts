@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Random } from '../autodiff/index.js';
 import {
-  ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data, fromNamedArrays, loadCheckpoint,
+  ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data,
   type ActivationName, type InitName, type Model,
 } from '../nn/index.js';
 import { datasetClassifier, type Classifier } from '../landscape/index.js';
@@ -73,14 +73,11 @@ export function loadNetwork(options: NetworkOptions): NetworkSetup {
   return { model, dataset, classifier: datasetClassifier(model, dataset), theta };
 }
 
-/** θ from a checkpoint, checked against the model's parameter layout. */
-export function loadTheta(path: string, model: Model): Float64Array {
-  const checkpoint = loadCheckpoint(path);
-  try {
-    return Float64Array.from(fromNamedArrays(checkpoint.params, model.spec).toTypedArray());
-  } catch (err) {
-    throw new UserError(`--checkpoint ${path} does not fit --model ${model.name}: ${(err as Error).message}`);
-  }
+/** Refuses a θ where the loss is not finite (an --alpha or a checkpoint far out of range): nothing can be measured there. */
+export function requireFiniteLoss(loss: number, options: { alpha: number; checkpoint?: string }): void {
+  if (Number.isFinite(loss)) return;
+  const cause = options.checkpoint ? `the parameters of --checkpoint ${options.checkpoint}` : `--alpha ${options.alpha}`;
+  throw new UserError(`the loss is ${loss} at ${cause}; nothing can be measured there (choose a smaller --alpha or another checkpoint)`);
 }
 
 /** Writes an SVG and a PNG of a chart (plot.ts is imported on first use: it is slow to load). */

@@ -338,7 +338,7 @@ const radiusGrowth: Reproduction = {
   title: 'The radius of the weights during training from a small initialisation',
   source: 'Fort & Scherlis 2019 (AAAI), Sec. 5',
   published: 'from a small initialisation training first escapes outwards, then the radius grows like √t (r² linear in the step)',
-  steps: growthSteps(['--samples', '10000', '--epochs', '2', '--radius-every', '10']),
+  steps: growthSteps(['--samples', '10000', '--epochs', '2', '--lr', '0.001', '--radius-every', '10']),
   quick: growthSteps(['--samples', '600', '--test-samples', '200', '--model', '784-16-10', '--epochs', '2', '--radius-every', '1']),
   summarize(dirOf) {
     const result = readJson<SubspaceTrainResult>(join(dirOf('growth'), 'log.json'));

@@ -16,7 +16,7 @@
  * A non-empty directory that holds no run (no `.goldilocks-run.json`) is
  * never written into, even with --force: it may hold someone's files.
  */
-import { accessSync, constants, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { accessSync, constants, closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../nn/index.js';
@@ -64,8 +64,12 @@ function errnoCode(error: unknown): string {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : 'error';
 }
 
-/** Creates `abs` and its missing parents one level at a time, after checking the nearest existing one is a writable directory. */
-function makeDirectory(out: string, abs: string): void {
+/**
+ * Creates `abs` and its missing parents one level at a time, after checking
+ * the nearest existing one is a writable directory. Returns the directories
+ * created, outermost first.
+ */
+function makeDirectory(out: string, abs: string): string[] {
   const missing: string[] = [];
   let existing = abs;
   while (!existsSync(existing)) {
@@ -93,6 +97,7 @@ function makeDirectory(out: string, abs: string): void {
       throw new UserError(`--out ${out}: cannot create ${dir} (${errnoCode(error)})`);
     }
   }
+  return missing;
 }
 
 function processIsAlive(pid: number): boolean {
@@ -171,7 +176,7 @@ export function prepareRunDirectory(request: RunDirectoryRequest): RunDirectory 
   if (out.trim() === '') throw new UserError('--out must name a directory, got an empty string');
   const abs = resolve(out);
   if (existsSync(abs) && !statSync(abs).isDirectory()) throw new UserError(`--out ${out} exists and is not a directory`);
-  makeDirectory(out, abs);
+  const created = makeDirectory(out, abs);
   const release = takeLock(out, abs);
   try {
     const resumed = claim(request, abs);
@@ -179,10 +184,30 @@ export function prepareRunDirectory(request: RunDirectoryRequest): RunDirectory 
       ? { ...readRunRecord(abs)!, finished: false }
       : { command: request.command, settings: request.settings, argv: process.argv.slice(2), startedAt: new Date().toISOString(), finished: false };
     writeRunRecord(abs, record);
+    let finished = false;
+    // A run that fails before it writes anything (a bad flag found while setting up) leaves no claim
+    // behind, so the corrected command runs without --resume or --force.
+    const unclaimIfUntouched = (): void => {
+      if (finished || resumed) return;
+      try {
+        if (readdirSync(abs).every((name) => name === RUN_RECORD_FILE || name === LOCK_FILE)) {
+          rmSync(join(abs, RUN_RECORD_FILE), { force: true });
+          rmSync(join(abs, LOCK_FILE), { force: true });
+          for (const dir of [...created].reverse()) rmdirSync(dir);
+        }
+      } catch {
+        // nothing to tidy
+      }
+    };
+    // registered before the lock's release, so it runs first
+    process.prependListener('exit', unclaimIfUntouched);
     return {
       path: abs,
       resumed,
-      markFinished: () => writeRunRecord(abs, { ...record, finished: true }),
+      markFinished: () => {
+        finished = true;
+        writeRunRecord(abs, { ...record, finished: true });
+      },
       release,
     };
   } catch (error) {

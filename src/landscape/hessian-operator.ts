@@ -30,10 +30,11 @@ export type LossOfTheta = (theta: Tensor) => Tensor;
 /**
  * How many Hessian-vector products applyMany computes in one batched pass
  * by default. Once the pass at θ is shared through the tangent program, a
- * vmap over a block costs as much per vector as the program run once per
- * vector (the products only get wider) and takes the block's size times the
- * memory, so the default is 1; chosen by measurement (bench/vmap.ts;
- * docs/results.md, "Settings chosen by measurement").
+ * vmap over a block does the same products, only wider, with arrays the
+ * block's size times larger, and it cost 1.1–1.9 times as much per vector
+ * as the program run once per vector; so the default is 1, chosen by
+ * measurement (bench/vmap.ts; docs/results.md, "Settings chosen by
+ * measurement").
  */
 export const HVP_BLOCK_SIZE = 1;
 

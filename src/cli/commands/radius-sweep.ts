@@ -18,13 +18,13 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { NonFiniteLossError, euclideanNorm as norm, evaluate, expectedRadius, trainModel, type EpochRecord } from '../../nn/index.js';
-import { logSpace, type SubspaceKind } from '../../landscape/index.js';
+import type { SubspaceKind } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, parseRange, type Range } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
 import { lineChartSpec, savePlot } from '../plot.js';
 import { createProgress } from '../progress.js';
-import { addDataOptions, addModelOptions, addRunOptions, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+import { addDataOptions, addModelOptions, addRunOptions, logGrid, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 import {
   SURFACES, addTrainingOptions, asUserError, buildSurface, optimizerFactory, projectionOption, setUp, verticalLine, type Surface, type TrainingFlags,
 } from '../subspace-options.js';
@@ -64,7 +64,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
   const { backend, train, test, model, thetaInit } = setUp(flags);
   if (flags.dim > model.spec.size) throw new UserError(`--dim ${flags.dim} exceeds the ${model.spec.size} parameters of ${model.name}`);
   const rInit = norm(thetaInit);
-  const scales = logSpace(flags.scales.min, flags.scales.max, flags.scales.count);
+  const scales = logGrid(flags.scales);
   const stepsPerEpoch = Math.ceil(train.labels.length / flags.batchSize);
   const progress = createProgress({ label: 'radius-sweep', total: scales.length * flags.epochs * stepsPerEpoch, quiet: flags.quiet });
   const makeOptimizer = optimizerFactory(flags);
@@ -143,7 +143,7 @@ export function register(program: Command): void {
   cmd
     .option('--surface <kind>', 'hyperplane (θ₀ + P·w) or sphere (‖θ‖ = ‖θ₀‖)', parseChoice('--surface', SURFACES), 'hyperplane')
     .option('--dim <d>', 'dimension d of the surface', parseIntOption('--dim', 1), 200)
-    .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of θ_init (radius α·r_init)', parseRange('--scales'), { min: 0.1, max: 10, count: 9 });
+    .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of θ_init (radius α·r_init), or one number', parseRange('--scales', { single: true }), { min: 0.1, max: 10, count: 9 });
   projectionOption(cmd);
   addTrainingOptions(cmd, { lr: 0.03, epochs: 1, batchSize: 128 });
   addRunOptions(cmd, 'runs/radius-sweep', { sweep: true });

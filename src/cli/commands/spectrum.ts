@@ -27,7 +27,8 @@ import { writeCsv, writeJson } from '../output.js';
 import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { adoptCheckpointArchitecture, backendRecord } from '../common.js';
-import { addNetworkOptions, loadNetwork, loadTheta, savePlots, type NetworkOptions } from '../network.js';
+import { addNetworkOptions, loadNetwork, requireFiniteLoss, savePlots, type NetworkOptions } from '../network.js';
+import { describeModel, loadCheckpointTheta } from '../checkpoint-model.js';
 
 // ---------------------------------------------------------------------------
 // The command
@@ -47,12 +48,15 @@ interface SpectrumOptions extends NetworkOptions, OutputFlags {
 function setUpSpectrum(options: SpectrumOptions) {
   const setup = loadNetwork(options);
   const { model, classifier } = setup;
-  const theta = options.checkpoint ? loadTheta(options.checkpoint, model) : setup.theta;
+  const theta = options.checkpoint
+    ? loadCheckpointTheta('--checkpoint', options.checkpoint, model, describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }))
+    : setup.theta;
   const D = theta.length;
   if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
   if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
   const loss = crossEntropyLoss(classifier);
   const stats = outputStatistics(classifier, theta);
+  requireFiniteLoss(stats.loss, options);
   const op = options.operator === 'hessian' ? hessianOperator(loss, theta) : gaussNewtonOperator(classifier, theta);
   const lanczosSteps = Math.min(D, options.lanczosSteps ?? Math.max(4 * options.topK, 60));
   return { model, classifier, theta, D, loss, stats, op, lanczosSteps };

@@ -20,6 +20,7 @@
  * checkpoint (checkpoint.json/.bin), which `goldilocks spectrum
  * --checkpoint` reads.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { Random, fromTypedArray, valueAndGrad, type Tensor } from '../../autodiff/index.js';
@@ -29,11 +30,12 @@ import {
   outputStatistics, overlapWithEigenvectors, selectRows, topEigenpairs,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
-import { writeCsv, writeJson, type CsvValue } from '../output.js';
+import { writeCsv, writeFileAtomic, writeJson, type CsvValue } from '../output.js';
 import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
 import { backendRecord } from '../common.js';
-import { addNetworkOptions, loadNetwork, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
+import { addNetworkOptions, loadNetwork, requireFiniteLoss, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
+import { describeModel } from '../checkpoint-model.js';
 
 interface TrackOptions extends NetworkOptions, OutputFlags {
   maxLoss: number;
@@ -62,14 +64,38 @@ export interface TrackRecord {
   seconds: number;
 }
 
-/** One optimiser as a function θ, g ↦ θ′ that keeps its own state. */
-function stepper<State>(optimizer: Optimizer<State>, theta0: Float64Array): (theta: Float64Array, gradient: Float64Array) => Float64Array {
-  let state = optimizer.init(theta0);
-  return (theta, gradient) => {
-    const next = optimizer.step(theta, gradient, state);
-    state = next.state;
-    return next.theta;
+/** One optimiser as a function θ, g ↦ θ′ that keeps its own state (readable, to save it). */
+function stepper<State>(optimizer: Optimizer<State>, theta0: Float64Array, saved?: State): { step: (theta: Float64Array, gradient: Float64Array) => Float64Array; state: () => State } {
+  let state = saved ?? optimizer.init(theta0);
+  return {
+    step: (theta, gradient) => {
+      const next = optimizer.step(theta, gradient, state);
+      state = next.state;
+      return next.theta;
+    },
+    state: () => state,
   };
+}
+
+/** Where the training loop stands at a record step: enough to continue it exactly (kept in track-state.json). */
+interface TrackState {
+  /** The step just recorded. */
+  step: number;
+  records: TrackRecord[];
+  theta: number[];
+  optimizerState: unknown;
+  cursor: number;
+  /** How many times the mini-batch order was drawn again after the first (replayed on resume). */
+  reshuffles: number;
+}
+
+const TRACK_STATE_FILE = 'track-state.json';
+
+/** Arrays of numbers in a saved optimiser state become Float64Arrays again. */
+function reviveVectors(value: unknown): unknown {
+  if (Array.isArray(value) && value.every((v) => typeof v === 'number')) return Float64Array.from(value as number[]);
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reviveVectors(v)]));
+  return value;
 }
 
 /** The network, the batches, the alignment subset and the steps to record, checked before any computation. */
@@ -92,6 +118,7 @@ function setUpTrack(options: TrackOptions): TrackSetup {
   const n = classifier.labels.length;
   if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
   if (options.overlapK > options.topK) throw new UserError(`--overlap-k ${options.overlapK} must not exceed --top-k ${options.topK}`);
+  requireFiniteLoss(outputStatistics(classifier, theta).loss, options);
   const alignIndices = classBalancedIndices(dataset.labels, dataset.numClasses, options.alignPerClass, options.seed + 1);
   const recordSteps = new Set<number>([0, options.steps]);
   for (let s = options.every; s < options.steps; s += options.every) recordSteps.add(s);
@@ -133,34 +160,48 @@ function measureTrackPoint(setup: TrackSetup, options: TrackOptions, step: numbe
 }
 
 /** The training loop (θ ← optimizer step with the mini-batch gradient), measuring at the record steps. */
-function computeTrack(setup: TrackSetup, options: TrackOptions): { records: TrackRecord[]; theta: Float64Array } {
+async function computeTrack(run: Run, setup: TrackSetup, options: TrackOptions): Promise<{ records: TrackRecord[]; theta: Float64Array }> {
   const { model, dataset, D, n, batchSize, learningRate, loss, recordSteps, lanczosSteps } = setup;
   const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
   const total = options.steps + recordSteps.size * lanczosSteps; // progress: one unit per training step and per HVP
   const progress = createProgress({ label: 'track', total, quiet: options.quiet });
   progress.log(`${model.name}: D = ${D}, ${n} samples, ${options.optimizer} lr ${learningRate}, batch ${batchSize}; recording at ${recordSteps.size} steps`);
   let done = 0;
-  const records: TrackRecord[] = [];
-  const step = options.optimizer === 'adam' ? stepper(adam({ learningRate }), setup.theta) : stepper(sgd({ learningRate }), setup.theta);
+  const statePath = run.file(TRACK_STATE_FILE);
+  const saved = run.resumed && existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as TrackState) : undefined;
+  const records: TrackRecord[] = saved?.records ?? [];
+  const optimizerState = saved ? reviveVectors(saved.optimizerState) : undefined;
+  const optimizer = (options.optimizer === 'adam' ? adam({ learningRate }) : sgd({ learningRate })) as Optimizer<unknown>;
+  const { step, state } = stepper(optimizer, setup.theta, optimizerState);
   const rng = new Random(options.seed + 2);
   let order = rng.permutation(n);
-  let cursor = 0;
-  let theta = setup.theta;
+  let reshuffles = saved?.reshuffles ?? 0;
+  for (let i = 0; i < reshuffles; i++) order = rng.permutation(n); // replay the batch orders drawn before the interruption
+  let cursor = saved?.cursor ?? 0;
+  let theta = saved ? Float64Array.from(saved.theta) : setup.theta;
+  const first = saved?.step ?? 0;
+  if (saved) done = saved.step + [...recordSteps].filter((r) => r <= saved.step).length * lanczosSteps;
   try {
-    for (let t = 0; t <= options.steps; t++) {
-      if (recordSteps.has(t)) {
+    for (let t = first; t <= options.steps; t++) {
+      if (recordSteps.has(t) && !(saved && t === saved.step)) {
         const record = measureTrackPoint(setup, options, t, theta, () => progress.update(++done, { step: t, stage: 'lanczos' }));
         records.push(record);
         progress.log(
           `step ${t}: loss ${record.loss.toFixed(4)}, accuracy ${record.accuracy.toFixed(3)}, λ₁ ${record.topEigenvalues[0]!.toPrecision(4)}, ` +
             `overlap ${record.overlap.toFixed(3)}, WCA ${record.withinClassAlignment?.toFixed(3) ?? '-'}, CCA ${record.crossClassAlignment.toFixed(3)}`,
         );
+        if (t < options.steps) {
+          const current: TrackState = { step: t, records, theta: Array.from(theta), optimizerState: state(), cursor, reshuffles };
+          writeFileAtomic(statePath, JSON.stringify(current, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v)));
+          await run.interruptionPoint(`the training up to step ${t}`);
+        }
       }
       if (t === options.steps) break;
       let batchLoss: (theta: Tensor) => Tensor = loss;
       if (batchSize < n) {
         if (cursor + batchSize > n) {
           order = rng.permutation(n);
+          reshuffles += 1;
           cursor = 0;
         }
         const rows = order.subarray(cursor, cursor + batchSize);
@@ -185,7 +226,7 @@ async function runTrack(options: TrackOptions): Promise<void> {
   const run = startRun('track', options);
   const setup = setUpTrack(options);
   const started = performance.now();
-  const { records, theta } = computeTrack(setup, options);
+  const { records, theta } = await computeTrack(run, setup, options);
   await writeTrack(run, setup, options, records, theta, (performance.now() - started) / 1000);
 }
 
@@ -205,7 +246,10 @@ async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, re
     return row;
   });
   writeCsv(join(outDir, 'track.csv'), rows);
-  saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), { model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed });
+  saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), {
+    model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed,
+    modelDescription: describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }),
+  });
 
   const { lineChart } = await import('../plot.js');
   const series = (name: string, y: (r: TrackRecord) => number | null) => ({

@@ -10,9 +10,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   NonFiniteLossError, adam, constantSchedule, cosineSchedule, expectedRadius, saveCheckpoint, sgd, stepSchedule, toNamedArrays, trainModel,
-  fromNamedArrays, loadCheckpoint, type EpochRecord, type Optimizer, type Schedule, type TrainingResumePoint,
+  type EpochRecord, type Optimizer, type Schedule, type TrainingResumePoint,
 } from '../../nn/index.js';
 import { fromTypedArray, getBackend } from '../../autodiff/index.js';
+import { describeModel, loadCheckpointTheta } from '../checkpoint-model.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { writeCsv, writeFileAtomic, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
@@ -79,13 +80,9 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
   const { train, test } = loadData(flags, flags.seed);
   const model = buildModel(flags, train);
   let theta: Float64Array;
+  const description = describeModel(model, { architecture: flags.model, activation: flags.activation, bias: flags.bias, dtype: flags.dtype });
   if (flags.from) {
-    const checkpoint = loadCheckpoint(flags.from);
-    try {
-      theta = fromNamedArrays(checkpoint.params, model.spec).toTypedArray() as Float64Array;
-    } catch (error) {
-      throw new UserError(`--from ${flags.from}: ${(error as Error).message}`);
-    }
+    theta = loadCheckpointTheta('--from', flags.from, model, description);
   } else {
     theta = model.init(rng, flags.init, flags.initScale).toTypedArray() as Float64Array;
   }
@@ -132,7 +129,7 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
   const full = { config, history, provenance: run.provenance(config, flags.dtype) };
   writeJson(join(out, 'log.json'), full);
   writeCsv(join(out, 'log.csv'), history.map((r) => ({ ...r })));
-  saveCheckpoint(join(out, 'checkpoint'), toNamedArrays(fromTypedArray(result.theta, [result.theta.length]), model.spec), { ...config, epoch: flags.epochs });
+  saveCheckpoint(join(out, 'checkpoint'), toNamedArrays(fromTypedArray(result.theta, [result.theta.length]), model.spec), { ...config, epoch: flags.epochs, modelDescription: description });
   const series = (name: string, key: keyof EpochRecord) => ({ name, points: history.map((r) => ({ x: r.epoch, y: r[key] as number })) });
   await savePlot(join(out, 'loss'), lineChartSpec({ title: `${model.name} on ${flags.dataset}: loss`, xLabel: 'epoch', yLabel: 'cross-entropy', series: [series('train', 'trainLoss'), series('test', 'testLoss')] }), { png: true });
   await savePlot(join(out, 'accuracy'), lineChartSpec({ title: `${model.name} on ${flags.dataset}: accuracy`, xLabel: 'epoch', yLabel: 'accuracy', series: [series('train', 'trainAccuracy'), series('test', 'testAccuracy')] }), { png: true });

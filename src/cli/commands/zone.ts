@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { euclideanNorm as norm, expectedRadius, type Model } from '../../nn/index.js';
 import {
-  findZone, logSpace, modelClassifier, scaleSweep, temperatureSweep, zoneCriterion,
+  findZone, modelClassifier, scaleSweep, temperatureSweep, zoneCriterion,
   type MeasureOptions, type PointMeasurement, type TemperaturePoint, type ZoneBounds, type ZonePoint,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, parseRange, type Range } from '../errors.js';
@@ -24,7 +24,7 @@ import { writeCsv, writeJson } from '../output.js';
 import { startRun, type Run } from '../harness.js';
 import { lineChartSpec, savePlot, type Band, type Series } from '../plot.js';
 import { createProgress } from '../progress.js';
-import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+import { addDataOptions, addModelOptions, addRunOptions, buildModel, loadData, logGrid, seededRandom, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 
 interface ZoneFlags extends DataOptions, ModelFlags, RunFlags {
   subspaceDim: number;
@@ -56,8 +56,12 @@ function csvRow(p: PointMeasurement & Record<string, unknown>): Record<string, n
   const row: Record<string, number | string | null> = {};
   for (const key of [...CSV_COLUMNS, 'temperature', 'equivalentScale']) if (typeof p[key] === 'number') row[key] = p[key] as number;
   if (p.gaussNewton) Object.assign(row, p.gaussNewton);
-  row.eigenvalues = p.eigenvalues.map((l) => l.toPrecision(8)).join(' ');
   return row;
+}
+
+/** The eigenvalues of the first subspace at each point, one per row (a CSV cell holds one value). */
+function eigenvalueRows(points: readonly (PointMeasurement & Record<string, unknown>)[], key: 'scale' | 'temperature'): Record<string, number>[] {
+  return points.flatMap((p) => p.eigenvalues.map((eigenvalue, i) => ({ [key]: p[key] as number, index: i + 1, eigenvalue })));
 }
 
 /** Data, model, θ_init and the grids of a zone run, checked before any computation. */
@@ -79,8 +83,8 @@ function setUpZone(flags: ZoneFlags): ZoneSetup {
   const thetaInit = model.init(seededRandom(flags.seed), flags.init).toTypedArray() as Float64Array;
   const rInit = norm(thetaInit);
   if (!(rInit > 0)) throw new UserError(`--init ${flags.init} gives θ_init = 0, which scaling cannot move; choose another --init`);
-  const scales = logSpace(flags.scales.min, flags.scales.max, flags.scales.count);
-  const temperatures = flags.temperatureSweep ? logSpace(flags.temperatures!.min, flags.temperatures!.max, flags.temperatures!.count) : [];
+  const scales = logGrid(flags.scales);
+  const temperatures = flags.temperatureSweep ? logGrid(flags.temperatures!) : [];
   return {
     model, samples: train.labels.length, thetaInit, rInit, classifier: modelClassifier(model, train.x, train.labels, flags.dtype), scales, temperatures,
     measure: { subspaceDim: flags.subspaceDim, projection: flags.projection, repeats: flags.repeats, seed: flags.seed, gaussNewton: Boolean(flags.gaussNewton) },
@@ -160,14 +164,20 @@ async function writeZone(run: Run, report: ZoneReport, model: Model, flags: Zone
   const out = run.dir;
   const full = { ...report, provenance: run.provenance(report.config, flags.dtype) };
   writeJson(join(out, 'zone.json'), full);
-  writeCsv(join(out, 'zone.csv'), report.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
-  if (report.temperature) writeCsv(join(out, 'temperature.csv'), report.temperature.points.map((p) => csvRow(p as unknown as PointMeasurement & Record<string, unknown>)));
+  const points = report.points as unknown as (PointMeasurement & Record<string, unknown>)[];
+  writeCsv(join(out, 'zone.csv'), points.map(csvRow));
+  writeCsv(join(out, 'zone-eigenvalues.csv'), eigenvalueRows(points, 'scale'));
+  if (report.temperature) {
+    const temperaturePoints = report.temperature.points as unknown as (PointMeasurement & Record<string, unknown>)[];
+    writeCsv(join(out, 'temperature.csv'), temperaturePoints.map(csvRow));
+    writeCsv(join(out, 'temperature-eigenvalues.csv'), eigenvalueRows(temperaturePoints, 'temperature'));
+  }
   await writePlots(out, report, model);
   const { zone, rInit } = report;
   const summary = zone
     ? `Goldilocks zone: r from ${zone.lower.toFixed(3)} to ${zone.upper.toFixed(3)} (r/r_init ${zone.lowerRatio.toPrecision(3)} to ${zone.upperRatio.toPrecision(3)}${zone.openBelow || zone.openAbove ? ', reaching the edge of the scanned range' : ''})`
     : 'no radius with significant excess positive curvature in the scanned range';
-  run.finish(full, `r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv and plots`);
+  run.finish(full, `r_init = ${rInit.toFixed(3)} (expected ${report.expectedRInit.toFixed(3)}); ${summary}\nwrote ${out}/zone.json, zone.csv, zone-eigenvalues.csv and plots`);
 }
 
 async function writePlots(out: string, report: ZoneReport, model: Model): Promise<void> {
@@ -211,11 +221,11 @@ export function register(program: Command): void {
   cmd
     .option('--subspace-dim <d>', 'dimension d of the random subspaces', parseIntOption('--subspace-dim', 1), 20)
     .option('--projection <kind>', 'dense (exactly orthonormal) or sparse (±1, density 1/√D)', parseChoice('--projection', ['dense', 'sparse'] as const), 'dense')
-    .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of the initial radius', parseRange('--scales'), { min: 0.01, max: 100, count: 17 })
+    .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of the initial radius (or one number: one radius)', parseRange('--scales', { single: true }), { min: 0.01, max: 100, count: 17 })
     .option('--repeats <n>', 'independent random subspaces per radius (mean and spread reported)', parseIntOption('--repeats', 1), 1)
     .option('--gauss-newton', 'also split the Hessian into its Gauss-Newton G-term and H-term')
     .option('--temperature-sweep', 'also sweep the softmax temperature at the initial weights')
-    .option('--temperatures <MIN:MAX:COUNT>', 'log-spaced temperatures for --temperature-sweep', parseRange('--temperatures'), { min: 1e-6, max: 1e6, count: 13 })
+    .option('--temperatures <MIN:MAX:COUNT>', 'log-spaced temperatures for --temperature-sweep', parseRange('--temperatures', { single: true }), { min: 1e-6, max: 1e6, count: 13 })
     .option('--z <z>', 'significance: standard errors above the random-matrix reference', parseFloatOption('--z', { min: 0, exclusiveMin: true }), 3);
   addRunOptions(cmd, 'runs/zone', { sweep: true });
   cmd.action(async (flags: ZoneFlags) => {
