@@ -135,4 +135,26 @@ test('losses refuse what they cannot mean, naming the function and the value', (
   assert.throws(() => nn.meanEntropy(ad.tensor([1, 2])), /meanEntropy: logits must be a tensor/);
 });
 
+test('softmaxRows shifts by the largest z/T (not z·T): no overflow at a small temperature', () => {
+  // z/T = (1000, 0) at T = 0.01: e^1000 overflows unless the shift is max z/T = 1000; p = (1, e^−1000 = 0)
+  const p = nn.softmaxRows(Float64Array.from([10, 0]), 1, 2, 0.01);
+  assert.equal(Array.from(p), [1, 0]);
+  // and at a large temperature, z/T = (1, 0) at T = 1000 with z = (1000, 0)
+  const q = nn.softmaxRows(Float64Array.from([1000, 0]), 1, 2, 1000);
+  assert.ok(Math.abs(q[0]! - 1 / (1 + Math.exp(-1))) < 1e-15 && Math.abs(q[1]! - Math.exp(-1) / (1 + Math.exp(-1))) < 1e-15);
+});
+
+test("accuracy compares only within a row: the next row's first logit is never a candidate", () => {
+  // row 0 (1, 2) → argmax 1; row 1 (5, 0) → argmax 0; both right
+  assert.is(nn.accuracy(ad.tensor([[1, 2], [5, 0]]), [1, 0]), 1);
+});
+
+test('oneHot: the matrix of integer labels; negative, fractional and too-large labels refused, naming the label', () => {
+  assert.equal(Array.from(nn.oneHot([2, 0, 1], 3).toTypedArray()), [0, 0, 1, 1, 0, 0, 0, 1, 0]);
+  assert.throws(() => nn.oneHot([0, -1], 3), /^oneHot: label -1 at position 1 is not a class in \[0, 3\)$/);
+  assert.throws(() => nn.oneHot([0.5], 3), /^oneHot: label 0\.5 at position 0 is not a class in \[0, 3\)$/);
+  assert.throws(() => nn.oneHot([3], 3), /^oneHot: label 3 at position 0 is not a class in \[0, 3\)$/);
+  assert.throws(() => nn.mse(logits, [0, 1, -1, 2]), /oneHot: label -1 at position 2/);
+});
+
 test.run();
