@@ -137,15 +137,7 @@ export class Run {
    */
   async sweep<I, T>(name: string, items: readonly I[], compute: (item: I, index: number) => T | Promise<T>, onUnit?: (value: T, index: number, cached: boolean) => void): Promise<T[]> {
     const values: T[] = [];
-    const onSigint = (): void => {
-      if (this.interrupted) {
-        restoreTerminal();
-        process.stderr.write(`goldilocks: interrupted; continue with: ${resumeCommand()}\n`);
-        process.exit(130);
-      }
-      this.interrupted = true;
-      process.stderr.write('\ngoldilocks: stopping after the unit in progress (Ctrl-C again to stop at once)\n');
-    };
+    const onSigint = this.sigintHandler('stopping after the unit in progress');
     process.on('SIGINT', onSigint);
     try {
       for (let i = 0; i < items.length; i++) {
@@ -176,18 +168,27 @@ export class Run {
   async interruptionPoint(what: string): Promise<void> {
     if (!this.catchingInterrupts) {
       this.catchingInterrupts = true;
-      process.on('SIGINT', () => {
-        if (this.interrupted) {
-          restoreTerminal();
-          process.stderr.write(`goldilocks: interrupted; continue with: ${resumeCommand()}\n`);
-          process.exit(130);
-        }
-        this.interrupted = true;
-        process.stderr.write('\ngoldilocks: stopping at the next saved state (Ctrl-C again to stop at once)\n');
-      });
+      process.on('SIGINT', this.sigintHandler('stopping at the next saved state'));
     }
     await new Promise((resolve) => setImmediate(resolve));
     if (this.interrupted) throw new Interrupted(`interrupted; ${what} is kept in ${this.dir}; continue with: ${resumeCommand()}`);
+  }
+
+  /**
+   * Ctrl-C during a run: the first marks the run interrupted (it stops at the
+   * next clean place, saying `stopping`), a second stops at once with exit 130
+   * and how to resume.
+   */
+  private sigintHandler(stopping: string): () => void {
+    return () => {
+      if (this.interrupted) {
+        restoreTerminal();
+        process.stderr.write(`goldilocks: interrupted; continue with: ${resumeCommand()}\n`);
+        process.exit(130);
+      }
+      this.interrupted = true;
+      process.stderr.write(`\ngoldilocks: ${stopping} (Ctrl-C again to stop at once)\n`);
+    };
   }
 
   /** The provenance block of a result file, with the configuration that applies to this run. */
