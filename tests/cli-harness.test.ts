@@ -174,7 +174,7 @@ test('an --out from another run, a locked, empty or unwritable --out: refused at
 
 test('--force removes the previous run\'s files before the new run writes', () => {
   const dir = out('forced');
-  const args = ['logit-model', '--classes', '3', '--per-class', '4', '--dim', '12', '--cluster-noise', '0.5', '--out', dir, '--quiet'];
+  const args = ['logit-model', '--classes', '3', '--per-class', '4', '--parameters', '12', '--cluster-noise', '0.5', '--out', dir, '--quiet'];
   assert.is(goldilocks(...args).status, 0);
   writeFileSync(join(dir, 'temperature.csv'), 'left by the previous run\n');
   const forced = goldilocks(...args, '--seed', '1', '--force');
@@ -259,8 +259,12 @@ test('user mistakes exit 2 with one line, never 1', () => {
     [[...ZONE, '--init', 'zeros', '--out', out('zeros')], /--init zeros gives θ_init = 0/],
     [[...ZONE, '--backend', 'gpu', '--out', out('gpu')], /--backend gpu computes in float32 only; add --dtype float32/],
     [[...ZONE, '--temperatures', '0.1:10:3', '--out', out('no-sweep')], /--temperatures applies with --temperature-sweep only/],
-    [['spectrum', '--dataset', 'circles', '--samples', '50', '--model', '2-6-3', '--alpha', '1e200', '--out', out('alpha'), '--quiet'], /the loss is (NaN|Infinity) at --alpha 1e\+200/],
+    [['spectrum', '--dataset', 'circles', '--samples', '50', '--model', '2-6-3', '--init-scale', '1e200', '--out', out('alpha'), '--quiet'], /the loss is (NaN|Infinity) at --init-scale 1e\+200/],
     [[...TRAIN, '--momentum', '0.5', '--out', out('adam-momentum')], /--momentum applies to --optimizer sgd only/],
+    [['spectrum', '--alpha', '2', '--out', out('renamed')], /^goldilocks: --alpha is now called --init-scale: write --init-scale instead\n$/],
+    [['track', '--alpha', '2', '--out', out('renamed')], /^goldilocks: --alpha is now called --init-scale/],
+    [[...TRAIN, '--alpha', '2', '--out', out('renamed')], /^goldilocks: --alpha is now called --init-scale/],
+    [['logit-model', '--dim', '12', '--out', out('renamed')], /^goldilocks: --dim is now called --parameters: write --parameters instead\n$/],
   ];
   for (const [args, message] of cases) {
     const r = goldilocks(...args);

@@ -106,13 +106,13 @@ async function writeSpectrum(run: Run, setup: SpectrumSetup, options: SpectrumOp
   const top = report.top!;
   const density = report.density!;
   // with --checkpoint, θ is the checkpoint's: the initialisation options do not apply
-  const { init: _init, alpha: _alpha, ...withoutInit } = runSettings(options);
+  const { init: _init, initScale: _initScale, ...withoutInit } = runSettings(options);
   const config = { ...(options.checkpoint ? withoutInit : runSettings(options)), ...backendRecord() };
   const result = {
     command: 'spectrum',
     config,
     model: model.name,
-    dim: D,
+    parameters: D,
     samples: classifier.labels.length,
     numClasses: classifier.numClasses,
     statistics: stats,
@@ -216,8 +216,8 @@ export function register(program: Command): void {
   addOutputOptions(command, 'runs/spectrum')
     .action(async (options: SpectrumOptions, cmd: Command) => {
       if (options.checkpoint) {
-        for (const flag of ['alpha', 'init'] as const) {
-          if (cmd.getOptionValueSource(flag) === 'cli') throw new UserError(`--${flag} does not apply with --checkpoint (the parameters are the checkpoint's); leave it out`);
+        for (const [flag, name] of [['initScale', '--init-scale'], ['init', '--init']] as const) {
+          if (cmd.getOptionValueSource(flag) === 'cli') throw new UserError(`${name} does not apply with --checkpoint (the parameters are the checkpoint's); leave it out`);
         }
         adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
       }

@@ -19,7 +19,7 @@ import { writeCsv, writeFileAtomic, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
 import { savePlot, lineChartSpec } from '../plot.js';
 import { createProgress } from '../progress.js';
-import { addDataOptions, adoptCheckpointArchitecture, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+import { MOMENTUM_HELP, addDataOptions, adoptCheckpointArchitecture, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 
 interface TrainFlags extends DataOptions, ModelFlags, RunFlags {
   optimizer: 'adam' | 'sgd';
@@ -147,7 +147,7 @@ export function register(program: Command): void {
     .option('--from <checkpoint>', 'start from a saved checkpoint instead of an initialisation')
     .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
     .option('--lr <rate>', 'learning rate', parsePositive('--lr'), 1e-3)
-    .option('--momentum <m>', 'SGD momentum', parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
+    .option('--momentum <m>', MOMENTUM_HELP, parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
     .option('--weight-decay <w>', 'L2 weight decay', parseFloatOption('--weight-decay', { min: 0 }), 0)
     .option('--schedule <name>', 'learning-rate schedule: constant, step, cosine', parseChoice('--schedule', ['constant', 'step', 'cosine'] as const), 'constant')
     .option('--epochs <n>', 'epochs', parseIntOption('--epochs', 1), 3)
