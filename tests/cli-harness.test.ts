@@ -253,6 +253,29 @@ test('a checkpoint of another model, or holding NaN, is refused with both descri
   assert.match(nan.stderr, /holds a non-finite parameter \(θ\[1\] = NaN\)/);
 });
 
+test('a checkpoint of another dtype is converted, as load_state_dict does, with a note: float32 exactly, float64 rounded to float32', () => {
+  const checkpoint64 = join(out('train-full'), 'checkpoint');
+  const short = ['train', '--dataset', 'circles', '--samples', '120', '--model', '2-32-32-3', '--epochs', '1', '--batch-size', '8', '--lr', '0.01', '--quiet'];
+  // float64 → float32 run: the values are rounded to float32 first (Math.fround), so the run equals one from a checkpoint
+  // that holds the float32-rounded values and says it is float32 (which needs no conversion and gets no note)
+  const down = goldilocks(...short, '--dtype', 'float32', '--from', checkpoint64, '--out', out('from64'));
+  assert.is(down.status, 0, down.stderr);
+  assert.match(down.stderr, /^goldilocks: note: --from \S+ was saved by a float64 run; its parameters are rounded to the nearest float32 values for this float32 run\n$/);
+  const saved = loadCheckpoint(checkpoint64);
+  const meta = saved.meta as { modelDescription: Record<string, unknown> };
+  const rounded = saved.params.map((p) => ({ ...p, data: p.data.map(Math.fround) }));
+  assert.ok(rounded.some((p, i) => p.data.some((v, j) => v !== saved.params[i]!.data[j])), 'the float64 checkpoint holds values that are not float32');
+  saveCheckpoint(join(scratch, 'rounded32'), rounded, { ...meta, modelDescription: { ...meta.modelDescription, dtype: 'float32' } });
+  const same = goldilocks(...short, '--dtype', 'float32', '--from', join(scratch, 'rounded32'), '--out', out('from32-rounded'));
+  assert.is(same.status, 0, same.stderr);
+  assert.is(same.stderr, '');
+  assert.ok(readFileSync(join(out('from64'), 'checkpoint.bin')).equals(readFileSync(join(out('from32-rounded'), 'checkpoint.bin'))), 'the conversion is not rounding to float32');
+  // float32 → float64 run: exact, said in a note
+  const up = goldilocks(...short, '--from', join(out('from64'), 'checkpoint'), '--out', out('from32'));
+  assert.is(up.status, 0, up.stderr);
+  assert.match(up.stderr, /^goldilocks: note: --from \S+ was saved by a float32 run; its parameters are converted to float64 \(exactly\) for this float64 run\n$/);
+});
+
 test('user mistakes exit 2 with one line, never 1', () => {
   const cases: [string[], RegExp][] = [
     [[...ZONE.map((a) => (a === '0.1:10:10' ? '1:1e200:3' : a)), '--out', out('overflow')], /--scales: the point .* cannot be analysed/],

@@ -144,7 +144,7 @@ export function register(program: Command): void {
   addModelOptions(cmd);
   cmd
     .option('--init-scale <alpha>', 'multiply the initial weights by alpha', parsePositive('--init-scale'), 1)
-    .option('--from <checkpoint>', 'start from a saved checkpoint instead of an initialisation')
+    .option('--from <checkpoint>', 'start from a saved checkpoint instead of an initialisation (one saved in the other dtype is converted, with a note)')
     .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
     .option('--lr <rate>', 'learning rate', parsePositive('--lr'), 1e-3)
     .option('--momentum <m>', MOMENTUM_HELP, parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
