@@ -208,6 +208,22 @@ test('train killed after an epoch and resumed ends with the same weights and log
   assert.equal(withoutSeconds(dir), withoutSeconds(out('train-full')));
 });
 
+test('Ctrl-C during a train epoch: stops after the batch in progress, keeps the last finished epoch, exit 130; --resume ends as an uninterrupted run', async () => {
+  const long = TRAIN.map((a) => (a === '6' ? '20' : a));
+  assert.is(goldilocks(...long, '--out', out('train-long')).status, 0);
+  const dir = out('train-sigint');
+  const r = await interruptWhen([...long, '--out', dir], () => trainedEpochs(dir) >= 2, 'SIGINT');
+  assert.is(r.signal, null, 'killed by the signal instead of stopping');
+  assert.is(r.code, 130, r.stderr);
+  const kept = trainedEpochs(dir);
+  assert.ok(kept >= 2 && kept < 20, `stopped after ${kept} epochs`);
+  assert.match(r.stderr, new RegExp(`interrupted; the state after epoch ${kept} \\(epoch ${kept + 1}, unfinished, is dropped\\) is kept in .*; continue with: .*--resume`));
+  assert.not.ok(existsSync(join(dir, 'checkpoint.bin')));
+  const resumed = goldilocks(...long, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.ok(readFileSync(join(dir, 'checkpoint.bin')).equals(readFileSync(join(out('train-long'), 'checkpoint.bin'))), 'the final weights differ');
+});
+
 test('track killed at a record step and resumed: the same records and final weights', async () => {
   const args = ['track', '--dataset', 'circles', '--model', '2-32-32-3', '--samples', '120', '--steps', '120', '--every', '30', '--top-k', '3', '--overlap-k', '2', '--batch-size', '16', '--quiet'];
   assert.is(goldilocks(...args, '--out', out('track-full')).status, 0);

@@ -4,13 +4,17 @@
  *
  *   npx goldilocks train --dataset mnist --model 784-200-200-10 --activation relu \
  *     --init xavier --optimizer adam --lr 1e-3 --epochs 3 --seed 0 --out runs/mlp
+ *
+ * After every epoch it keeps what --resume needs to continue exactly
+ * (training-state.json). Ctrl-C stops after the mini-batch in progress,
+ * keeping the last finished epoch, and exits with 130.
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  NonFiniteLossError, adam, constantSchedule, cosineSchedule, expectedRadius, saveCheckpoint, sgd, stepSchedule, toNamedArrays, trainModel,
-  type EpochRecord, type Optimizer, type Schedule, type TrainingResumePoint,
+  NonFiniteLossError, adam, constantSchedule, cosineSchedule, expectedRadius, saveCheckpoint, sgd, stepSchedule, toNamedArrays, trainSteps,
+  type EpochRecord, type Optimizer, type Schedule, type TrainResult, type TrainingResumePoint,
 } from '../../nn/index.js';
 import { fromTypedArray, getBackend } from '../../autodiff/index.js';
 import { describeModel, loadCheckpointTheta } from '../checkpoint-model.js';
@@ -99,9 +103,9 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
   };
   const resumeFrom = run.resumed ? readTrainingState(run.file(TRAINING_STATE_FILE)) : undefined;
   const earlier = resumeFrom?.history ?? [];
-  let result;
+  let result: TrainResult | undefined;
   try {
-    result = trainModel({
+    const steps = trainSteps({
       model, train, test, optimizer: makeOptimizer(flags), schedule: makeSchedule(flags, stepsPerEpoch),
       epochs: flags.epochs, batchSize: flags.batchSize, rng, initial: theta, dtype: flags.dtype,
       ...(resumeFrom ? { start: resumeFrom.start } : {}),
@@ -119,6 +123,18 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
         progress.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, accuracy ${(100 * r.trainAccuracy).toFixed(2)} %; test loss ${r.testLoss?.toFixed(4)}, accuracy ${(100 * (r.testAccuracy ?? 0)).toFixed(2)} % (${r.seconds.toFixed(1)} s)`);
       },
     });
+    // one mini-batch at a time, giving the event loop a turn after each: Ctrl-C stops after the batch in
+    // progress, keeping the state of the last finished epoch (the unfinished epoch is dropped; --resume redoes it)
+    for (;;) {
+      const next = steps.next();
+      if (next.done) {
+        result = next.value;
+        break;
+      }
+      await run.interruptionPoint(earlier.length > 0
+        ? `the state after epoch ${earlier.length} (epoch ${next.value.epoch}, unfinished, is dropped)`
+        : 'no finished epoch (the run starts again from the beginning); the run directory');
+    }
   } catch (error) {
     progress.stop();
     if (error instanceof NonFiniteLossError) throw new UserError(error.message);
