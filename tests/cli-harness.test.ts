@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -170,6 +170,35 @@ test('an --out from another run, a locked, empty or unwritable --out: refused at
   const busy = goldilocks(...ZONE, '--out', locked);
   assert.is(busy.status, 2);
   assert.match(busy.stderr, new RegExp(`in use by another goldilocks run \\(pid ${process.pid}`));
+});
+
+/** Runs the CLI without waiting (for runs that must overlap). */
+function goldilocksAsync(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('two runs started together into one new --out: one wins, the other is refused by the lock (exit 2), the winner\'s result is whole', async () => {
+  // Both start at once; the loser is refused as soon as it finds the lock. If the loser's start was so late that
+  // the winner had already finished (no overlap: then the directory holds a finished run), the race is run again.
+  let lockRefusals = 0;
+  for (let attempt = 1; attempt <= 3 && lockRefusals === 0; attempt++) {
+    const dir = out(`race-${attempt}`);
+    const results = await Promise.all([goldilocksAsync(...ZONE, '--out', dir), goldilocksAsync(...ZONE, '--out', dir)]);
+    const codes = results.map((r) => r.code).sort();
+    assert.equal(codes, [0, 2], `exit codes ${codes.join(', ')}: ${results.map((r) => r.stderr).join(' | ')}`);
+    const loser = results.find((r) => r.code === 2)!;
+    assert.is(loser.stderr.trim().split('\n').length, 1, loser.stderr);
+    if (/is in use by another goldilocks run \(pid \d+ on /.test(loser.stderr)) lockRefusals += 1;
+    else assert.match(loser.stderr, /already holds a finished zone run/);
+    assertSameRun(dir, out('full'));
+    assert.equal(readdirSync(dir).sort(), readdirSync(out('full')).sort());
+  }
+  assert.is(lockRefusals, 1, 'the two runs never overlapped in three tries');
 });
 
 test('--force removes the previous run\'s files before the new run writes', () => {
