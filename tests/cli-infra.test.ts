@@ -286,6 +286,27 @@ test('bin: `goldilocks info` runs from another directory and exits 0', () => {
   assert.is(JSON.parse(json.stdout).backend.current, 'wasm'); // the default backend (WebAssembly SIMD runs on Node 20)
 });
 
+test('bin: `info` names the gpu.js engine that runs the gpu backend, and a gpu run records it in its result file', () => {
+  // gpu.js runs its webasm engine on Node without the optional `gl` package; GOLDILOCKS_GPU_MODE picks another
+  const engine = process.env.GOLDILOCKS_GPU_MODE?.trim() || 'webasm';
+  const info = JSON.parse(runBin(['info', '--json', '--backend', 'gpu']).stdout) as { backend: { current: string; describe: string }; gpu: string };
+  assert.is(info.backend.current, 'gpu');
+  assert.match(info.gpu, new RegExp(`^gpu\\.js \\d+\\.\\d+\\.\\d+ ${engine} backend`));
+  assert.is(info.backend.describe, info.gpu);
+  assert.match(runBin(['info']).stdout, new RegExp(`\\ngpu +gpu\\.js \\S+ ${engine} backend`));
+  const dir = mkdtempSync(join(tmpdir(), 'goldilocks-gpu-'));
+  try {
+    const run = runBin(['zone', '--backend', 'gpu', '--dtype', 'float32', '--dataset', 'circles', '--samples', '60', '--model', '2-8-3', '--repeats', '1', '--scales', '1', '--quiet', '--out', join(dir, 'zone')]);
+    assert.is(run.status, 0, run.stderr);
+    const zone = JSON.parse(readFileSync(join(dir, 'zone', 'zone.json'), 'utf8')) as { provenance: { backend: string; backendDescription: string; dtype: string } };
+    assert.is(zone.provenance.backend, 'gpu');
+    assert.is(zone.provenance.dtype, 'float32');
+    assert.match(zone.provenance.backendDescription, new RegExp(`gpu\\.js \\S+ ${engine} backend`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bin: an unknown option is one line on stderr, exit 2, no stack trace', () => {
   const run = runBin(['--bogus']);
   assert.is(run.status, 2);

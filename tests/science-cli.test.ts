@@ -255,7 +255,7 @@ interface InitSelectJson {
     candidates: { index: number; scale: number; traceOverNorm: number; positiveFraction: number; initialLoss: number }[];
     selections: { score: 'traceOverNorm' | 'positiveFraction' | 'initialLoss'; best: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } }; worst: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } } }[];
   }[];
-  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: TestResult; wilcoxon: TestResult }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult } }[];
+  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: TestResult; wilcoxon: TestResult; power: { observedEffectSize: number | null; minimumDetectableEffect: number; powerAtMediumEffect: number } }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult } }[];
 }
 
 /** Two-sided p of Student's t with 3 degrees of freedom: F(t) = ½ + (1/π)[t/(√3(1 + t²/3)) + atan(t/√3)]. */
@@ -301,12 +301,16 @@ test('init-select: best and worst from the candidates\' scores; t-test and exact
     assert.is(comparison.bestWins, d.filter((x) => x < 0).length);
     const { tTest, wilcoxon } = comparison.trainLoss;
     close(tTest.meanDifference, mean(d), 1e-12, 'mean difference');
+    // what 4 trials can detect (SciPy 1.17.1, non-central t): |d_z| ≥ 2.128 at 80 % power; 11.1 % power at d_z = 0.5
+    close(comparison.trainLoss.power.minimumDetectableEffect, 2.12795, 1e-4, 'minimum detectable effect');
+    close(comparison.trainLoss.power.powerAtMediumEffect, 0.11127, 1e-4, 'power at d_z = 0.5');
     if (d.every((x) => x === d[0])) {
       assert.is(tTest.statistic, null);
       continue;
     }
     const t = mean(d) / (sampleStd(d) / Math.sqrt(d.length));
     close(tTest.statistic!, t, 1e-9, `${comparison.score}: t`);
+    close(comparison.trainLoss.power.observedEffectSize!, mean(d) / sampleStd(d), 1e-12, `${comparison.score}: d_z`);
     assert.is(tTest.df, 3);
     close(tTest.pValue!, tTestPValue3(t), 1e-6, `${comparison.score}: p of the t-test`);
     const nonzero = d.filter((x) => x !== 0);

@@ -16,8 +16,9 @@
  * Measured numbers at full size, with the published ones beside them, are on
  * the results page (docs/results.md).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lineChartSpec, type VegaLiteSpec } from './plot.js';
 
 /** One command of a reproduction: a folder name and the arguments after `goldilocks` (without --out). */
 export interface ReproductionStep {
@@ -49,6 +50,8 @@ export interface Reproduction {
   quick: readonly ReproductionStep[];
   /** Reads the steps' result files (in `dirOf(step)`) and checks the finding. */
   summarize(dirOf: (step: string) => string): ReproductionSummary;
+  /** Figures that combine the steps' results (written as `<out>/<name>.svg` and `.png`). */
+  figures?(dirOf: (step: string) => string): { name: string; spec: VegaLiteSpec }[];
 }
 
 function readJson<T>(path: string): T {
@@ -127,6 +130,86 @@ const zoneShape: Reproduction = {
           `ReLU ${fixed(reluWidth, 2)} decades of radius, tanh ${fixed(tanhWidth, 2)}`),
       ],
     };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// The zone across architectures: widths, depths and a CNN
+
+const ARCHITECTURES = {
+  full: ['784-50-10', '784-200-10', '784-800-10', '784-200-200-10', '784-200-200-200-10', 'lenet5'],
+  quick: ['784-16-10', '784-64-10', '784-16-16-10'],
+} as const;
+
+const architectureSteps = (models: readonly string[], common: readonly string[]): ReproductionStep[] =>
+  models.flatMap((model) => (['relu', 'tanh'] as const).map((activation) => ({
+    name: `${model}-${activation}`,
+    args: ['zone', '--model', model, '--activation', activation, ...common],
+    result: 'zone.json',
+  })));
+
+/** The architectures' zone results that a variant wrote, by model and activation. */
+function architectureResults(dirOf: (step: string) => string): { model: string; activation: 'relu' | 'tanh'; result: ZoneResult }[] {
+  const found = [];
+  for (const model of [...ARCHITECTURES.full, ...ARCHITECTURES.quick]) {
+    for (const activation of ['relu', 'tanh'] as const) {
+      const path = join(dirOf(`${model}-${activation}`), 'zone.json');
+      if (existsSync(path)) found.push({ model, activation, result: readJson<ZoneResult>(path) });
+    }
+  }
+  return found;
+}
+
+const zoneArchitectures: Reproduction = {
+  name: 'zone-architectures',
+  title: 'The Goldilocks zone across widths, depths and a CNN (LeNet-5), for ReLU and tanh, on MNIST',
+  source: 'Fort & Scherlis 2019 (AAAI), Figs. 5–7',
+  published:
+    'the zone appears for every architecture tried, fully connected of several widths and depths and convolutional, ' +
+    'with excess positive curvature around r_Xavier; ReLU shells are wider than tanh shells',
+  steps: architectureSteps(ARCHITECTURES.full, ['--samples', '1000', '--subspace-dim', '20', '--scales', '0.01:100:9']),
+  quick: architectureSteps(ARCHITECTURES.quick, ['--samples', '200', '--subspace-dim', '8', '--scales', '0.01:100:5']),
+  summarize(dirOf) {
+    const results = architectureResults(dirOf);
+    const numbers: ReproductionSummary['numbers'] = {};
+    for (const { model, activation, result } of results) {
+      numbers[`${model}-${activation}-traceOverNormAtInit`] = zoneEnds(result).atInit.traceOverNorm;
+      numbers[`${model}-${activation}-zoneLowerRatio`] = result.zone?.lowerRatio ?? null;
+      numbers[`${model}-${activation}-zoneUpperRatio`] = result.zone?.upperRatio ?? null;
+    }
+    const relu = results.filter((r) => r.activation === 'relu');
+    const outsideZone = relu.filter((r) => zoneEnds(r.result).atInit.traceOverNorm <= r.result.criterion.traceOverNormThreshold).map((r) => r.model);
+    const notAShell = results.filter(({ result }) => {
+      const atInit = zoneEnds(result).atInit.traceOverNorm;
+      const largest = result.points.reduce((best, p) => (p.scale > best.scale ? p : best));
+      return !(atInit > zoneEnds(result).smallest.traceOverNorm && atInit > largest.traceOverNorm);
+    }).map((r) => `${r.model} ${r.activation}`);
+    const meanWidth = (activation: string): number => {
+      const widths = results.filter((r) => r.activation === activation).map((r) => zoneDecades(r.result));
+      return widths.reduce((a, b) => a + b, 0) / widths.length;
+    };
+    return {
+      numbers,
+      checks: [
+        check('ReLU: r_init lies in the zone for every architecture', relu.length > 0 && outsideZone.length === 0,
+          outsideZone.length === 0 ? `${relu.length} ReLU networks, all above the criterion at r_init` : `outside: ${outsideZone.join(', ')}`),
+        check('every network curves more positively at r_init than at the smallest and the largest radius', notAShell.length === 0,
+          notAShell.length === 0 ? `${results.length} networks` : `not at r_init: ${notAShell.join(', ')}`),
+        check('ReLU shells are wider than tanh shells, on average over the architectures', meanWidth('relu') > meanWidth('tanh'),
+          `ReLU ${fixed(meanWidth('relu'), 2)} decades of radius, tanh ${fixed(meanWidth('tanh'), 2)}`),
+      ],
+    };
+  },
+  figures(dirOf) {
+    const results = architectureResults(dirOf);
+    const series = (activation: string) => results.filter((r) => r.activation === activation).map(({ model, result }) => ({
+      name: model,
+      points: result.points.map((p) => ({ x: p.scale, y: p.traceOverNorm })),
+    }));
+    return (['relu', 'tanh'] as const).map((activation) => ({
+      name: `trace-over-norm-${activation}`,
+      spec: lineChartSpec({ title: `Tr(H)/‖H‖ across architectures, ${activation}, MNIST`, xLabel: 'r / r_init', yLabel: 'Tr(H) / ‖H‖_F', xLog: true, series: series(activation) }),
+    }));
   },
 };
 
@@ -404,4 +487,4 @@ const scaleIsTemperature: Reproduction = {
 };
 
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];
