@@ -105,9 +105,9 @@ test('logit-model: bad flags name the flag, exit 2', () => {
   const noise = goldilocks('logit-model', '--cluster-noise', '0.5,-1');
   assert.is(noise.status, 2);
   assert.match(noise.stderr, /--cluster-noise must be a comma-separated list of numbers ≥ 0, got "0.5,-1"/);
-  const dim = goldilocks('logit-model', '--dim', '12', '--out', join(scratch, 'bad-dim'));
+  const dim = goldilocks('logit-model', '--parameters', '12', '--out', join(scratch, 'bad-dim'));
   assert.is(dim.status, 2);
-  assert.match(dim.stderr, /--dim 12 must be at least --classes \+ 5 = 15/);
+  assert.match(dim.stderr, /--parameters 12 must be at least --classes \+ 5 = 15/);
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));

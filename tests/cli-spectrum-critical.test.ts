@@ -58,7 +58,7 @@ test('critical --method gnm on the DLAE runs with a small budget (no residual pl
   expectFiles(out, ['critical.json', 'loss-vs-index.png', 'gradient-norm.png']);
   assert.not.ok(existsSync(join(out, 'residual.svg')));
   const result = readJson(join(out, 'critical.json'));
-  assert.equal((result.problem as { dim: number }).dim, 128);
+  assert.equal((result.problem as { parameters: number }).parameters, 128);
   assert.is((result.config as { backend: string }).backend, 'wasm');
   assert.is((result.config as { iterations: number }).iterations, 20);
 });
@@ -89,7 +89,7 @@ test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP (the checkpo
   const top = spectrum.topEigenvalues as number[];
   assert.is(top.length, 3);
   assert.ok(top[0]! >= top[1]! && top[1]! >= top[2]!);
-  assert.is(spectrum.dim, 784 * 4 + 4 + 4 * 10 + 10);
+  assert.is(spectrum.parameters, 784 * 4 + 4 + 4 * 10 + 10);
   assert.ok(Number.isFinite((spectrum.trace as { estimate: number }).estimate));
   // The checkpoint holds the trained θ: its top eigenvalue is the one track recorded last.
   assert.ok(Math.abs(top[0]! - records[2]!.topEigenvalues[0]!) < 1e-4 * Math.abs(top[0]!), `${top[0]} vs ${records[2]!.topEigenvalues[0]}`);

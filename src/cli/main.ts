@@ -18,7 +18,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UserError, runMain } from './errors.js';
 import { selectBackend } from './common.js';
 
@@ -83,6 +83,28 @@ function refuseOptionsThatDoNotApply(command: Command): void {
   }
 }
 
+/**
+ * Option names that were spelled differently in earlier versions, and the
+ * one name each idea has now: the multiplier of the initial weights is
+ * --init-scale, a subspace dimension --subspace-dim (a list of them
+ * --subspace-dims). `logit-model`'s --dim was its number of parameters.
+ */
+const RENAMED_OPTIONS: Record<string, string> = { '--alpha': '--init-scale', '--scale': '--init-scale', '--dim': '--subspace-dim', '--dims': '--subspace-dims' };
+const RENAMED_IN: Record<string, Record<string, string>> = { 'logit-model': { '--dim': '--parameters' } };
+
+/** An old option name is a hidden option that stops with a message naming the new one (exit status 2), not "unknown option". */
+function refuseRenamedOptions(command: Command): void {
+  const renamed = { ...RENAMED_OPTIONS, ...RENAMED_IN[command.name()] };
+  const has = (flag: string): boolean => command.options.some((o) => o.long === flag);
+  for (const [old, current] of Object.entries(renamed)) {
+    if (has(old) || !has(current)) continue;
+    command.addOption(new Option(`${old} <value>`).hideHelp().argParser(() => {
+      throw new UserError(`${old} is now called ${current}: write ${current} instead`);
+    }));
+  }
+  for (const sub of command.commands) refuseRenamedOptions(sub);
+}
+
 /** Applies the CLI's error handling to a command and all of its subcommands. */
 function quietCommanderErrors(command: Command): void {
   command.exitOverride().configureOutput({ outputError: () => {} });
@@ -108,6 +130,7 @@ export async function buildProgram(): Promise<Command> {
     if (backend !== undefined) selectBackend(backend);
     refuseOptionsThatDoNotApply(command);
   });
+  refuseRenamedOptions(program);
   quietCommanderErrors(program);
   readableDefaults(program);
   return program;

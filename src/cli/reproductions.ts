@@ -289,7 +289,7 @@ function rankOfLargestGap(values: readonly number[]): { rank: number; ratio: num
 }
 
 const outlierSteps = (track: readonly string[], model: readonly string[]): ReproductionStep[] => [
-  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
+  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--momentum', '0', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
   { name: 'model', args: ['logit-model', '--classes', '10', ...model], result: 'logit-model.json' },
 ];
 
@@ -304,7 +304,7 @@ const hessianOutliers: Reproduction = {
   ),
   quick: outlierSteps(
     ['--model', '784-16-10', '--batch-size', '32', '--samples', '300', '--steps', '30', '--every', '15', '--top-k', '12', '--align-per-class', '2'],
-    ['--per-class', '10', '--dim', '200', '--cluster-noise', '0.5,3'],
+    ['--per-class', '10', '--parameters', '200', '--cluster-noise', '0.5,3'],
   ),
   summarize(dirOf) {
     const records = readJson<{ records: TrackRecord[] }>(join(dirOf('network'), 'track.json')).records;
@@ -353,8 +353,8 @@ const sphereTraining: Reproduction = {
   title: 'Training confined to a random sphere through α·θ_init: accuracy against the radius',
   source: 'Fort & Scherlis 2019 (AAAI), Fig. 5',
   published: 'training on a random low-dimensional hypersphere works best at radii near r_Xavier and fails far inside or outside the zone',
-  steps: sphereSteps(['--dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
-  quick: sphereSteps(['--dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  steps: sphereSteps(['--subspace-dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
+  quick: sphereSteps(['--subspace-dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
   summarize(dirOf) {
     const points = readJson<RadiusSweepResult>(join(dirOf('sphere'), 'radius-sweep.json')).points;
     const atInit = points.reduce((best, p) => (Math.abs(Math.log(p.scale)) < Math.abs(Math.log(best.scale)) ? p : best));
@@ -385,8 +385,8 @@ const intrinsicDimension: Reproduction = {
   title: 'The intrinsic dimension of MNIST for a fully connected network',
   source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
   published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
-  steps: intrinsicSteps(['--dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
-  quick: intrinsicSteps(['--dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  steps: intrinsicSteps(['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
+  quick: intrinsicSteps(['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
   summarize(dirOf) {
     const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
     const first = result.runs[0]!;
@@ -414,7 +414,7 @@ const intrinsicDimension: Reproduction = {
 
 interface SubspaceTrainResult { radius: { step: number; radius: number }[]; radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
 
-const growthSteps = oneCommand('growth', ['subspace-train', '--dim', 'full', '--scale', '0.01'], 'log.json');
+const growthSteps = oneCommand('growth', ['subspace-train', '--subspace-dim', 'full', '--init-scale', '0.01'], 'log.json');
 
 const radiusGrowth: Reproduction = {
   name: 'radius-growth',
