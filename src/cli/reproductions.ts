@@ -16,8 +16,9 @@
  * Measured numbers at full size, with the published ones beside them, are on
  * the results page (docs/results.md).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lineChartSpec, type VegaLiteSpec } from './plot.js';
 
 /** One command of a reproduction: a folder name and the arguments after `goldilocks` (without --out). */
 export interface ReproductionStep {
@@ -49,6 +50,8 @@ export interface Reproduction {
   quick: readonly ReproductionStep[];
   /** Reads the steps' result files (in `dirOf(step)`) and checks the finding. */
   summarize(dirOf: (step: string) => string): ReproductionSummary;
+  /** Figures that combine the steps' results (written as `<out>/<name>.svg` and `.png`). */
+  figures?(dirOf: (step: string) => string): { name: string; spec: VegaLiteSpec }[];
 }
 
 function readJson<T>(path: string): T {
@@ -131,6 +134,86 @@ const zoneShape: Reproduction = {
 };
 
 // ---------------------------------------------------------------------------
+// The zone across architectures: widths, depths and a CNN
+
+const ARCHITECTURES = {
+  full: ['784-50-10', '784-200-10', '784-800-10', '784-200-200-10', '784-200-200-200-10', 'lenet5'],
+  quick: ['784-16-10', '784-64-10', '784-16-16-10'],
+} as const;
+
+const architectureSteps = (models: readonly string[], common: readonly string[]): ReproductionStep[] =>
+  models.flatMap((model) => (['relu', 'tanh'] as const).map((activation) => ({
+    name: `${model}-${activation}`,
+    args: ['zone', '--model', model, '--activation', activation, ...common],
+    result: 'zone.json',
+  })));
+
+/** The architectures' zone results that a variant wrote, by model and activation. */
+function architectureResults(dirOf: (step: string) => string): { model: string; activation: 'relu' | 'tanh'; result: ZoneResult }[] {
+  const found = [];
+  for (const model of [...ARCHITECTURES.full, ...ARCHITECTURES.quick]) {
+    for (const activation of ['relu', 'tanh'] as const) {
+      const path = join(dirOf(`${model}-${activation}`), 'zone.json');
+      if (existsSync(path)) found.push({ model, activation, result: readJson<ZoneResult>(path) });
+    }
+  }
+  return found;
+}
+
+const zoneArchitectures: Reproduction = {
+  name: 'zone-architectures',
+  title: 'The Goldilocks zone across widths, depths and a CNN (LeNet-5), for ReLU and tanh, on MNIST',
+  source: 'Fort & Scherlis 2019 (AAAI), Figs. 5–7',
+  published:
+    'the zone appears for every architecture tried, fully connected of several widths and depths and convolutional, ' +
+    'with excess positive curvature around r_Xavier; ReLU shells are wider than tanh shells',
+  steps: architectureSteps(ARCHITECTURES.full, ['--samples', '1000', '--subspace-dim', '20', '--scales', '0.01:100:9']),
+  quick: architectureSteps(ARCHITECTURES.quick, ['--samples', '200', '--subspace-dim', '8', '--scales', '0.01:100:5']),
+  summarize(dirOf) {
+    const results = architectureResults(dirOf);
+    const numbers: ReproductionSummary['numbers'] = {};
+    for (const { model, activation, result } of results) {
+      numbers[`${model}-${activation}-traceOverNormAtInit`] = zoneEnds(result).atInit.traceOverNorm;
+      numbers[`${model}-${activation}-zoneLowerRatio`] = result.zone?.lowerRatio ?? null;
+      numbers[`${model}-${activation}-zoneUpperRatio`] = result.zone?.upperRatio ?? null;
+    }
+    const relu = results.filter((r) => r.activation === 'relu');
+    const outsideZone = relu.filter((r) => zoneEnds(r.result).atInit.traceOverNorm <= r.result.criterion.traceOverNormThreshold).map((r) => r.model);
+    const notAShell = results.filter(({ result }) => {
+      const atInit = zoneEnds(result).atInit.traceOverNorm;
+      const largest = result.points.reduce((best, p) => (p.scale > best.scale ? p : best));
+      return !(atInit > zoneEnds(result).smallest.traceOverNorm && atInit > largest.traceOverNorm);
+    }).map((r) => `${r.model} ${r.activation}`);
+    const meanWidth = (activation: string): number => {
+      const widths = results.filter((r) => r.activation === activation).map((r) => zoneDecades(r.result));
+      return widths.reduce((a, b) => a + b, 0) / widths.length;
+    };
+    return {
+      numbers,
+      checks: [
+        check('ReLU: r_init lies in the zone for every architecture', relu.length > 0 && outsideZone.length === 0,
+          outsideZone.length === 0 ? `${relu.length} ReLU networks, all above the criterion at r_init` : `outside: ${outsideZone.join(', ')}`),
+        check('every network curves more positively at r_init than at the smallest and the largest radius', notAShell.length === 0,
+          notAShell.length === 0 ? `${results.length} networks` : `not at r_init: ${notAShell.join(', ')}`),
+        check('ReLU shells are wider than tanh shells, on average over the architectures', meanWidth('relu') > meanWidth('tanh'),
+          `ReLU ${fixed(meanWidth('relu'), 2)} decades of radius, tanh ${fixed(meanWidth('tanh'), 2)}`),
+      ],
+    };
+  },
+  figures(dirOf) {
+    const results = architectureResults(dirOf);
+    const series = (activation: string) => results.filter((r) => r.activation === activation).map(({ model, result }) => ({
+      name: model,
+      points: result.points.map((p) => ({ x: p.scale, y: p.traceOverNorm })),
+    }));
+    return (['relu', 'tanh'] as const).map((activation) => ({
+      name: `trace-over-norm-${activation}`,
+      spec: lineChartSpec({ title: `Tr(H)/‖H‖ across architectures, ${activation}, MNIST`, xLabel: 'r / r_init', yLabel: 'Tr(H) / ‖H‖_F', xLog: true, series: series(activation) }),
+    }));
+  },
+};
+
+// ---------------------------------------------------------------------------
 // Critical points of the deep linear autoencoder
 
 interface CriticalResult {
@@ -206,7 +289,7 @@ function rankOfLargestGap(values: readonly number[]): { rank: number; ratio: num
 }
 
 const outlierSteps = (track: readonly string[], model: readonly string[]): ReproductionStep[] => [
-  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
+  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--momentum', '0', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
   { name: 'model', args: ['logit-model', '--classes', '10', ...model], result: 'logit-model.json' },
 ];
 
@@ -221,7 +304,7 @@ const hessianOutliers: Reproduction = {
   ),
   quick: outlierSteps(
     ['--model', '784-16-10', '--batch-size', '32', '--samples', '300', '--steps', '30', '--every', '15', '--top-k', '12', '--align-per-class', '2'],
-    ['--per-class', '10', '--dim', '200', '--cluster-noise', '0.5,3'],
+    ['--per-class', '10', '--parameters', '200', '--cluster-noise', '0.5,3'],
   ),
   summarize(dirOf) {
     const records = readJson<{ records: TrackRecord[] }>(join(dirOf('network'), 'track.json')).records;
@@ -270,8 +353,8 @@ const sphereTraining: Reproduction = {
   title: 'Training confined to a random sphere through α·θ_init: accuracy against the radius',
   source: 'Fort & Scherlis 2019 (AAAI), Fig. 5',
   published: 'training on a random low-dimensional hypersphere works best at radii near r_Xavier and fails far inside or outside the zone',
-  steps: sphereSteps(['--dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
-  quick: sphereSteps(['--dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  steps: sphereSteps(['--subspace-dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
+  quick: sphereSteps(['--subspace-dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
   summarize(dirOf) {
     const points = readJson<RadiusSweepResult>(join(dirOf('sphere'), 'radius-sweep.json')).points;
     const atInit = points.reduce((best, p) => (Math.abs(Math.log(p.scale)) < Math.abs(Math.log(best.scale)) ? p : best));
@@ -302,8 +385,8 @@ const intrinsicDimension: Reproduction = {
   title: 'The intrinsic dimension of MNIST for a fully connected network',
   source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
   published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
-  steps: intrinsicSteps(['--dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
-  quick: intrinsicSteps(['--dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  steps: intrinsicSteps(['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
+  quick: intrinsicSteps(['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
   summarize(dirOf) {
     const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
     const first = result.runs[0]!;
@@ -331,7 +414,7 @@ const intrinsicDimension: Reproduction = {
 
 interface SubspaceTrainResult { radius: { step: number; radius: number }[]; radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
 
-const growthSteps = oneCommand('growth', ['subspace-train', '--dim', 'full', '--scale', '0.01'], 'log.json');
+const growthSteps = oneCommand('growth', ['subspace-train', '--subspace-dim', 'full', '--init-scale', '0.01'], 'log.json');
 
 const radiusGrowth: Reproduction = {
   name: 'radius-growth',
@@ -404,4 +487,4 @@ const scaleIsTemperature: Reproduction = {
 };
 
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];

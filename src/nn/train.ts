@@ -122,6 +122,20 @@ export function evaluate(model: Model, theta: Vector, ds: Dataset, options: { lo
 }
 
 export function trainModel<S>(options: TrainOptions<S>): TrainResult {
+  const steps = trainSteps(options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * trainModel one optimiser step at a time: the generator yields after every
+ * step (the step's StepInfo, after onStep), so a caller can give control
+ * back to the event loop between steps (to see a Ctrl-C) or stop early;
+ * its return value is trainModel's result.
+ */
+export function* trainSteps<S>(options: TrainOptions<S>): Generator<StepInfo, TrainResult, void> {
   const { model, optimizer, epochs, batchSize, rng } = options;
   const parametrisation = options.parametrisation ?? identityParametrisation;
   const dtype = options.dtype ?? 'float64';
@@ -163,7 +177,9 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
       w = parametrisation.project ? parametrisation.project(update.theta) : update.theta;
       state = update.state;
       globalStep += 1;
-      options.onStep?.({ epoch, step, stepsPerEpoch, loss: lossValue, globalStep }, w);
+      const info: StepInfo = { epoch, step, stepsPerEpoch, loss: lossValue, globalStep };
+      options.onStep?.(info, w);
+      yield info;
     }
     const theta = parametrisation.toTheta(w);
     const test = options.test ? evaluate(model, theta, options.test, { loss: options.loss, batchSize: options.evalBatchSize, dtype }) : null;

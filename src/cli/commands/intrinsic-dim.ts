@@ -12,7 +12,7 @@
  * each as the first grid d meeting the threshold and as a linear
  * interpolation between it and the grid point before.
  *
- *   npx goldilocks intrinsic-dim --dims 100,200,300,500,750,1000,1500 --projection sparse \
+ *   npx goldilocks intrinsic-dim --subspace-dims 100,200,300,500,750,1000,1500 --projection sparse \
  *     --epochs 1 --samples 20000 --lr 0.03
  */
 import type { Command } from 'commander';
@@ -29,7 +29,7 @@ import { addDataOptions, addModelOptions, addRunOptions, parsePositive, type Dat
 import { addTrainingOptions, asUserError, optimizerFactory, projectionOption, setUp, verticalLine, type TrainingFlags } from '../subspace-options.js';
 
 interface IntrinsicDimFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
-  dims: number[];
+  subspaceDims: number[];
   projection: SubspaceKind;
   baseline: boolean;
   baselineLr: number;
@@ -64,19 +64,19 @@ function describeCrossing(c: ThresholdCrossing | null): string {
 export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<(IntrinsicDimensionResult & { config: Record<string, unknown> }) | undefined> {
   const run = startRun('intrinsic-dim', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
-  const tooBig = flags.dims.find((d) => d > model.spec.size);
-  if (tooBig !== undefined) throw new UserError(`--dims: d = ${tooBig} exceeds the ${model.spec.size} parameters of ${model.name}`);
+  const tooBig = flags.subspaceDims.find((d) => d > model.spec.size);
+  if (tooBig !== undefined) throw new UserError(`--subspace-dims: d = ${tooBig} exceeds the ${model.spec.size} parameters of ${model.name}`);
   const out = run.dir;
   const stepsPerRun = flags.epochs * Math.ceil(train.labels.length / flags.batchSize);
-  const runs = flags.dims.length + (flags.baseline ? 1 : 0);
+  const runs = flags.subspaceDims.length + (flags.baseline ? 1 : 0);
   const progress = createProgress({ label: 'intrinsic-dim', total: runs * stepsPerRun, quiet: flags.quiet });
   const started = performance.now();
   const options = {
-    model, train, test, origin: thetaInit, dims: flags.dims, projection: flags.projection, seed: flags.seed,
+    model, train, test, origin: thetaInit, dims: flags.subspaceDims, projection: flags.projection, seed: flags.seed,
     makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype,
     trainBaseline: flags.baseline, fraction: flags.fraction,
     makeBaselineOptimizer: optimizerFactory({ ...flags, lr: flags.baselineLr }),
-    onStep: (i: number, step: number) => progress.update(i * stepsPerRun + step, { d: flags.dims[i] ?? 'D' }),
+    onStep: (i: number, step: number) => progress.update(i * stepsPerRun + step, { d: flags.subspaceDims[i] ?? 'D' }),
   };
   // one journalled unit per dimension, and the baseline last
   const units = Array.from({ length: runs }, (_, i) => i);
@@ -87,12 +87,12 @@ export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<(Intrin
     run.finishShard();
     return undefined;
   }
-  const result = summarizeIntrinsicDimension(done.slice(0, flags.dims.length), flags.baseline ? done[flags.dims.length]! : null, flags.fraction);
+  const result = summarizeIntrinsicDimension(done.slice(0, flags.subspaceDims.length), flags.baseline ? done[flags.subspaceDims.length]! : null, flags.fraction);
   const config = {
     command: 'intrinsic-dim', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     rInit: norm(thetaInit), expectedRInit: expectedRadius(model, flags.init),
-    dims: flags.dims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,
+    subspaceDims: flags.subspaceDims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,
     optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(), seconds: (performance.now() - started) / 1000,
   };
@@ -128,7 +128,7 @@ export function register(program: Command): void {
   addDataOptions(cmd);
   addModelOptions(cmd);
   cmd
-    .option('--dims <list>', 'increasing subspace dimensions, comma-separated', parseDimList('--dims'), [10, 50, 100, 200, 300, 500, 750, 1000, 1500])
+    .option('--subspace-dims <list>', 'increasing subspace dimensions, comma-separated', parseDimList('--subspace-dims'), [10, 50, 100, 200, 300, 500, 750, 1000, 1500])
     .option('--no-baseline', 'skip direct training of all D parameters (then only the absolute convention is reported)')
     .option('--baseline-lr <rate>', 'learning rate of the direct baseline (--lr is for the subspace runs)', parsePositive('--baseline-lr'), 1e-3)
     .option('--fraction <f>', 'the fraction of the reference accuracy to reach', parseFloatOption('--fraction', { min: 0, max: 1, exclusiveMin: true }), 0.9);
