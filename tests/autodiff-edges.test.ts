@@ -204,4 +204,93 @@ test('a leaked vjp tracer used later names the vjp transformation', () => {
   throwsWith(() => ad.vjp((y: Tensor) => y.mul(leaked!).sum(), ad.zeros([2])), 'a tracer from a vjp transformation');
 });
 
+// ----------------------------------------------------------------- vmap
+
+/** The shape of the one matmul's result in the program of f at args, as printed (e.g. "2,62"). */
+function matmulShape(f: (...xs: Tensor[]) => Tensor, ...args: Tensor[]): string {
+  const lines = ad.makeJaxpr(f)(...args).toString().split('\n').filter((l) => l.includes('= matmul'));
+  assert.is(lines.length, 1, `one matmul expected in:\n${lines.join('\n')}`);
+  return /:f64\[([\d,]*)\] = matmul/.exec(lines[0]!)![1]!;
+}
+
+/** vmap's matrix products must equal the loop of the slices' products, bit for bit. */
+function assertLoop(got: Tensor, slices: Tensor[]): void {
+  const want = ad.stack(slices, 0);
+  assert.equal(got.shape, want.shape);
+  assert.ok(values(got).every((v, i) => Object.is(v, values(want)[i])), 'batched product differs from the loop');
+}
+
+test('vmap of a matrix product: the batch folded into the rows, into few columns, or stacked, as the rule says', () => {
+  const seq = (n: number, scale = 0.1): number[] => Array.from({ length: n }, (_, i) => ((i * 7) % 11) * scale - 0.5);
+  // left operand batched: one product with B·m rows, [5·2, 3]·[3, 4]
+  const X = ad.tensor(seq(30), [5, 2, 3]);
+  const W = ad.tensor(seq(12), [3, 4]);
+  const left = (x: Tensor): Tensor => x.matmul(W);
+  assert.is(matmulShape(ad.vmap(left), X), '10,4');
+  assertLoop(ad.vmap(left)(X), [0, 1, 2, 3, 4].map((i) => left(X.index(i))));
+  // right operand batched with 31 columns: folded into the columns, [2, 3]·[3, 5·31]
+  const A = ad.tensor(seq(6), [2, 3]);
+  const right = (y: Tensor): Tensor => A.matmul(y);
+  const Y31 = ad.tensor(seq(5 * 3 * 31), [5, 3, 31]);
+  assert.is(matmulShape(ad.vmap(right), Y31), '2,155');
+  assertLoop(ad.vmap(right)(Y31), [0, 1, 2, 3, 4].map((i) => right(Y31.index(i))));
+  // with 32 columns: a stack of 5 products
+  const Y32 = ad.tensor(seq(5 * 3 * 32), [5, 3, 32]);
+  assert.is(matmulShape(ad.vmap(right), Y32), '5,2,32');
+  assertLoop(ad.vmap(right)(Y32), [0, 1, 2, 3, 4].map((i) => right(Y32.index(i))));
+  // the columns counted are the slice's n, not its k (40 here) ...
+  const A40 = ad.tensor(seq(80), [2, 40]);
+  const Yk = ad.tensor(seq(5 * 40 * 2), [5, 40, 2]);
+  assert.is(matmulShape(ad.vmap((y: Tensor) => A40.matmul(y)), Yk), '2,10');
+  // ... nor the batch size (40 here), with the batch axis last
+  const Ylast = ad.tensor(seq(3 * 2 * 40), [3, 2, 40]);
+  assert.is(matmulShape(ad.vmap(right, 2), Ylast), '2,80');
+  assertLoop(ad.vmap(right, 2)(Ylast), Array.from({ length: 40 }, (_, i) => right(Ylast.gather([i], 2).reshape([3, 2]))));
+});
+
+test('vmap: an unmapped argument is the plain value inside f, readable as a number', () => {
+  const X = ad.tensor([[1, 2], [3, 4]]);
+  const scaled = ad.vmap((x: Tensor, s: Tensor) => x.mul(s.item()), [0, null])(X, ad.scalar(3));
+  assert.equal(scaled.toArray(), [[3, 6], [9, 12]]);
+});
+
+test('vmap of a function that returns an outer vmap\'s tracer: repeated along the inner batch', () => {
+  // outer over the rows x of X, inner over 4 entries it ignores: result[i][j] = 2·X[i]
+  const X = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+  const out = ad.vmap((x: Tensor) => ad.vmap((_y: Tensor) => x.mul(2))(ad.zeros([4])))(X);
+  assert.equal(out.shape, [2, 4, 3]);
+  assert.equal(out.toArray(), [[2, 4, 6], [8, 10, 12]].map((row) => [row, row, row, row]));
+});
+
+test('vmap: negative inAxes and outAxes count from the end, out to their limits', () => {
+  const X = ad.tensor([[1, 2, 3], [4, 5, 6]]); // mapped over axis 1 (= −1) the slices are the columns
+  const columnSums = (c: Tensor): Tensor => c.sum();
+  assert.equal(ad.vmap(columnSums, -1)(X).toArray(), [5, 7, 9]);
+  assert.equal(ad.vmap(columnSums, -2)(X).toArray(), [6, 15]);
+  // outAxes −2 on slices of rank 1 puts the batch first, −1 last
+  assert.equal(ad.vmap((r: Tensor) => r.mul(10), 0, -2)(X).toArray(), [[10, 20, 30], [40, 50, 60]]);
+  assert.equal(ad.vmap((r: Tensor) => r.mul(10), 0, -1)(X).toArray(), [[10, 40], [20, 50], [30, 60]]);
+});
+
+test('vmap refuses bad axes, non-Tensor arguments and mismatched outAxes, naming the allowed range', () => {
+  const X = ad.tensor([[1, 2, 3], [4, 5, 6]]);
+  const id = (t: Tensor): Tensor => t;
+  throwsWith(() => ad.vmap(id, -3)(X), 'vmap: inAxes -3 is out of range for argument 0 of shape [2, 3] (allowed -2 to 1, or null)');
+  throwsWith(() => ad.vmap(id, 0.5)(X), 'vmap: inAxes 0.5 is out of range');
+  throwsWith(() => ad.vmap(id, 0, -3)(X), 'vmap: outAxes -3 is out of range for the output of rank 1 (allowed -2 to 1)');
+  throwsWith(() => ad.vmap(id, 0, 0.5)(X), 'vmap: outAxes 0.5 is out of range for the output of rank 1');
+  throwsWith(() => ad.vmap((a: Tensor, b: Tensor) => a.add(b))(X, [1, 2] as unknown as Tensor), 'vmap: argument 1 must be a Tensor, got object');
+  throwsWith(() => ad.vmap((t: Tensor) => [t, t.sum()], 0, [0])(X), 'vmap: outAxes has 1 entries but the function returned 2 outputs');
+  throwsWith(() => ad.vmap(id, 0, [0])(X), 'vmap: outAxes is an array but the function returned a single Tensor');
+});
+
+test('a leaked vmap tracer used later names the vmap transformation', () => {
+  let leaked: Tensor | null = null;
+  ad.vmap((x: Tensor) => {
+    leaked = x.mul(2);
+    return x;
+  })(ad.zeros([3, 2]));
+  throwsWith(() => ad.vmap((y: Tensor) => y.mul(leaked!))(ad.zeros([3, 2])), 'a tracer from a vmap transformation');
+});
+
 test.run();
