@@ -330,7 +330,7 @@ test('--normalize: standard is (x/255 − 0.1307)/0.3081, unit is x/255, in both
   const unit = loadData({ dataset: 'mnist', samples: 20, testSamples: 5, normalize: 'unit' }, 3).train.x;
   const standard = loadData({ dataset: 'mnist', samples: 20, testSamples: 5, normalize: 'standard' }, 3).train.x;
   const network = (normalize: 'standard' | 'unit'): ArrayLike<number> =>
-    loadNetwork({ dataset: 'mnist', normalize, model: '784-4-10', activation: 'tanh', init: 'xavier-normal', initScale: 1, bias: true, samples: 20, seed: 3 }).dataset.x;
+    loadNetwork({ dataset: 'mnist', normalize, model: '784-4-10', activation: 'tanh', init: 'xavier-normal', initScale: 1, bias: true, samples: 20, seed: 3, dtype: 'float64' }).dataset.x;
   const networkUnit = network('unit');
   const networkStandard = network('standard');
   assert.is(unit.length, raw.length);

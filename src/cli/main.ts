@@ -111,6 +111,11 @@ function quietCommanderErrors(command: Command): void {
   for (const sub of command.commands) quietCommanderErrors(sub);
 }
 
+/** Why a command without --dtype needs float64. */
+const FLOAT64_ONLY_REASON: Record<string, string> = {
+  critical: ' (a critical point is ‖∇f‖² < 1e-10, below what float32 resolves)',
+};
+
 /** Builds the whole program with every command registered. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command('goldilocks')
@@ -124,7 +129,7 @@ export async function buildProgram(): Promise<Command> {
     const { backend, dtype } = command.opts<{ backend?: string; dtype?: string }>();
     if (backend === 'gpu' && dtype !== 'float32' && command.name() !== 'info') {
       throw new UserError(dtype === undefined
-        ? `--backend gpu computes in float32 only, and ${command.name()} computes in float64; choose --backend wasm, js or reference`
+        ? `--backend gpu computes in float32 only, and ${command.name()} computes in float64${FLOAT64_ONLY_REASON[command.name()] ?? ''}; choose --backend wasm, js or reference`
         : `--backend gpu computes in float32 only; add --dtype float32, or choose --backend wasm, js or reference for ${dtype}`);
     }
     if (backend !== undefined) selectBackend(backend);

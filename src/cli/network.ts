@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Random } from '../autodiff/index.js';
+import { Random, type DType } from '../autodiff/index.js';
 import {
   ACTIVATION_NAMES, DEFAULT_INIT, INIT_NAMES, createModel, data,
   type ActivationName, type InitName, type Model,
@@ -26,10 +26,12 @@ export interface NetworkOptions {
   bias: boolean;
   samples: number;
   seed: number;
+  /** The dtype the network computes in; the analysis around it (Lanczos, Hutchinson, θ) stays float64. */
+  dtype: DType;
 }
 
 /**
- * Adds --dataset, --normalize, --model, --activation, --init, --init-scale, --no-bias, --samples, --seed,
+ * Adds --dataset, --normalize, --model, --activation, --init, --init-scale, --no-bias, --samples, --seed, --dtype,
  * with the same defaults as the other commands, except the network: these commands apply the Hessian
  * hundreds of times, each product a pass over all --samples, so they default to the smaller 784-32-10
  * (784-200-200-10 takes 4–7 times as long).
@@ -45,6 +47,7 @@ export function addNetworkOptions(command: Command, defaults: { samples: number;
     .option('--no-bias', 'dense layers without biases')
     .option('--samples <n>', 'training samples (a seeded subset)', parseIntOption('--samples', 2, 60000), defaults.samples)
     .option('--seed <n>', 'seed of every random choice', parseIntOption('--seed', 0), 0)
+    .option('--dtype <dtype>', 'float64, or float32 for the network (its logits are widened to float64, and the linear algebra stays float64); --backend gpu needs float32', parseChoice('--dtype', ['float64', 'float32'] as const), 'float64')
     .option('--backend <name>', BACKEND_HELP);
 }
 
@@ -75,7 +78,7 @@ export function loadNetwork(options: NetworkOptions): NetworkSetup {
   if (rowLength !== inputLength) throw new UserError(`--model ${options.model} takes ${inputLength} inputs, but a ${options.dataset} sample has ${rowLength}`);
   if (model.numClasses !== dataset.numClasses) throw new UserError(`--model ${options.model} has ${model.numClasses} outputs, but ${options.dataset} has ${dataset.numClasses} classes`);
   const theta = Float64Array.from(model.init(new Random(options.seed), options.init, options.initScale).toTypedArray());
-  return { model, dataset, classifier: datasetClassifier(model, dataset), theta };
+  return { model, dataset, classifier: datasetClassifier(model, dataset, undefined, options.dtype), theta };
 }
 
 /** Refuses a θ where the loss is not finite (an --init-scale or a checkpoint far out of range): nothing can be measured there. */

@@ -373,41 +373,62 @@ const sphereTraining: Reproduction = {
 };
 
 interface IntrinsicDimResult {
-  runs: { subspaceDim: number; testAccuracy: number }[];
+  config: { epochs: number };
+  runs: { subspaceDim: number; testAccuracy: number; history: unknown[] }[];
   absolute: { firstDim: number | null; interpolatedDim: number | null };
   trainedBaseline: { firstDim: number | null; interpolatedDim: number | null; reference: number } | null;
 }
 
 const intrinsicSteps = oneCommand('dims', ['intrinsic-dim'], 'intrinsic-dim.json');
+const INTRINSIC_FULL = ['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse'];
+const INTRINSIC_QUICK = ['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--batch-size', '32'];
+/** Training to a loss plateau: at most this many epochs per run. */
+const CONVERGED_MAX_EPOCHS = { full: 30, quick: 12 };
 
-const intrinsicDimension: Reproduction = {
-  name: 'intrinsic-dim',
-  title: 'The intrinsic dimension of MNIST for a fully connected network',
-  source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
-  published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
-  steps: intrinsicSteps(['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
-  quick: intrinsicSteps(['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
-  summarize(dirOf) {
-    const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
-    const first = result.runs[0]!;
-    const last = result.runs[result.runs.length - 1]!;
-    return {
-      numbers: {
-        ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
-        dInt90Absolute: result.absolute.firstDim,
-        dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
-        dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
-        baselineAccuracy: result.trainedBaseline?.reference ?? null,
-      },
-      checks: [
+/** The intrinsic-dimension reproduction, with one epoch per d or (converged) each d trained until its loss stops improving. */
+function intrinsicReproduction(converged: boolean): Reproduction {
+  const budget = (variant: 'full' | 'quick'): string[] => (converged ? ['--epochs', String(CONVERGED_MAX_EPOCHS[variant]), '--patience', '2'] : variant === 'quick' ? ['--epochs', '2'] : []);
+  return {
+    name: converged ? 'intrinsic-dim-converged' : 'intrinsic-dim',
+    title: converged
+      ? 'The intrinsic dimension of MNIST for a fully connected network, each d trained to convergence'
+      : 'The intrinsic dimension of MNIST for a fully connected network',
+    source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
+    published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
+    steps: intrinsicSteps([...INTRINSIC_FULL, ...budget('full')]),
+    quick: intrinsicSteps([...INTRINSIC_QUICK, ...budget('quick')]),
+    summarize(dirOf) {
+      const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
+      const first = result.runs[0]!;
+      const last = result.runs[result.runs.length - 1]!;
+      const epochs = result.runs.map((r) => r.history.length);
+      const checks = [
         check('accuracy rises with the subspace dimension', last.testAccuracy > first.testAccuracy,
           `${fixed(first.testAccuracy)} at d = ${first.subspaceDim}, ${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
         check('training on the largest subspace beats chance (1/10)', last.testAccuracy > 0.1,
           `${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
-      ],
-    };
-  },
-};
+      ];
+      if (converged) {
+        checks.push(check('every run stopped on its loss plateau, before the epoch cap', epochs.every((e) => e < result.config.epochs),
+          `epochs per d: ${epochs.join(', ')} (cap ${result.config.epochs})`));
+      }
+      return {
+        numbers: {
+          ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
+          ...(converged ? Object.fromEntries(result.runs.map((r) => [`epochsAtDim${r.subspaceDim}`, r.history.length])) : {}),
+          dInt90Absolute: result.absolute.firstDim,
+          dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
+          dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
+          baselineAccuracy: result.trainedBaseline?.reference ?? null,
+        },
+        checks,
+      };
+    },
+  };
+}
+
+const intrinsicDimension = intrinsicReproduction(false);
+const intrinsicDimensionConverged = intrinsicReproduction(true);
 
 // ---------------------------------------------------------------------------
 // The radius during unconstrained training, and the α ↔ temperature equivalence
@@ -487,4 +508,4 @@ const scaleIsTemperature: Reproduction = {
 };
 
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, intrinsicDimensionConverged, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];

@@ -49,7 +49,7 @@ function setUpSpectrum(options: SpectrumOptions) {
   const setup = loadNetwork(options);
   const { model, classifier } = setup;
   const theta = options.checkpoint
-    ? loadCheckpointTheta('--checkpoint', options.checkpoint, model, describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }))
+    ? loadCheckpointTheta('--checkpoint', options.checkpoint, model, describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: options.dtype }))
     : setup.theta;
   const D = theta.length;
   if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
@@ -130,7 +130,7 @@ async function writeSpectrum(run: Run, setup: SpectrumSetup, options: SpectrumOp
     products: report.products,
     seconds: report.seconds,
   };
-  const full = { ...result, provenance: run.provenance(config, 'float64') };
+  const full = { ...result, provenance: run.provenance(config, options.dtype) };
   writeJson(join(outDir, 'spectrum.json'), full);
   writeCsv(
     join(outDir, 'eigenvalues.csv'),

@@ -129,7 +129,7 @@ function setUpTrack(options: TrackOptions): TrackSetup {
     learningRate: options.lr ?? (options.optimizer === 'adam' ? 1e-3 : 0.1),
     loss: crossEntropyLoss(classifier),
     alignIndices,
-    alignClassifier: datasetClassifier(model, dataset, alignIndices),
+    alignClassifier: datasetClassifier(model, dataset, alignIndices, options.dtype),
     recordSteps,
     lanczosSteps: Math.min(D, Math.max(4 * options.topK, 60)),
   };
@@ -207,7 +207,7 @@ async function computeTrack(run: Run, setup: TrackSetup, options: TrackOptions):
         }
         const rows = order.subarray(cursor, cursor + batchSize);
         cursor += batchSize;
-        batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!)));
+        batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!), options.dtype));
       }
       const [value, gradient] = valueAndGrad(batchLoss)(fromTypedArray(theta, [D]));
       if (!Number.isFinite(value.item()) || value.item() > options.maxLoss) {
@@ -238,7 +238,7 @@ async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, re
   // momentum is recorded only where it applies (SGD)
   const { momentum: _momentum, ...withoutMomentum } = runSettings(options);
   const config = { ...(options.optimizer === 'sgd' ? runSettings(options) : withoutMomentum), lr: learningRate, batchSize, ...backendRecord() };
-  const full = { command: 'track', config, model: model.name, parameters: D, samples: n, alignmentSamples: alignIndices.length, records, seconds, provenance: run.provenance(config, 'float64') };
+  const full = { command: 'track', config, model: model.name, parameters: D, samples: n, alignmentSamples: alignIndices.length, records, seconds, provenance: run.provenance(config, options.dtype) };
   writeJson(join(outDir, 'track.json'), full);
   const rows: Record<string, CsvValue>[] = records.map((r) => {
     const row: Record<string, CsvValue> = {
@@ -251,7 +251,7 @@ async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, re
   writeCsv(join(outDir, 'track.csv'), rows);
   saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), {
     model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed,
-    modelDescription: describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }),
+    modelDescription: describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: options.dtype }),
   });
 
   const { lineChart } = await import('../plot.js');
