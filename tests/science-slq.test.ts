@@ -77,6 +77,7 @@ test('slqQuadrature: P probes of min(n, steps) Lanczos products each (default st
   assert.not.equal(slqQuadrature(generic, { probes: 2, steps: 3, seed: 10 }).nodes.map((t) => Array.from(t)), a.nodes.map((t) => Array.from(t)));
   // the default seed is 0
   assert.equal(slqQuadrature(generic, { probes: 3, steps: 3 }).nodes.map((t) => Array.from(t)), slqQuadrature(generic, { probes: 3, steps: 3, seed: 0 }).nodes.map((t) => Array.from(t)));
+  assert.is(slqQuadrature(generic, { probes: 1, steps: 2 }).nodes.length, 1); // one probe is allowed
   for (const probes of [0, -2, 1.5]) assert.throws(() => slqQuadrature(generic, { probes }), new RegExp(`^SLQ: probes must be a positive integer, got ${probes}$`));
 });
 
