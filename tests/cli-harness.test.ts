@@ -270,6 +270,11 @@ test('track killed at a record step and resumed: the same records and final weig
   const resumed = goldilocks(...args, '--out', dir, '--resume');
   assert.is(resumed.status, 0, resumed.stderr);
   for (const file of ['track.csv', 'checkpoint.bin']) assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(out('track-full'), file))), `${file} differs`);
+  // the defaults every command shares: ReLU; momentum is recorded only where it applies (SGD, not this Adam run)
+  const config = (JSON.parse(readFileSync(join(dir, 'track.json'), 'utf8')) as { config: Record<string, unknown> }).config;
+  assert.is(config.activation, 'relu');
+  assert.is(config.optimizer, 'adam');
+  assert.not.ok('momentum' in config);
 });
 
 test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss', () => {

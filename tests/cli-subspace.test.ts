@@ -61,6 +61,32 @@ test('intrinsic-dim reports d_int90 under both conventions', () => {
   assertFiles(out, ['intrinsic-dim.csv', 'accuracy-vs-dim.svg', 'accuracy-vs-dim.png']);
 });
 
+test('intrinsic-dim --patience trains each run until its training loss stops improving (at most --epochs)', () => {
+  const out = join(dir, 'intrinsic-patience');
+  const r = run('intrinsic-dim', ...tiny, '--subspace-dims', '2,30', '--lr', '0.05', '--epochs', '40', '--patience', '2', '--min-improvement', '0.05', '--out', out);
+  assert.is(r.status, 0, r.stderr);
+  const report = readJson<{ config: { stopping: { patience: number; minImprovement: number } }; runs: { history: { trainLoss: number }[] }[]; baseline: { history: { trainLoss: number }[] } }>(join(out, 'intrinsic-dim.json'));
+  assert.equal(report.config.stopping, { rule: 'training-loss plateau', patience: 2, minImprovement: 0.05 });
+  // the rule, written out again: epochs since the best loss improved by 5 %
+  const epochsWithoutImprovement = (losses: number[]): number => {
+    let best = Infinity;
+    let since = 0;
+    for (const loss of losses) {
+      if (loss < 0.95 * best) [best, since] = [loss, 0];
+      else since += 1;
+    }
+    return since;
+  };
+  for (const { history } of [...report.runs, report.baseline]) {
+    const losses = history.map((h) => h.trainLoss);
+    assert.ok(losses.length < 40, `${losses.length} epochs: the rule never stopped the run`);
+    assert.is(epochsWithoutImprovement(losses), 2);
+    for (let k = 1; k < losses.length; k++) assert.ok(epochsWithoutImprovement(losses.slice(0, k)) < 2, `it should have stopped after epoch ${k}`);
+  }
+  const csv = readFileSync(join(out, 'intrinsic-dim.csv'), 'utf8').split('\n');
+  assert.match(csv[0]!, /,epochs,/);
+});
+
 test('init-select scores candidates, trains best and worst, and tests the differences', () => {
   const out = join(dir, 'select');
   const r = run('init-select', ...tiny, '--candidates', '3', '--trials', '3', '--subspace-dim', '4', '--score-samples', '30', '--lr', '0.02', '--out', out);

@@ -221,9 +221,8 @@ interface CriticalResult {
   runs: { kind: string; loss: number; index: number }[];
 }
 
-/** Least-squares line loss = a + b·index through the critical end points, with R². */
-function lossIndexFit(runs: CriticalResult['runs']): { intercept: number; slope: number; r2: number } | null {
-  const points = runs.filter((r) => r.kind === 'critical');
+/** Least-squares line loss = a + b·index through the end points of these runs, with R²; null for fewer than 3 or a degenerate set. */
+function lossIndexLine(points: readonly { loss: number; index: number }[]): { intercept: number; slope: number; r2: number } | null {
   if (points.length < 3) return null;
   const n = points.length;
   const mx = points.reduce((s, p) => s + p.index, 0) / n;
@@ -235,6 +234,9 @@ function lossIndexFit(runs: CriticalResult['runs']): { intercept: number; slope:
   const slope = sxy / sxx;
   return { intercept: my - slope * mx, slope, r2: (sxy * sxy) / (sxx * syy) };
 }
+
+/** The loss-index line through the critical end points only. */
+const lossIndexFit = (runs: CriticalResult['runs']) => lossIndexLine(runs.filter((r) => r.kind === 'critical'));
 
 const dlaeSteps = (newtonArgs: readonly string[], gnmArgs: readonly string[]): ReproductionStep[] => [
   { name: 'newton-mr', args: ['critical', '--problem', 'dlae', '--method', 'newton-mr', ...newtonArgs], result: 'critical.json' },
@@ -373,37 +375,146 @@ const sphereTraining: Reproduction = {
 };
 
 interface IntrinsicDimResult {
-  runs: { subspaceDim: number; testAccuracy: number }[];
+  config: { epochs: number };
+  runs: { subspaceDim: number; testAccuracy: number; history: unknown[] }[];
   absolute: { firstDim: number | null; interpolatedDim: number | null };
   trainedBaseline: { firstDim: number | null; interpolatedDim: number | null; reference: number } | null;
 }
 
 const intrinsicSteps = oneCommand('dims', ['intrinsic-dim'], 'intrinsic-dim.json');
+const INTRINSIC_FULL = ['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse'];
+/** Trained to convergence, the grid around the published d_int90 ≈ 750 (each d takes several epochs). */
+const INTRINSIC_CONVERGED_FULL = ['--subspace-dims', '300,500,750,1000,1500', '--projection', 'sparse'];
+const INTRINSIC_QUICK = ['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--batch-size', '32'];
+/** Training to a loss plateau: at most this many epochs per run. */
+const CONVERGED_MAX_EPOCHS = { full: 30, quick: 12 };
 
-const intrinsicDimension: Reproduction = {
-  name: 'intrinsic-dim',
-  title: 'The intrinsic dimension of MNIST for a fully connected network',
-  source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
-  published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
-  steps: intrinsicSteps(['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
-  quick: intrinsicSteps(['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
-  summarize(dirOf) {
-    const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
-    const first = result.runs[0]!;
-    const last = result.runs[result.runs.length - 1]!;
-    return {
-      numbers: {
-        ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
-        dInt90Absolute: result.absolute.firstDim,
-        dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
-        dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
-        baselineAccuracy: result.trainedBaseline?.reference ?? null,
-      },
-      checks: [
+/** The intrinsic-dimension reproduction, with one epoch per d or (converged) each d trained until its loss stops improving. */
+function intrinsicReproduction(converged: boolean): Reproduction {
+  const budget = (variant: 'full' | 'quick'): string[] => (converged ? ['--epochs', String(CONVERGED_MAX_EPOCHS[variant]), '--patience', '2'] : variant === 'quick' ? ['--epochs', '2'] : []);
+  return {
+    name: converged ? 'intrinsic-dim-converged' : 'intrinsic-dim',
+    title: converged
+      ? 'The intrinsic dimension of MNIST for a fully connected network, each d trained to convergence'
+      : 'The intrinsic dimension of MNIST for a fully connected network',
+    source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
+    published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
+    steps: intrinsicSteps([...(converged ? INTRINSIC_CONVERGED_FULL : INTRINSIC_FULL), ...budget('full')]),
+    quick: intrinsicSteps([...INTRINSIC_QUICK, ...budget('quick')]),
+    summarize(dirOf) {
+      const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
+      const first = result.runs[0]!;
+      const last = result.runs[result.runs.length - 1]!;
+      const epochs = result.runs.map((r) => r.history.length);
+      const checks = [
         check('accuracy rises with the subspace dimension', last.testAccuracy > first.testAccuracy,
           `${fixed(first.testAccuracy)} at d = ${first.subspaceDim}, ${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
         check('training on the largest subspace beats chance (1/10)', last.testAccuracy > 0.1,
           `${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
+      ];
+      if (converged) {
+        checks.push(check('every run stopped on its loss plateau, before the epoch cap', epochs.every((e) => e < result.config.epochs),
+          `epochs per d: ${epochs.join(', ')} (cap ${result.config.epochs})`));
+      }
+      return {
+        numbers: {
+          ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
+          ...(converged ? Object.fromEntries(result.runs.map((r) => [`epochsAtDim${r.subspaceDim}`, r.history.length])) : {}),
+          dInt90Absolute: result.absolute.firstDim,
+          dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
+          dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
+          baselineAccuracy: result.trainedBaseline?.reference ?? null,
+        },
+        checks,
+      };
+    },
+  };
+}
+
+const intrinsicDimension = intrinsicReproduction(false);
+const intrinsicDimensionConverged = intrinsicReproduction(true);
+
+// ---------------------------------------------------------------------------
+// Critical-point finders on an MNIST network: gradient-flat regions
+
+interface MnistCriticalResult {
+  summary: { runs: number; fractionCritical: number; fractionFlat: number; fractionFlatStandardError: number; fractionEverFlat: number };
+  runs: { kind: string; loss: number; index: number; squaredGradientNorm: number; startSquaredGradientNorm: number; relativeResidual: number }[];
+}
+
+const mnistCriticalSteps = oneCommand('newton-mr', ['critical', '--problem', 'mnist-mlp', '--method', 'newton-mr'], 'critical.json');
+
+const mnistCritical: Reproduction = {
+  name: 'mnist-critical',
+  title: 'Newton-MR on an MNIST classifier (MLP 16-12-8-10 on 4×4 images): where the runs end',
+  source: 'Frye et al. 2021 (Neural Computation), the MNIST MLP classifier',
+  published: 'about 90 % of Newton-MR runs meet a gradient-flat point (relative residual r > 0.9) on the way; fewer end at one, and few reach ‖∇f‖² < 1e-10',
+  steps: mnistCriticalSteps(['--runs', '10', '--iterations', '200']),
+  quick: mnistCriticalSteps(['--runs', '3', '--iterations', '15', '--samples', '200']),
+  summarize(dirOf) {
+    const result = readJson<MnistCriticalResult>(join(dirOf('newton-mr'), 'critical.json'));
+    const s = result.summary;
+    const decades = result.runs.map((r) => Math.log10(r.startSquaredGradientNorm / r.squaredGradientNorm));
+    const line = lossIndexLine(result.runs);
+    return {
+      numbers: {
+        runs: s.runs,
+        fractionCritical: s.fractionCritical,
+        fractionFlatAtTheEnd: s.fractionFlat,
+        fractionFlatStandardError: s.fractionFlatStandardError,
+        fractionEverFlat: s.fractionEverFlat,
+        largestFinalRelativeResidual: Math.max(...result.runs.map((r) => r.relativeResidual)),
+        smallestDecadesOfGradientDecrease: Math.min(...decades),
+        lossIndexSlope: line?.slope ?? null,
+        lossIndexR2: line?.r2 ?? null,
+      },
+      checks: [
+        check('Newton-MR lowers ‖∇f‖² by at least an order of magnitude from every start', decades.every((d) => d >= 1),
+          `decades of decrease per run: ${decades.map((d) => d.toFixed(1)).join(', ')}`),
+        check('the runs end at saddles: every end point has a positive index (negative eigenvalues)', result.runs.every((r) => r.index > 0),
+          `indices ${result.runs.map((r) => fixed(r.index, 2)).join(', ')}`),
+        check('the loss at the end points rises with their index', line !== null && line.slope > 0,
+          line ? `loss = ${fixed(line.intercept)} + ${fixed(line.slope)}·index, R² = ${fixed(line.r2)}` : 'fewer than three distinct end points'),
+      ],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Choosing initialisations by curvature or by loss
+
+interface InitSelectResult {
+  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: { meanDifference: number; pValue: number | null }; power: { observedEffectSize: number | null; minimumDetectableEffect: number | null } } }[];
+}
+
+const initSelectSteps = oneCommand('trials', ['init-select'], 'init-select.json');
+
+const initSelection: Reproduction = {
+  name: 'init-select',
+  title: 'Selecting initialisations by Tr(H)/‖H‖, positive curvature or initial loss: do the selected ones train faster?',
+  source: 'Fort & Scherlis 2019 (AAAI), the initialisation-selection experiment',
+  published: 'initialisations chosen for high Tr(H)/‖H‖, many positive eigenvalues or low initial loss train significantly faster on MNIST',
+  steps: initSelectSteps(['--trials', '40', '--samples', '10000', '--test-samples', '2000']),
+  quick: initSelectSteps(['--trials', '4', '--candidates', '4', '--samples', '300', '--test-samples', '200', '--model', '784-16-10', '--subspace-dim', '4', '--score-samples', '64', '--lr', '0.01']),
+  summarize(dirOf) {
+    const result = readJson<InitSelectResult>(join(dirOf('trials'), 'init-select.json'));
+    const numbers: ReproductionSummary['numbers'] = {};
+    for (const c of result.comparisons) {
+      numbers[`${c.score}BestWins`] = c.bestWins;
+      numbers[`${c.score}MeanLossDifference`] = c.trainLoss.tTest.meanDifference;
+      numbers[`${c.score}PValue`] = c.trainLoss.tTest.pValue;
+      numbers[`${c.score}EffectSize`] = c.trainLoss.power.observedEffectSize;
+    }
+    const byLoss = result.comparisons.find((c) => c.score === 'initialLoss')!;
+    numbers.trials = byLoss.trials;
+    numbers.minimumDetectableEffect = byLoss.trainLoss.power.minimumDetectableEffect;
+    return {
+      numbers,
+      checks: [
+        check('the initialisation with the lowest initial loss trains to a lower loss than the highest, in most trials', byLoss.bestWins > byLoss.trials / 2,
+          `${byLoss.bestWins} of ${byLoss.trials} trials; mean difference ${byLoss.trainLoss.tTest.meanDifference.toPrecision(3)}`),
+        check('selecting by initial loss lowers the final training loss on average', byLoss.trainLoss.tTest.meanDifference < 0,
+          `mean (best − worst) ${byLoss.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${byLoss.trainLoss.tTest.pValue?.toPrecision(2) ?? 'undefined'}; 80 % power for |d_z| ≥ ${byLoss.trainLoss.power.minimumDetectableEffect?.toFixed(2) ?? '—'}`),
       ],
     };
   },
@@ -487,4 +598,4 @@ const scaleIsTemperature: Reproduction = {
 };
 
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, intrinsicDimensionConverged, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical, mnistCritical, initSelection];

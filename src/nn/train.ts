@@ -96,6 +96,34 @@ export interface TrainOptions<S> {
   onEpoch?: (record: EpochRecord, w: Float64Array, resume: TrainingResumePoint<S>) => void;
   /** Continue a run from the end of an epoch (see TrainingResumePoint). */
   start?: TrainingResumePoint<S>;
+  /** Asked after every epoch with the history so far: true ends training there (before `epochs`), e.g. lossPlateau. */
+  stopWhen?: (history: readonly EpochRecord[]) => boolean;
+}
+
+/**
+ * A stopping rule: stop once the mean training loss of an epoch has not
+ * improved on the best one before it by more than `minImprovement` (a
+ * fraction of that best loss) for `patience` epochs in a row, i.e. when
+ * training has converged as far as the optimiser can tell. The training
+ * loss is used, not the test loss, so the stopping point does not look at the
+ * data the result is judged on.
+ */
+export function lossPlateau(patience: number, minImprovement = 0.01): (history: readonly EpochRecord[]) => boolean {
+  if (!Number.isInteger(patience) || patience < 1) throw new Error(`lossPlateau: patience must be a positive integer, got ${patience}`);
+  if (!(minImprovement >= 0 && minImprovement < 1)) throw new Error(`lossPlateau: minImprovement must lie in [0, 1), got ${minImprovement}`);
+  return (history) => {
+    let best = Infinity;
+    let sinceBest = 0;
+    for (const record of history) {
+      if (record.trainLoss < best * (1 - minImprovement)) {
+        best = record.trainLoss;
+        sinceBest = 0;
+      } else {
+        sinceBest += 1;
+      }
+    }
+    return sinceBest >= patience;
+  };
 }
 
 export interface TrainResult {
@@ -196,6 +224,7 @@ export function* trainSteps<S>(options: TrainOptions<S>): Generator<StepInfo, Tr
     };
     history.push(record);
     options.onEpoch?.(record, w, { epoch, globalStep, w, state });
+    if (options.stopWhen?.(history)) break;
   }
   return { w, theta: parametrisation.toTheta(w), history };
 }

@@ -204,7 +204,7 @@ export function register(program: Command): void {
     .command('spectrum')
     .description('top eigenvalues, Hutchinson trace and SLQ eigenvalue density of the loss Hessian of a network');
   addNetworkOptions(command, { samples: 1000, model: '784-32-10' })
-    .option('--checkpoint <path>', 'analyse the parameters of this checkpoint instead of an initialisation (one saved by a float32 run is converted to float64, with a note)')
+    .option('--checkpoint <path>', 'analyse the parameters of this checkpoint instead of an initialisation (one saved in the other --dtype is converted, with a note)')
     .option('--operator <name>', 'hessian or gauss-newton', parseChoice('--operator', ['hessian', 'gauss-newton'] as const), 'hessian')
     .option('--top-k <n>', 'number of top eigenvalues', parseIntOption('--top-k', 1, 500), 20)
     .option('--lanczos-steps <n>', 'most Lanczos steps (HVPs) for the top eigenvalues (default max(4·top-k, 60))', parseIntOption('--lanczos-steps', 2, 100000))
