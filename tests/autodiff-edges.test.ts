@@ -2,10 +2,14 @@
  * The edges of the engine's derivative rules and transformations, where a
  * wrong branch would not show on ordinary inputs: reductions over empty
  * groups, a function whose result belongs to an outer transformation (or to
- * none), the transformations' argument checks and the names they report.
+ * none), empty Jacobians, negative and out-of-range axes, the
+ * transformations' argument checks and the names they report. Two choices
+ * that change the work but never the numbers are checked on the work itself:
+ * the pullback skips constants (counted evaluations), and vmap picks a
+ * strategy for matrix products (the shape of the one product in the program).
  * Expected values are worked out by hand (the derivative of a constant is
  * 0; the product over an empty group is 1 and has no entries to
- * differentiate), or compared between modes.
+ * differentiate) or are the loop that vmap replaces.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
