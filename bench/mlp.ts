@@ -15,7 +15,9 @@ export interface MlpTiming {
   hvpMs: number;
 }
 
-const widths = [784, 200, 200, 10];
+/** The layer widths of the benchmark MLP. */
+export const MLP_WIDTHS: readonly number[] = [784, 200, 200, 10];
+const widths = MLP_WIDTHS;
 
 /** The logits of a ReLU MLP on inputs X [n, 784], as a function of one flat parameter vector. */
 export function mlpLogits(theta: Tensor, X: Tensor): Tensor {
@@ -51,14 +53,14 @@ export function timeRuns(fn: () => unknown, repeats = 5): { median: number; best
 }
 
 /** The benchmark's problem: seeded inputs, labels, θ and a direction v for the MLP at this batch and dtype. */
-function mlpProblem(dtype: DType, batch: number): { loss: (theta: Tensor) => Tensor; theta: Tensor; v: Tensor } {
+export function mlpProblem(dtype: DType, batch: number): { loss: (theta: Tensor) => Tensor; theta: Tensor; v: Tensor; X: Tensor; labels: number[] } {
   const rng = new Random(0);
   const D = widths.slice(1).reduce((s, b, i) => s + widths[i]! * b + b, 0);
   const X = randn([batch, widths[0]!], rng, 1, dtype);
   const labels = Array.from({ length: batch }, (_, i) => i % 10);
   const theta = randn([D], rng, 0.05, dtype);
   const v = randn([D], rng, 1, dtype);
-  return { loss: mlpLoss(X, labels), theta, v };
+  return { loss: mlpLoss(X, labels), theta, v, X, labels };
 }
 
 export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {

@@ -9,7 +9,9 @@
  *      backend that computes that dtype: forward, gradient and exact HVP
  *      times, with the ratios HVP/gradient and gradient/forward
  *      (bench/mlp.ts);
- *   3. batched against looped (vmap): the zone's restricted Hessian (d = 20
+ *   3. the same MLP in jax-js (a dev dependency), side by side, with its
+ *      HVP checked against goldilocks's (bench/jax-js.ts);
+ *   4. batched against looped (vmap): the zone's restricted Hessian (d = 20
  *      HVPs) and per-example gradients (bench/vmap.ts).
  *
  * Targets: best matmul ≥ 8 GFLOP/s float32 and ≥ 5 GFLOP/s float64;
@@ -24,6 +26,7 @@ import { getBackend, getMatmulThreads, setBackend, setMatmulThreads } from '../s
 import { benchMatmul, formatMatmulTable } from './matmul.js';
 import { benchMlp, hvpDtypeRatio, type MlpTiming } from './mlp.js';
 import { batchedRows, formatBatchedTable } from './vmap.js';
+import { benchJax, loadJax, type JaxTiming } from './jax-js.js';
 
 const repeats = Number(process.argv[2] ?? 9);
 const defaultBackend = getBackend().name;
@@ -55,6 +58,24 @@ for (const r of mlpRows) {
   console.log(`| ${r.backend} | ${r.dtype} | ${r.forwardMs.toFixed(0)} | ${r.gradientMs.toFixed(0)} | ${r.hvpMs.toFixed(0)} | ${(r.hvpMs / r.gradientMs).toFixed(2)} | ${(r.gradientMs / r.forwardMs).toFixed(2)} |`);
 }
 
+console.log('\n## The same MLP in jax-js, side by side (median ms)\n');
+const jax = await loadJax();
+const jaxRows: JaxTiming[] = [];
+if ('reason' in jax) {
+  console.log(`jax-js not measured: ${jax.reason}`);
+} else {
+  for (const dtype of ['float32', 'float64'] as const) jaxRows.push(benchJax(jax.jax, dtype, 1000, Math.min(repeats, 5)));
+  console.log(`jax-js ${jax.version}, wasm device; HVP = jvp of grad, jitted and eager; "difference" = max |HVP_jax-js − HVP_goldilocks| / max |HVP_goldilocks| at the same dtype\n`);
+  console.log('| library | dtype | forward | gradient | HVP (jit) | HVP (eager) | goldilocks HVP / best jax-js HVP | difference |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of jaxRows) {
+    const ours = mlpRows.find((m) => m.backend === `${defaultBackend}, ${allThreads} threads` && m.dtype === r.dtype)!;
+    const bestJax = Math.min(r.hvpJitMs, r.hvpEagerMs);
+    console.log(`| goldilocks (${defaultBackend}) | ${r.dtype} | ${ours.forwardMs.toFixed(0)} | ${ours.gradientMs.toFixed(0)} | ${ours.hvpMs.toFixed(0)} | — | — | — |`);
+    console.log(`| jax-js | ${r.dtype} | ${r.forwardMs.toFixed(0)} | ${r.gradientMs.toFixed(0)} | ${r.hvpJitMs.toFixed(0)} | ${r.hvpEagerMs.toFixed(0)} | ${(ours.hvpMs / bestJax).toFixed(2)} | ${r.relativeDifference.toExponential(1)} |`);
+  }
+}
+
 const dtypeRatio = hvpDtypeRatio(1000, repeats);
 console.log(`\nHVP float32 / float64 on ${defaultBackend}, timed alternately: ${dtypeRatio.ratio.toFixed(2)} (medians ${dtypeRatio.float32Ms.toFixed(0)} / ${dtypeRatio.float64Ms.toFixed(0)} ms)`);
 
@@ -76,5 +97,13 @@ console.log(`- wasm float32 matmul 1000×784×200 ≥ 30 GFLOP/s on one thread: 
 console.log(`- wasm float32 matmul 1000×784×200 ≥ 50 GFLOP/s on two threads: ${bestOf('float32', 2).toFixed(1)} (median) — ${verdict(bestOf('float32', 2) >= 50)}`);
 console.log(`- MLP HVP float32 ≤ 0.6× float64 (alternating): ${dtypeRatio.ratio.toFixed(2)} — ${verdict(dtypeRatio.ratio <= 0.6)}`);
 console.log(`- MLP HVP float64 ≤ 80 ms (idle machine): ${default64.hvpMs.toFixed(0)} ms — ${verdict(default64.hvpMs <= 80)}`);
+const jax32 = jaxRows.find((r) => r.dtype === 'float32');
+const ours32 = mlpRows.find((r) => r.backend === `${defaultBackend}, ${allThreads} threads` && r.dtype === 'float32')!;
+if (jax32) {
+  const ratio = ours32.hvpMs / Math.min(jax32.hvpJitMs, jax32.hvpEagerMs);
+  console.log(`- MLP HVP float32 ≤ 0.45× jax-js float32 (best of jit and eager): ${ratio.toFixed(2)} — ${verdict(ratio <= 0.45)}`);
+} else {
+  console.log('- MLP HVP float32 ≤ 0.45× jax-js float32: jax-js not installed — not measured');
+}
 const zoneRow = batched[0]!;
 console.log(`- restricted Hessian, 20 HVPs batched ≤ 10 single HVPs: ${zoneRow.batchedInItems.toFixed(1)} — ${verdict(zoneRow.batchedInItems <= 10)}; same matrix to 1e-12: ${zoneRow.relativeDifference.toExponential(1)} — ${verdict(zoneRow.relativeDifference <= 1e-12)}`);

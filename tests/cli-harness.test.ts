@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,9 +172,38 @@ test('an --out from another run, a locked, empty or unwritable --out: refused at
   assert.match(busy.stderr, new RegExp(`in use by another goldilocks run \\(pid ${process.pid}`));
 });
 
+/** Runs the CLI without waiting (for runs that must overlap). */
+function goldilocksAsync(...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stderr }));
+  });
+}
+
+test('two runs started together into one new --out: one wins, the other is refused by the lock (exit 2), the winner\'s result is whole', async () => {
+  // Both start at once; the loser is refused as soon as it finds the lock. If the loser's start was so late that
+  // the winner had already finished (no overlap: then the directory holds a finished run), the race is run again.
+  let lockRefusals = 0;
+  for (let attempt = 1; attempt <= 3 && lockRefusals === 0; attempt++) {
+    const dir = out(`race-${attempt}`);
+    const results = await Promise.all([goldilocksAsync(...ZONE, '--out', dir), goldilocksAsync(...ZONE, '--out', dir)]);
+    const codes = results.map((r) => r.code).sort();
+    assert.equal(codes, [0, 2], `exit codes ${codes.join(', ')}: ${results.map((r) => r.stderr).join(' | ')}`);
+    const loser = results.find((r) => r.code === 2)!;
+    assert.is(loser.stderr.trim().split('\n').length, 1, loser.stderr);
+    if (/is in use by another goldilocks run \(pid \d+ on /.test(loser.stderr)) lockRefusals += 1;
+    else assert.match(loser.stderr, /already holds a finished zone run/);
+    assertSameRun(dir, out('full'));
+    assert.equal(readdirSync(dir).sort(), readdirSync(out('full')).sort());
+  }
+  assert.is(lockRefusals, 1, 'the two runs never overlapped in three tries');
+});
+
 test('--force removes the previous run\'s files before the new run writes', () => {
   const dir = out('forced');
-  const args = ['logit-model', '--classes', '3', '--per-class', '4', '--dim', '12', '--cluster-noise', '0.5', '--out', dir, '--quiet'];
+  const args = ['logit-model', '--classes', '3', '--per-class', '4', '--parameters', '12', '--cluster-noise', '0.5', '--out', dir, '--quiet'];
   assert.is(goldilocks(...args).status, 0);
   writeFileSync(join(dir, 'temperature.csv'), 'left by the previous run\n');
   const forced = goldilocks(...args, '--seed', '1', '--force');
@@ -208,6 +237,22 @@ test('train killed after an epoch and resumed ends with the same weights and log
   assert.equal(withoutSeconds(dir), withoutSeconds(out('train-full')));
 });
 
+test('Ctrl-C during a train epoch: stops after the batch in progress, keeps the last finished epoch, exit 130; --resume ends as an uninterrupted run', async () => {
+  const long = TRAIN.map((a) => (a === '6' ? '20' : a));
+  assert.is(goldilocks(...long, '--out', out('train-long')).status, 0);
+  const dir = out('train-sigint');
+  const r = await interruptWhen([...long, '--out', dir], () => trainedEpochs(dir) >= 2, 'SIGINT');
+  assert.is(r.signal, null, 'killed by the signal instead of stopping');
+  assert.is(r.code, 130, r.stderr);
+  const kept = trainedEpochs(dir);
+  assert.ok(kept >= 2 && kept < 20, `stopped after ${kept} epochs`);
+  assert.match(r.stderr, new RegExp(`interrupted; the state after epoch ${kept} \\(epoch ${kept + 1}, unfinished, is dropped\\) is kept in .*; continue with: .*--resume`));
+  assert.not.ok(existsSync(join(dir, 'checkpoint.bin')));
+  const resumed = goldilocks(...long, '--out', dir, '--resume');
+  assert.is(resumed.status, 0, resumed.stderr);
+  assert.ok(readFileSync(join(dir, 'checkpoint.bin')).equals(readFileSync(join(out('train-long'), 'checkpoint.bin'))), 'the final weights differ');
+});
+
 test('track killed at a record step and resumed: the same records and final weights', async () => {
   const args = ['track', '--dataset', 'circles', '--model', '2-32-32-3', '--samples', '120', '--steps', '120', '--every', '30', '--top-k', '3', '--overlap-k', '2', '--batch-size', '16', '--quiet'];
   assert.is(goldilocks(...args, '--out', out('track-full')).status, 0);
@@ -225,6 +270,11 @@ test('track killed at a record step and resumed: the same records and final weig
   const resumed = goldilocks(...args, '--out', dir, '--resume');
   assert.is(resumed.status, 0, resumed.stderr);
   for (const file of ['track.csv', 'checkpoint.bin']) assert.ok(readFileSync(join(dir, file)).equals(readFileSync(join(out('track-full'), file))), `${file} differs`);
+  // the defaults every command shares: ReLU; momentum is recorded only where it applies (SGD, not this Adam run)
+  const config = (JSON.parse(readFileSync(join(dir, 'track.json'), 'utf8')) as { config: Record<string, unknown> }).config;
+  assert.is(config.activation, 'relu');
+  assert.is(config.optimizer, 'adam');
+  assert.not.ok('momentum' in config);
 });
 
 test('a diverging run stops with exit 2: non-finite, or a loss above --max-loss', () => {
@@ -253,14 +303,41 @@ test('a checkpoint of another model, or holding NaN, is refused with both descri
   assert.match(nan.stderr, /holds a non-finite parameter \(θ\[1\] = NaN\)/);
 });
 
+test('a checkpoint of another dtype is converted, as load_state_dict does, with a note: float32 exactly, float64 rounded to float32', () => {
+  const checkpoint64 = join(out('train-full'), 'checkpoint');
+  const short = ['train', '--dataset', 'circles', '--samples', '120', '--model', '2-32-32-3', '--epochs', '1', '--batch-size', '8', '--lr', '0.01', '--quiet'];
+  // float64 → float32 run: the values are rounded to float32 first (Math.fround), so the run equals one from a checkpoint
+  // that holds the float32-rounded values and says it is float32 (which needs no conversion and gets no note)
+  const down = goldilocks(...short, '--dtype', 'float32', '--from', checkpoint64, '--out', out('from64'));
+  assert.is(down.status, 0, down.stderr);
+  assert.match(down.stderr, /^goldilocks: note: --from \S+ was saved by a float64 run; its parameters are rounded to the nearest float32 values for this float32 run\n$/);
+  const saved = loadCheckpoint(checkpoint64);
+  const meta = saved.meta as { modelDescription: Record<string, unknown> };
+  const rounded = saved.params.map((p) => ({ ...p, data: p.data.map(Math.fround) }));
+  assert.ok(rounded.some((p, i) => p.data.some((v, j) => v !== saved.params[i]!.data[j])), 'the float64 checkpoint holds values that are not float32');
+  saveCheckpoint(join(scratch, 'rounded32'), rounded, { ...meta, modelDescription: { ...meta.modelDescription, dtype: 'float32' } });
+  const same = goldilocks(...short, '--dtype', 'float32', '--from', join(scratch, 'rounded32'), '--out', out('from32-rounded'));
+  assert.is(same.status, 0, same.stderr);
+  assert.is(same.stderr, '');
+  assert.ok(readFileSync(join(out('from64'), 'checkpoint.bin')).equals(readFileSync(join(out('from32-rounded'), 'checkpoint.bin'))), 'the conversion is not rounding to float32');
+  // float32 → float64 run: exact, said in a note
+  const up = goldilocks(...short, '--from', join(out('from64'), 'checkpoint'), '--out', out('from32'));
+  assert.is(up.status, 0, up.stderr);
+  assert.match(up.stderr, /^goldilocks: note: --from \S+ was saved by a float32 run; its parameters are converted to float64 \(exactly\) for this float64 run\n$/);
+});
+
 test('user mistakes exit 2 with one line, never 1', () => {
   const cases: [string[], RegExp][] = [
     [[...ZONE.map((a) => (a === '0.1:10:10' ? '1:1e200:3' : a)), '--out', out('overflow')], /--scales: the point .* cannot be analysed/],
     [[...ZONE, '--init', 'zeros', '--out', out('zeros')], /--init zeros gives θ_init = 0/],
     [[...ZONE, '--backend', 'gpu', '--out', out('gpu')], /--backend gpu computes in float32 only; add --dtype float32/],
     [[...ZONE, '--temperatures', '0.1:10:3', '--out', out('no-sweep')], /--temperatures applies with --temperature-sweep only/],
-    [['spectrum', '--dataset', 'circles', '--samples', '50', '--model', '2-6-3', '--alpha', '1e200', '--out', out('alpha'), '--quiet'], /the loss is (NaN|Infinity) at --alpha 1e\+200/],
+    [['spectrum', '--dataset', 'circles', '--samples', '50', '--model', '2-6-3', '--init-scale', '1e200', '--out', out('alpha'), '--quiet'], /the loss is (NaN|Infinity) at --init-scale 1e\+200/],
     [[...TRAIN, '--momentum', '0.5', '--out', out('adam-momentum')], /--momentum applies to --optimizer sgd only/],
+    [['spectrum', '--alpha', '2', '--out', out('renamed')], /^goldilocks: --alpha is now called --init-scale: write --init-scale instead\n$/],
+    [['track', '--alpha', '2', '--out', out('renamed')], /^goldilocks: --alpha is now called --init-scale/],
+    [[...TRAIN, '--alpha', '2', '--out', out('renamed')], /^goldilocks: --alpha is now called --init-scale/],
+    [['logit-model', '--dim', '12', '--out', out('renamed')], /^goldilocks: --dim is now called --parameters: write --parameters instead\n$/],
   ];
   for (const [args, message] of cases) {
     const r = goldilocks(...args);

@@ -286,6 +286,27 @@ test('bin: `goldilocks info` runs from another directory and exits 0', () => {
   assert.is(JSON.parse(json.stdout).backend.current, 'wasm'); // the default backend (WebAssembly SIMD runs on Node 20)
 });
 
+test('bin: `info` names the gpu.js engine that runs the gpu backend, and a gpu run records it in its result file', () => {
+  // gpu.js runs its webasm engine on Node without the optional `gl` package; GOLDILOCKS_GPU_MODE picks another
+  const engine = process.env.GOLDILOCKS_GPU_MODE?.trim() || 'webasm';
+  const info = JSON.parse(runBin(['info', '--json', '--backend', 'gpu']).stdout) as { backend: { current: string; describe: string }; gpu: string };
+  assert.is(info.backend.current, 'gpu');
+  assert.match(info.gpu, new RegExp(`^gpu\\.js \\d+\\.\\d+\\.\\d+ ${engine} backend`));
+  assert.is(info.backend.describe, info.gpu);
+  assert.match(runBin(['info']).stdout, new RegExp(`\\ngpu +gpu\\.js \\S+ ${engine} backend`));
+  const dir = mkdtempSync(join(tmpdir(), 'goldilocks-gpu-'));
+  try {
+    const run = runBin(['zone', '--backend', 'gpu', '--dtype', 'float32', '--dataset', 'circles', '--samples', '60', '--model', '2-8-3', '--repeats', '1', '--scales', '1', '--quiet', '--out', join(dir, 'zone')]);
+    assert.is(run.status, 0, run.stderr);
+    const zone = JSON.parse(readFileSync(join(dir, 'zone', 'zone.json'), 'utf8')) as { provenance: { backend: string; backendDescription: string; dtype: string } };
+    assert.is(zone.provenance.backend, 'gpu');
+    assert.is(zone.provenance.dtype, 'float32');
+    assert.match(zone.provenance.backendDescription, new RegExp(`gpu\\.js \\S+ ${engine} backend`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('bin: an unknown option is one line on stderr, exit 2, no stack trace', () => {
   const run = runBin(['--bogus']);
   assert.is(run.status, 2);
@@ -309,7 +330,7 @@ test('--normalize: standard is (x/255 − 0.1307)/0.3081, unit is x/255, in both
   const unit = loadData({ dataset: 'mnist', samples: 20, testSamples: 5, normalize: 'unit' }, 3).train.x;
   const standard = loadData({ dataset: 'mnist', samples: 20, testSamples: 5, normalize: 'standard' }, 3).train.x;
   const network = (normalize: 'standard' | 'unit'): ArrayLike<number> =>
-    loadNetwork({ dataset: 'mnist', normalize, model: '784-4-10', activation: 'tanh', init: 'xavier-normal', alpha: 1, bias: true, samples: 20, seed: 3 }).dataset.x;
+    loadNetwork({ dataset: 'mnist', normalize, model: '784-4-10', activation: 'tanh', init: 'xavier-normal', initScale: 1, bias: true, samples: 20, seed: 3, dtype: 'float64' }).dataset.x;
   const networkUnit = network('unit');
   const networkStandard = network('standard');
   assert.is(unit.length, raw.length);

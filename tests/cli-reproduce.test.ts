@@ -41,6 +41,10 @@ for (const reproduction of REPRODUCTIONS) {
     assert.ok(summary.checks.length >= 2);
     for (const c of summary.checks) assert.ok(c.holds, `${c.claim}: ${c.detail}`);
     assert.ok(Object.values(summary.numbers).some((v) => typeof v === 'number' && Number.isFinite(v)));
+    for (const figure of reproduction.figures?.((step) => join(out, step)) ?? []) {
+      assert.match(readFileSync(join(out, `${figure.name}.svg`), 'utf8'), /^<svg/);
+      assert.ok(readFileSync(join(out, `${figure.name}.png`)).subarray(1, 4).toString() === 'PNG');
+    }
   });
 }
 
@@ -68,6 +72,25 @@ test('the checks turn against a reversed finding (tanh wider than ReLU, no zone 
   assert.equal(summary.checks.map((c) => c.holds), [false, false, false]);
 });
 
+test('zone-architectures: the checks turn against a ReLU network outside its zone, a curve without a shell, and tanh wider than ReLU', () => {
+  const architectures = REPRODUCTIONS.find((r) => r.name === 'zone-architectures')!;
+  const dir = join(scratch, 'architectures-reversed');
+  const write = (step: string, traceOverNorm: number[], zone: object | null): void => {
+    mkdirSync(join(dir, step), { recursive: true });
+    const points = [0.01, 1, 100].map((scale, i) => ({ scale, traceOverNorm: traceOverNorm[i]!, positiveFraction: 0.5 }));
+    writeFileSync(join(dir, step, 'zone.json'), JSON.stringify({ rInit: 1, points, zone, criterion: { traceOverNormThreshold: 1.5 } }));
+  };
+  write('784-16-10-relu', [0.1, 1.4, 0.2], null); // below the criterion at r_init
+  write('784-16-10-tanh', [0.1, 2.0, 2.5], { lowerRatio: 0.1, upperRatio: 100 }); // highest at the largest radius
+  const summary = architectures.summarize((step) => join(dir, step));
+  assert.equal(summary.checks.map((c) => c.holds), [false, false, false]);
+  assert.match(summary.checks[0]!.detail, /outside: 784-16-10/);
+  assert.match(summary.checks[1]!.detail, /784-16-10 tanh/);
+  write('784-16-10-relu', [0.1, 2.0, 0.2], { lowerRatio: 0.1, upperRatio: 10 });
+  write('784-16-10-tanh', [0.1, 2.0, 0.2], { lowerRatio: 0.5, upperRatio: 2 });
+  assert.equal(architectures.summarize((step) => join(dir, step)).checks.map((c) => c.holds), [true, true, true]);
+});
+
 test('unknown or missing names: one line, exit 2; --list names every reproduction', () => {
   const unknown = goldilocks('reproduce', 'no-such-finding');
   assert.is(unknown.status, 2);
@@ -82,9 +105,9 @@ test('logit-model: bad flags name the flag, exit 2', () => {
   const noise = goldilocks('logit-model', '--cluster-noise', '0.5,-1');
   assert.is(noise.status, 2);
   assert.match(noise.stderr, /--cluster-noise must be a comma-separated list of numbers ≥ 0, got "0.5,-1"/);
-  const dim = goldilocks('logit-model', '--dim', '12', '--out', join(scratch, 'bad-dim'));
+  const dim = goldilocks('logit-model', '--parameters', '12', '--out', join(scratch, 'bad-dim'));
   assert.is(dim.status, 2);
-  assert.match(dim.stderr, /--dim 12 must be at least --classes \+ 5 = 15/);
+  assert.match(dim.stderr, /--parameters 12 must be at least --classes \+ 5 = 15/);
 });
 
 test.after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -58,7 +58,7 @@ test('critical --method gnm on the DLAE runs with a small budget (no residual pl
   expectFiles(out, ['critical.json', 'loss-vs-index.png', 'gradient-norm.png']);
   assert.not.ok(existsSync(join(out, 'residual.svg')));
   const result = readJson(join(out, 'critical.json'));
-  assert.equal((result.problem as { dim: number }).dim, 128);
+  assert.equal((result.problem as { parameters: number }).parameters, 128);
   assert.is((result.config as { backend: string }).backend, 'wasm');
   assert.is((result.config as { iterations: number }).iterations, 20);
 });
@@ -89,7 +89,7 @@ test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP (the checkpo
   const top = spectrum.topEigenvalues as number[];
   assert.is(top.length, 3);
   assert.ok(top[0]! >= top[1]! && top[1]! >= top[2]!);
-  assert.is(spectrum.dim, 784 * 4 + 4 + 4 * 10 + 10);
+  assert.is(spectrum.parameters, 784 * 4 + 4 + 4 * 10 + 10);
   assert.ok(Number.isFinite((spectrum.trace as { estimate: number }).estimate));
   // The checkpoint holds the trained θ: its top eigenvalue is the one track recorded last.
   assert.ok(Math.abs(top[0]! - records[2]!.topEigenvalues[0]!) < 1e-4 * Math.abs(top[0]!), `${top[0]} vs ${records[2]!.topEigenvalues[0]}`);
@@ -111,6 +111,45 @@ test('spectrum, track and spectrum --checkpoint on a tiny MNIST MLP (the checkpo
   const clash = goldilocks('spectrum', ...common, ...spectrumArgs, '--activation', 'tanh', '--checkpoint', join(tracked, 'checkpoint'), '--out', join(scratch, 'clash'));
   assert.is(clash.status, 2, clash.stderr);
   assert.match(clash.stderr.trim(), /^.*--activation tanh disagrees with --checkpoint .*, which was saved from a relu network$/);
+});
+
+test('spectrum and track in float32, on wasm and on the gpu backend: the float64 numbers to float32 accuracy, and the dtype recorded', () => {
+  const common = ['--model', '784-4-10', '--samples', '40', '--quiet', '--top-k', '3', '--overlap-k', '2'];
+  const spectrumArgs = [...common, '--probes', '4', '--slq-probes', '1', '--slq-steps', '10'];
+  const spectrumOf = (name: string, ...extra: string[]) => {
+    const run = goldilocks('spectrum', ...spectrumArgs, ...extra, '--out', join(scratch, name));
+    assert.is(run.status, 0, run.stderr);
+    return readJson(join(scratch, name, 'spectrum.json')) as { topEigenvalues: number[]; trace: { estimate: number }; provenance: { dtype: string; backend: string } };
+  };
+  const reference = spectrumOf('spectrum-f64');
+  // float32 on this network: about 1e-6 relative per product; 1e-4 leaves room for Lanczos, not for a wrong dtype path
+  for (const [name, extra] of [['spectrum-f32', ['--dtype', 'float32']], ['spectrum-gpu', ['--dtype', 'float32', '--backend', 'gpu']]] as const) {
+    const single = spectrumOf(name, ...extra);
+    assert.is(single.provenance.dtype, 'float32');
+    assert.is(single.provenance.backend, name === 'spectrum-gpu' ? 'gpu' : 'wasm');
+    single.topEigenvalues.forEach((value, i) => {
+      const expected = reference.topEigenvalues[i]!;
+      assert.ok(Math.abs(value - expected) <= 1e-4 * Math.abs(expected), `${name}: λ${i + 1} ${value} vs ${expected}`);
+    });
+    assert.ok(Math.abs(single.trace.estimate - reference.trace.estimate) <= 1e-4 * Math.abs(reference.trace.estimate));
+    assert.not.equal(single.topEigenvalues, reference.topEigenvalues); // it really ran in float32
+  }
+  const trackOf = (name: string, ...extra: string[]) => {
+    const run = goldilocks('track', ...common, '--steps', '2', '--every', '2', '--align-per-class', '2', ...extra, '--out', join(scratch, name));
+    assert.is(run.status, 0, run.stderr);
+    return readJson(join(scratch, name, 'track.json')) as { records: { loss: number; topEigenvalues: number[] }[]; provenance: { dtype: string } };
+  };
+  const track64 = trackOf('track-f64');
+  const track32 = trackOf('track-f32', '--dtype', 'float32');
+  assert.is(track32.provenance.dtype, 'float32');
+  track32.records.forEach((r, i) => assert.ok(Math.abs(r.loss - track64.records[i]!.loss) <= 1e-5 * track64.records[i]!.loss, `loss at record ${i}`));
+  // critical stays float64 (its ‖∇f‖² < 1e-10 is below float32's resolution): gpu is refused with the reason
+  const critical = goldilocks('critical', '--backend', 'gpu');
+  assert.is(critical.status, 2);
+  assert.match(critical.stderr, /--backend gpu computes in float32 only, and critical computes in float64/);
+  const spectrumGpu64 = goldilocks('spectrum', '--backend', 'gpu');
+  assert.is(spectrumGpu64.status, 2);
+  assert.match(spectrumGpu64.stderr, /--backend gpu computes in float32 only; add --dtype float32/);
 });
 
 test('bad flags: one line on stderr, exit code 2', () => {

@@ -24,7 +24,7 @@ const assertFiles = (out: string, files: string[]) => files.forEach((f) => asser
 
 test('subspace-train on a sphere keeps the radius and writes log, radius samples and plots', () => {
   const out = join(dir, 'sphere');
-  const r = run('subspace-train', ...tiny, '--surface', 'sphere', '--dim', '10', '--projection', 'fastfood', '--radius', '4', '--epochs', '2', '--radius-every', '1', '--out', out);
+  const r = run('subspace-train', ...tiny, '--surface', 'sphere', '--subspace-dim', '10', '--projection', 'fastfood', '--radius', '4', '--epochs', '2', '--radius-every', '1', '--out', out);
   assert.is(r.status, 0, r.stderr);
   const log = readJson<{ config: { trainedDim: number; startRadius: number }; history: { radius: number }[]; radius: { step: number; radius: number }[] }>(join(out, 'log.json'));
   assert.is(log.config.trainedDim, 10);
@@ -38,7 +38,7 @@ test('subspace-train on a sphere keeps the radius and writes log, radius samples
 
 test('radius-sweep trains a hyperplane at each radius and plots accuracy against radius', () => {
   const out = join(dir, 'radius');
-  const r = run('radius-sweep', ...tiny, '--dim', '8', '--scales', '0.1:10:3', '--lr', '0.05', '--out', out);
+  const r = run('radius-sweep', ...tiny, '--subspace-dim', '8', '--scales', '0.1:10:3', '--lr', '0.05', '--out', out);
   assert.is(r.status, 0, r.stderr);
   const report = readJson<{ rInit: number; points: { scale: number; startRadius: number; testAccuracy: number }[] }>(join(out, 'radius-sweep.json'));
   assert.equal(report.points.map((p) => Number(p.scale.toPrecision(6))), [0.1, 1, 10]);
@@ -48,7 +48,7 @@ test('radius-sweep trains a hyperplane at each radius and plots accuracy against
 
 test('intrinsic-dim reports d_int90 under both conventions', () => {
   const out = join(dir, 'intrinsic');
-  const r = run('intrinsic-dim', ...tiny, '--dims', '2,30', '--lr', '0.05', '--epochs', '2', '--out', out);
+  const r = run('intrinsic-dim', ...tiny, '--subspace-dims', '2,30', '--lr', '0.05', '--epochs', '2', '--out', out);
   assert.is(r.status, 0, r.stderr);
   const report = readJson<{ runs: unknown[]; baseline: { direct: boolean }; absolute: { convention: string; threshold: number }; trainedBaseline: { convention: string } }>(join(out, 'intrinsic-dim.json'));
   assert.is(report.runs.length, 2);
@@ -59,6 +59,32 @@ test('intrinsic-dim reports d_int90 under both conventions', () => {
   assert.match(r.stdout, /absolute \(≥ 90\.00 %\)/);
   assert.match(r.stdout, /trained-baseline/);
   assertFiles(out, ['intrinsic-dim.csv', 'accuracy-vs-dim.svg', 'accuracy-vs-dim.png']);
+});
+
+test('intrinsic-dim --patience trains each run until its training loss stops improving (at most --epochs)', () => {
+  const out = join(dir, 'intrinsic-patience');
+  const r = run('intrinsic-dim', ...tiny, '--subspace-dims', '2,30', '--lr', '0.05', '--epochs', '40', '--patience', '2', '--min-improvement', '0.05', '--out', out);
+  assert.is(r.status, 0, r.stderr);
+  const report = readJson<{ config: { stopping: { patience: number; minImprovement: number } }; runs: { history: { trainLoss: number }[] }[]; baseline: { history: { trainLoss: number }[] } }>(join(out, 'intrinsic-dim.json'));
+  assert.equal(report.config.stopping, { rule: 'training-loss plateau', patience: 2, minImprovement: 0.05 });
+  // the rule, written out again: epochs since the best loss improved by 5 %
+  const epochsWithoutImprovement = (losses: number[]): number => {
+    let best = Infinity;
+    let since = 0;
+    for (const loss of losses) {
+      if (loss < 0.95 * best) [best, since] = [loss, 0];
+      else since += 1;
+    }
+    return since;
+  };
+  for (const { history } of [...report.runs, report.baseline]) {
+    const losses = history.map((h) => h.trainLoss);
+    assert.ok(losses.length < 40, `${losses.length} epochs: the rule never stopped the run`);
+    assert.is(epochsWithoutImprovement(losses), 2);
+    for (let k = 1; k < losses.length; k++) assert.ok(epochsWithoutImprovement(losses.slice(0, k)) < 2, `it should have stopped after epoch ${k}`);
+  }
+  const csv = readFileSync(join(out, 'intrinsic-dim.csv'), 'utf8').split('\n');
+  assert.match(csv[0]!, /,epochs,/);
 });
 
 test('init-select scores candidates, trains best and worst, and tests the differences', () => {
@@ -76,10 +102,15 @@ test('init-select scores candidates, trains best and worst, and tests the differ
 test('bad flags: one line naming the flag, exit 2, for every command', () => {
   const cases: [string[], RegExp][] = [
     [['subspace-train', '--surface', 'torus'], /--surface must be one of hyperplane, sphere/],
-    [['subspace-train', '--dim', '5000'], /--dim 5000 exceeds the 99 parameters/],
+    [['subspace-train', '--subspace-dim', '5000'], /--subspace-dim 5000 exceeds the 99 parameters/],
     [['radius-sweep', '--scales', '10:1:5'], /--scales must be MIN:MAX:COUNT/],
-    [['intrinsic-dim', '--dims', '100,50'], /--dims must be increasing positive integers/],
+    [['intrinsic-dim', '--subspace-dims', '100,50'], /--subspace-dims must be increasing positive integers/],
     [['init-select', '--scale-range', '4:1'], /--scale-range must be MIN:MAX/],
+    // the old spellings name the one name each idea has now
+    [['subspace-train', '--dim', '5'], /^goldilocks: --dim is now called --subspace-dim: write --subspace-dim instead\n$/],
+    [['subspace-train', '--scale', '2'], /^goldilocks: --scale is now called --init-scale: write --init-scale instead\n$/],
+    [['radius-sweep', '--dim', '5'], /^goldilocks: --dim is now called --subspace-dim/],
+    [['intrinsic-dim', '--dims', '2,3'], /^goldilocks: --dims is now called --subspace-dims/],
   ];
   for (const [args, message] of cases) {
     const r = run(...args, ...tiny, '--out', join(dir, 'bad'));

@@ -36,6 +36,11 @@ const MODULE_TESTS = {
   'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
   // data.test.ts reads MNIST and takes over a minute a mutant; the fast file covers the normalisation (lines 104-190)
   'src/nn/data/dataset.ts': '(data-normalize)\\.test\\.ts$',
+  // the engine: every autodiff test file takes about two seconds together
+  'src/autodiff/jvp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
+  'src/autodiff/vjp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
+  'src/autodiff/transforms.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
+  'src/autodiff/vmap.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/landscape/intrinsic-dimension.ts': '(subspace-training|science-boundaries)\\.test\\.ts$',
 };
 

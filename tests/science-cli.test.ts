@@ -127,7 +127,7 @@ test('zone: criterion 3·√(2/(d+1))/√R, radii α·r_init, summaries from the
 // ---------------------------------------------------------------------------
 
 interface SpectrumJson {
-  dim: number;
+  parameters: number;
   topEigenvalues: number[];
   trace: { estimate: number; standardError: number };
   frobeniusNorm: { estimate: number; standardError: number };
@@ -140,7 +140,7 @@ test('spectrum: with all D eigenvalues, Hutchinson agrees with Σλ and √Σλ�
   goldilocks('spectrum', '--dataset', 'circles', '--samples', '40', '--model', '2-6-3', '--top-k', '39', '--overlap-k', '10', '--probes', '30', '--slq-probes', '2', '--slq-steps', '39', '--out', out);
   const report = readJson<SpectrumJson>(join(out, 'spectrum.json'));
   const D = 2 * 6 + 6 + 6 * 3 + 3;
-  assert.is(report.dim, D);
+  assert.is(report.parameters, D);
   assert.is(report.topEigenvalues.length, D);
   const trace = report.topEigenvalues.reduce((s, l) => s + l, 0);
   const fro = Math.sqrt(report.topEigenvalues.reduce((s, l) => s + l * l, 0));
@@ -212,7 +212,7 @@ interface Crossing { convention: string; reference: number; fraction: number; th
 
 test('intrinsic-dim: d_int90 under both conventions, from the accuracy curve it reports', () => {
   const out = join(scratch, 'intrinsic');
-  goldilocks('intrinsic-dim', ...tiny, '--dims', '3,10,40', '--lr', '0.3', '--baseline-lr', '0.03', '--epochs', '8', '--out', out);
+  goldilocks('intrinsic-dim', ...tiny, '--subspace-dims', '3,10,40', '--lr', '0.3', '--baseline-lr', '0.03', '--epochs', '8', '--out', out);
   const report = readJson<{ runs: { subspaceDim: number; testAccuracy: number }[]; baseline: { testAccuracy: number }; absolute: Crossing; trainedBaseline: Crossing }>(join(out, 'intrinsic-dim.json'));
   const expectCrossing = (c: Crossing, reference: number, convention: string): void => {
     assert.is(c.convention, convention);
@@ -232,7 +232,7 @@ test('intrinsic-dim: d_int90 under both conventions, from the accuracy curve it 
 
 test('radius-sweep: start radii α·r_init on the log grid; each point reports its last epoch', () => {
   const out = join(scratch, 'radius');
-  goldilocks('radius-sweep', ...tiny, '--dim', '8', '--scales', '0.1:10:3', '--lr', '0.05', '--epochs', '2', '--out', out);
+  goldilocks('radius-sweep', ...tiny, '--subspace-dim', '8', '--scales', '0.1:10:3', '--lr', '0.05', '--epochs', '2', '--out', out);
   const report = readJson<{ rInit: number; config: { expectedRInit: number }; points: { scale: number; startRadius: number; finalRadius: number; testAccuracy: number; trainLoss: number; history: { testAccuracy: number; trainLoss: number; radius: number }[] }[] }>(join(out, 'radius-sweep.json'));
   // 2-16-3, Xavier: E‖θ‖² = 2·16·2/18 + 16·3·2/19
   close(report.config.expectedRInit, Math.sqrt(64 / 18 + 96 / 19), 1e-14, 'expected r_init');
@@ -255,7 +255,7 @@ interface InitSelectJson {
     candidates: { index: number; scale: number; traceOverNorm: number; positiveFraction: number; initialLoss: number }[];
     selections: { score: 'traceOverNorm' | 'positiveFraction' | 'initialLoss'; best: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } }; worst: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } } }[];
   }[];
-  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: TestResult; wilcoxon: TestResult }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult } }[];
+  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: TestResult; wilcoxon: TestResult; power: { observedEffectSize: number | null; minimumDetectableEffect: number; powerAtMediumEffect: number } }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult } }[];
 }
 
 /** Two-sided p of Student's t with 3 degrees of freedom: F(t) = ½ + (1/π)[t/(√3(1 + t²/3)) + atan(t/√3)]. */
@@ -301,12 +301,16 @@ test('init-select: best and worst from the candidates\' scores; t-test and exact
     assert.is(comparison.bestWins, d.filter((x) => x < 0).length);
     const { tTest, wilcoxon } = comparison.trainLoss;
     close(tTest.meanDifference, mean(d), 1e-12, 'mean difference');
+    // what 4 trials can detect (SciPy 1.17.1, non-central t): |d_z| ≥ 2.128 at 80 % power; 11.1 % power at d_z = 0.5
+    close(comparison.trainLoss.power.minimumDetectableEffect, 2.12795, 1e-4, 'minimum detectable effect');
+    close(comparison.trainLoss.power.powerAtMediumEffect, 0.11127, 1e-4, 'power at d_z = 0.5');
     if (d.every((x) => x === d[0])) {
       assert.is(tTest.statistic, null);
       continue;
     }
     const t = mean(d) / (sampleStd(d) / Math.sqrt(d.length));
     close(tTest.statistic!, t, 1e-9, `${comparison.score}: t`);
+    close(comparison.trainLoss.power.observedEffectSize!, mean(d) / sampleStd(d), 1e-12, `${comparison.score}: d_z`);
     assert.is(tTest.df, 3);
     close(tTest.pValue!, tTestPValue3(t), 1e-6, `${comparison.score}: p of the t-test`);
     const nonzero = d.filter((x) => x !== 0);
@@ -349,15 +353,15 @@ test('zone --temperature-sweep (bias-free ReLU, L = 2): the point at T equals th
 test('subspace-train: on a sphere every radius sample is the start radius; unconstrained, the r² = a + b·t fit is the least-squares line of its samples', () => {
   const tiny = ['--dataset', 'circles', '--samples', '48', '--model', '2-6-3', '--batch-size', '8', '--optimizer', 'sgd', '--lr', '0.3', '--radius-every', '1'];
   const sphere = join(scratch, 'subspace-sphere');
-  goldilocks('subspace-train', ...tiny, '--surface', 'sphere', '--dim', '5', '--scale', '2', '--epochs', '2', '--out', sphere);
-  const onSphere = readJson<{ config: { startRadius: number; rInit: number; scale: number }; radius: { step: number; radius: number }[]; history: { radius: number }[] }>(join(sphere, 'log.json'));
+  goldilocks('subspace-train', ...tiny, '--surface', 'sphere', '--subspace-dim', '5', '--init-scale', '2', '--epochs', '2', '--out', sphere);
+  const onSphere = readJson<{ config: { startRadius: number; rInit: number; initScale: number }; radius: { step: number; radius: number }[]; history: { radius: number }[] }>(join(sphere, 'log.json'));
   close(onSphere.config.startRadius, 2 * onSphere.config.rInit, 1e-14, 'start radius = 2·r_init');
   assert.is(onSphere.radius.length, 2 * 6 + 1); // steps 0 … 12, every step
   for (const s of onSphere.radius) close(s.radius, onSphere.config.startRadius, 1e-12, `sphere radius at step ${s.step}`);
   for (const h of onSphere.history) close(h.radius, onSphere.config.startRadius, 1e-12, 'sphere radius at an epoch end');
 
   const free = join(scratch, 'subspace-free');
-  goldilocks('subspace-train', ...tiny, '--dim', 'full', '--epochs', '3', '--out', free);
+  goldilocks('subspace-train', ...tiny, '--subspace-dim', 'full', '--epochs', '3', '--out', free);
   const report = readJson<{ radius: { step: number; radius: number }[]; radiusFit: { fromStep: number; diffusive: { offset: number; rate: number; rSquared: number; points: number }; powerLaw: { exponent: number; prefactor: number; rSquared: number; points: number } } }>(join(free, 'log.json'));
   assert.is(report.radiusFit.fromStep, 9); // the second half of 18 steps
   const window = report.radius.filter((s) => s.step >= 9);

@@ -100,13 +100,14 @@ test('track: loss, gradient norm, top eigenvalues and gradient overlap at each r
   ], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   assert.is(r.status, 0, r.stderr);
   const report = JSON.parse(readFileSync(join(out, 'track.json'), 'utf8')) as {
-    dim: number;
+    parameters: number;
     records: { step: number; loss: number; accuracy: number; gradientNorm: number; topEigenvalues: number[]; overlap: number; randomBaseline: number }[];
   };
   const net = handMlp(inputs, hidden, classes);
   const set = data.loadDataset('circles', { split: 'train', samples, seed });
   let theta = Float64Array.from(createModel(`${inputs}-${hidden}-${classes}`, { activation: 'tanh' }).init(new Random(seed), 'xavier-normal').toTypedArray());
-  assert.is(report.dim, net.size);
+  let velocity = new Float64Array(theta.length);
+  assert.is(report.parameters, net.size);
   assert.equal(report.records.map((x) => x.step), [0, 2, 4]);
   const gradientAt = (t: Float64Array): Float64Array => net.lossAndGradient(t, set.x, set.labels).gradient;
   for (let t = 0, k = 0; t <= steps; t++) {
@@ -142,7 +143,9 @@ test('track: loss, gradient norm, top eigenvalues and gradient overlap at each r
       close(record.overlap, Math.sqrt(squares) / norm(here.gradient), 1e-6, `step ${t} overlap`);
       close(record.randomBaseline, Math.sqrt(overlapK / net.size), 1e-15, `step ${t} random overlap`);
     }
-    theta = theta.map((x, i) => x - lr * here.gradient[i]!);
+    // SGD with the CLI's default momentum μ = 0.9 (heavy ball, PyTorch's convention): v ← μv + g, θ ← θ − η·v
+    velocity = velocity.map((v, i) => 0.9 * v + here.gradient[i]!);
+    theta = theta.map((x, i) => x - lr * velocity[i]!);
   }
   assert.ok(report.records[2]!.loss < report.records[0]!.loss, 'the loss falls along the path');
 });

@@ -89,3 +89,10 @@ export function setBackend(name: string): Backend {
 export function getBackend(): Backend {
   return current;
 }
+
+/** What a registered backend runs (its describe()), without selecting it. */
+export function describeBackend(name: string): string {
+  const b = registry.get(name);
+  if (!b) throw new Error(`describeBackend: unknown backend ${JSON.stringify(name)}; available: ${availableBackends().join(', ')}`);
+  return b.describe();
+}

@@ -37,6 +37,6 @@ export type { DType, FloatArray } from './dtype.js';
 export { checkDType } from './dtype.js';
 export { formatShape } from './shape.js';
 export type { Backend, MatmulArgs } from './backend.js';
-export { setBackend, getBackend, registerBackend, availableBackends, referenceMatmul } from './backend.js';
+export { setBackend, getBackend, describeBackend, registerBackend, availableBackends, referenceMatmul } from './backend.js';
 export { setMatmulThreads, getMatmulThreads, defaultBackendName } from './backends/index.js';
 

@@ -7,6 +7,11 @@
  * (Matching by name alone would accept a 784-10-10-10 checkpoint for a
  * 784-10-10 model and silently drop a layer.) A checkpoint holding a NaN or
  * an infinity is refused too.
+ *
+ * A checkpoint of another dtype is converted, as PyTorch's load_state_dict
+ * copies values into parameters of another dtype, and the conversion is
+ * said on stderr: float32 values are exact in float64, and float64 values
+ * are rounded to the nearest float32 (Math.fround) for a float32 run.
  */
 import { fromNamedArrays, loadCheckpoint, type Model } from '../nn/index.js';
 import { UserError } from './errors.js';
@@ -54,8 +59,14 @@ export function loadCheckpointTheta(flag: string, path: string, model: Model, ex
   const differs = layout.join(',') !== expected.layout.join(',')
     || (saved !== null && (saved.activation !== expected.activation || saved.bias !== expected.bias));
   if (differs) throw new UserError(`${flag} ${path} holds ${savedText}, which is not the model asked for: ${describeModelText(expected)}`);
-  const theta = Float64Array.from(fromNamedArrays(checkpoint.params, model.spec).toTypedArray());
+  let theta = Float64Array.from(fromNamedArrays(checkpoint.params, model.spec).toTypedArray());
   const bad = theta.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new UserError(`${flag} ${path} holds a non-finite parameter (θ[${bad}] = ${theta[bad]}); it cannot be used`);
+  const savedDtype = saved?.dtype;
+  if (savedDtype !== undefined && savedDtype !== expected.dtype) {
+    if (expected.dtype === 'float32') theta = theta.map(Math.fround);
+    const how = expected.dtype === 'float32' ? 'rounded to the nearest float32 values' : `converted to ${expected.dtype} (exactly)`;
+    process.stderr.write(`goldilocks: note: ${flag} ${path} was saved by a ${savedDtype} run; its parameters are ${how} for this ${expected.dtype} run\n`);
+  }
   return theta;
 }

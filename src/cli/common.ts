@@ -58,6 +58,9 @@ export function addModelOptions(cmd: Command, defaults: { model?: string; activa
     .option('--pooling <kind>', 'pooling in LeNet-5: avg or max', parseChoice('--pooling', ['avg', 'max'] as const));
 }
 
+/** --momentum's help: the same default in every command (the library's sgd() defaults to 0, as torch.optim.SGD does). */
+export const MOMENTUM_HELP = 'SGD momentum (the same default in every command; the library\'s sgd() defaults to 0, like torch.optim.SGD)';
+
 export const BACKEND_HELP = 'compute backend for matrix products: wasm (the default: WebAssembly SIMD kernel; float64 and float32), js (register-blocked TypeScript, threaded; float64 and float32), gpu (gpu.js, float32 only), reference (plain loops)';
 
 /** --backend: which kernels run the matrix products (applied before the command runs, see main.ts). */
@@ -76,7 +79,7 @@ export function addRunOptions(cmd: Command, defaultOut: string, options: { sweep
 
 const INIT_ALIASES: Record<string, InitName> = { xavier: 'xavier-normal', glorot: 'xavier-normal', he: 'he-normal', kaiming: 'he-normal', lecun: 'lecun-normal' };
 
-function parseInit(value: string): InitName {
+export function parseInit(value: string): InitName {
   const name = INIT_ALIASES[value] ?? value;
   if ((INIT_NAMES as readonly string[]).includes(name)) return name as InitName;
   throw new UserError(`--init must be one of ${INIT_NAMES.join(', ')} (or xavier, he, lecun), got "${value}"`);

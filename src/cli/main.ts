@@ -18,7 +18,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { UserError, runMain } from './errors.js';
 import { selectBackend } from './common.js';
 
@@ -83,11 +83,38 @@ function refuseOptionsThatDoNotApply(command: Command): void {
   }
 }
 
+/**
+ * Option names that were spelled differently in earlier versions, and the
+ * one name each idea has now: the multiplier of the initial weights is
+ * --init-scale, a subspace dimension --subspace-dim (a list of them
+ * --subspace-dims). `logit-model`'s --dim was its number of parameters.
+ */
+const RENAMED_OPTIONS: Record<string, string> = { '--alpha': '--init-scale', '--scale': '--init-scale', '--dim': '--subspace-dim', '--dims': '--subspace-dims' };
+const RENAMED_IN: Record<string, Record<string, string>> = { 'logit-model': { '--dim': '--parameters' } };
+
+/** An old option name is a hidden option that stops with a message naming the new one (exit status 2), not "unknown option". */
+function refuseRenamedOptions(command: Command): void {
+  const renamed = { ...RENAMED_OPTIONS, ...RENAMED_IN[command.name()] };
+  const has = (flag: string): boolean => command.options.some((o) => o.long === flag);
+  for (const [old, current] of Object.entries(renamed)) {
+    if (has(old) || !has(current)) continue;
+    command.addOption(new Option(`${old} <value>`).hideHelp().argParser(() => {
+      throw new UserError(`${old} is now called ${current}: write ${current} instead`);
+    }));
+  }
+  for (const sub of command.commands) refuseRenamedOptions(sub);
+}
+
 /** Applies the CLI's error handling to a command and all of its subcommands. */
 function quietCommanderErrors(command: Command): void {
   command.exitOverride().configureOutput({ outputError: () => {} });
   for (const sub of command.commands) quietCommanderErrors(sub);
 }
+
+/** Why a command without --dtype needs float64. */
+const FLOAT64_ONLY_REASON: Record<string, string> = {
+  critical: ' (a critical point is ‖∇f‖² < 1e-10, below what float32 resolves)',
+};
 
 /** Builds the whole program with every command registered. */
 export async function buildProgram(): Promise<Command> {
@@ -102,12 +129,13 @@ export async function buildProgram(): Promise<Command> {
     const { backend, dtype } = command.opts<{ backend?: string; dtype?: string }>();
     if (backend === 'gpu' && dtype !== 'float32' && command.name() !== 'info') {
       throw new UserError(dtype === undefined
-        ? `--backend gpu computes in float32 only, and ${command.name()} computes in float64; choose --backend wasm, js or reference`
+        ? `--backend gpu computes in float32 only, and ${command.name()} computes in float64${FLOAT64_ONLY_REASON[command.name()] ?? ''}; choose --backend wasm, js or reference`
         : `--backend gpu computes in float32 only; add --dtype float32, or choose --backend wasm, js or reference for ${dtype}`);
     }
     if (backend !== undefined) selectBackend(backend);
     refuseOptionsThatDoNotApply(command);
   });
+  refuseRenamedOptions(program);
   quietCommanderErrors(program);
   readableDefaults(program);
   return program;

@@ -16,8 +16,9 @@
  * Measured numbers at full size, with the published ones beside them, are on
  * the results page (docs/results.md).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { lineChartSpec, type VegaLiteSpec } from './plot.js';
 
 /** One command of a reproduction: a folder name and the arguments after `goldilocks` (without --out). */
 export interface ReproductionStep {
@@ -49,6 +50,8 @@ export interface Reproduction {
   quick: readonly ReproductionStep[];
   /** Reads the steps' result files (in `dirOf(step)`) and checks the finding. */
   summarize(dirOf: (step: string) => string): ReproductionSummary;
+  /** Figures that combine the steps' results (written as `<out>/<name>.svg` and `.png`). */
+  figures?(dirOf: (step: string) => string): { name: string; spec: VegaLiteSpec }[];
 }
 
 function readJson<T>(path: string): T {
@@ -131,6 +134,86 @@ const zoneShape: Reproduction = {
 };
 
 // ---------------------------------------------------------------------------
+// The zone across architectures: widths, depths and a CNN
+
+const ARCHITECTURES = {
+  full: ['784-50-10', '784-200-10', '784-800-10', '784-200-200-10', '784-200-200-200-10', 'lenet5'],
+  quick: ['784-16-10', '784-64-10', '784-16-16-10'],
+} as const;
+
+const architectureSteps = (models: readonly string[], common: readonly string[]): ReproductionStep[] =>
+  models.flatMap((model) => (['relu', 'tanh'] as const).map((activation) => ({
+    name: `${model}-${activation}`,
+    args: ['zone', '--model', model, '--activation', activation, ...common],
+    result: 'zone.json',
+  })));
+
+/** The architectures' zone results that a variant wrote, by model and activation. */
+function architectureResults(dirOf: (step: string) => string): { model: string; activation: 'relu' | 'tanh'; result: ZoneResult }[] {
+  const found = [];
+  for (const model of [...ARCHITECTURES.full, ...ARCHITECTURES.quick]) {
+    for (const activation of ['relu', 'tanh'] as const) {
+      const path = join(dirOf(`${model}-${activation}`), 'zone.json');
+      if (existsSync(path)) found.push({ model, activation, result: readJson<ZoneResult>(path) });
+    }
+  }
+  return found;
+}
+
+const zoneArchitectures: Reproduction = {
+  name: 'zone-architectures',
+  title: 'The Goldilocks zone across widths, depths and a CNN (LeNet-5), for ReLU and tanh, on MNIST',
+  source: 'Fort & Scherlis 2019 (AAAI), Figs. 5–7',
+  published:
+    'the zone appears for every architecture tried, fully connected of several widths and depths and convolutional, ' +
+    'with excess positive curvature around r_Xavier; ReLU shells are wider than tanh shells',
+  steps: architectureSteps(ARCHITECTURES.full, ['--samples', '1000', '--subspace-dim', '20', '--scales', '0.01:100:9']),
+  quick: architectureSteps(ARCHITECTURES.quick, ['--samples', '200', '--subspace-dim', '8', '--scales', '0.01:100:5']),
+  summarize(dirOf) {
+    const results = architectureResults(dirOf);
+    const numbers: ReproductionSummary['numbers'] = {};
+    for (const { model, activation, result } of results) {
+      numbers[`${model}-${activation}-traceOverNormAtInit`] = zoneEnds(result).atInit.traceOverNorm;
+      numbers[`${model}-${activation}-zoneLowerRatio`] = result.zone?.lowerRatio ?? null;
+      numbers[`${model}-${activation}-zoneUpperRatio`] = result.zone?.upperRatio ?? null;
+    }
+    const relu = results.filter((r) => r.activation === 'relu');
+    const outsideZone = relu.filter((r) => zoneEnds(r.result).atInit.traceOverNorm <= r.result.criterion.traceOverNormThreshold).map((r) => r.model);
+    const notAShell = results.filter(({ result }) => {
+      const atInit = zoneEnds(result).atInit.traceOverNorm;
+      const largest = result.points.reduce((best, p) => (p.scale > best.scale ? p : best));
+      return !(atInit > zoneEnds(result).smallest.traceOverNorm && atInit > largest.traceOverNorm);
+    }).map((r) => `${r.model} ${r.activation}`);
+    const meanWidth = (activation: string): number => {
+      const widths = results.filter((r) => r.activation === activation).map((r) => zoneDecades(r.result));
+      return widths.reduce((a, b) => a + b, 0) / widths.length;
+    };
+    return {
+      numbers,
+      checks: [
+        check('ReLU: r_init lies in the zone for every architecture', relu.length > 0 && outsideZone.length === 0,
+          outsideZone.length === 0 ? `${relu.length} ReLU networks, all above the criterion at r_init` : `outside: ${outsideZone.join(', ')}`),
+        check('every network curves more positively at r_init than at the smallest and the largest radius', notAShell.length === 0,
+          notAShell.length === 0 ? `${results.length} networks` : `not at r_init: ${notAShell.join(', ')}`),
+        check('ReLU shells are wider than tanh shells, on average over the architectures', meanWidth('relu') > meanWidth('tanh'),
+          `ReLU ${fixed(meanWidth('relu'), 2)} decades of radius, tanh ${fixed(meanWidth('tanh'), 2)}`),
+      ],
+    };
+  },
+  figures(dirOf) {
+    const results = architectureResults(dirOf);
+    const series = (activation: string) => results.filter((r) => r.activation === activation).map(({ model, result }) => ({
+      name: model,
+      points: result.points.map((p) => ({ x: p.scale, y: p.traceOverNorm })),
+    }));
+    return (['relu', 'tanh'] as const).map((activation) => ({
+      name: `trace-over-norm-${activation}`,
+      spec: lineChartSpec({ title: `Tr(H)/‖H‖ across architectures, ${activation}, MNIST`, xLabel: 'r / r_init', yLabel: 'Tr(H) / ‖H‖_F', xLog: true, series: series(activation) }),
+    }));
+  },
+};
+
+// ---------------------------------------------------------------------------
 // Critical points of the deep linear autoencoder
 
 interface CriticalResult {
@@ -138,9 +221,8 @@ interface CriticalResult {
   runs: { kind: string; loss: number; index: number }[];
 }
 
-/** Least-squares line loss = a + b·index through the critical end points, with R². */
-function lossIndexFit(runs: CriticalResult['runs']): { intercept: number; slope: number; r2: number } | null {
-  const points = runs.filter((r) => r.kind === 'critical');
+/** Least-squares line loss = a + b·index through the end points of these runs, with R²; null for fewer than 3 or a degenerate set. */
+function lossIndexLine(points: readonly { loss: number; index: number }[]): { intercept: number; slope: number; r2: number } | null {
   if (points.length < 3) return null;
   const n = points.length;
   const mx = points.reduce((s, p) => s + p.index, 0) / n;
@@ -152,6 +234,9 @@ function lossIndexFit(runs: CriticalResult['runs']): { intercept: number; slope:
   const slope = sxy / sxx;
   return { intercept: my - slope * mx, slope, r2: (sxy * sxy) / (sxx * syy) };
 }
+
+/** The loss-index line through the critical end points only. */
+const lossIndexFit = (runs: CriticalResult['runs']) => lossIndexLine(runs.filter((r) => r.kind === 'critical'));
 
 const dlaeSteps = (newtonArgs: readonly string[], gnmArgs: readonly string[]): ReproductionStep[] => [
   { name: 'newton-mr', args: ['critical', '--problem', 'dlae', '--method', 'newton-mr', ...newtonArgs], result: 'critical.json' },
@@ -206,7 +291,7 @@ function rankOfLargestGap(values: readonly number[]): { rank: number; ratio: num
 }
 
 const outlierSteps = (track: readonly string[], model: readonly string[]): ReproductionStep[] => [
-  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
+  { name: 'network', args: ['track', '--activation', 'relu', '--optimizer', 'sgd', '--momentum', '0', '--lr', '0.1', '--overlap-k', '9', ...track], result: 'track.json' },
   { name: 'model', args: ['logit-model', '--classes', '10', ...model], result: 'logit-model.json' },
 ];
 
@@ -221,7 +306,7 @@ const hessianOutliers: Reproduction = {
   ),
   quick: outlierSteps(
     ['--model', '784-16-10', '--batch-size', '32', '--samples', '300', '--steps', '30', '--every', '15', '--top-k', '12', '--align-per-class', '2'],
-    ['--per-class', '10', '--dim', '200', '--cluster-noise', '0.5,3'],
+    ['--per-class', '10', '--parameters', '200', '--cluster-noise', '0.5,3'],
   ),
   summarize(dirOf) {
     const records = readJson<{ records: TrackRecord[] }>(join(dirOf('network'), 'track.json')).records;
@@ -270,8 +355,8 @@ const sphereTraining: Reproduction = {
   title: 'Training confined to a random sphere through α·θ_init: accuracy against the radius',
   source: 'Fort & Scherlis 2019 (AAAI), Fig. 5',
   published: 'training on a random low-dimensional hypersphere works best at radii near r_Xavier and fails far inside or outside the zone',
-  steps: sphereSteps(['--dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
-  quick: sphereSteps(['--dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
+  steps: sphereSteps(['--subspace-dim', '1000', '--samples', '20000', '--scales', '0.03:30:7']),
+  quick: sphereSteps(['--subspace-dim', '40', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--scales', '0.01:100:3', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
   summarize(dirOf) {
     const points = readJson<RadiusSweepResult>(join(dirOf('sphere'), 'radius-sweep.json')).points;
     const atInit = points.reduce((best, p) => (Math.abs(Math.log(p.scale)) < Math.abs(Math.log(best.scale)) ? p : best));
@@ -290,37 +375,146 @@ const sphereTraining: Reproduction = {
 };
 
 interface IntrinsicDimResult {
-  runs: { subspaceDim: number; testAccuracy: number }[];
+  config: { epochs: number };
+  runs: { subspaceDim: number; testAccuracy: number; history: unknown[] }[];
   absolute: { firstDim: number | null; interpolatedDim: number | null };
   trainedBaseline: { firstDim: number | null; interpolatedDim: number | null; reference: number } | null;
 }
 
 const intrinsicSteps = oneCommand('dims', ['intrinsic-dim'], 'intrinsic-dim.json');
+const INTRINSIC_FULL = ['--subspace-dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse'];
+/** Trained to convergence, the grid around the published d_int90 ≈ 750 (each d takes several epochs). */
+const INTRINSIC_CONVERGED_FULL = ['--subspace-dims', '300,500,750,1000,1500', '--projection', 'sparse'];
+const INTRINSIC_QUICK = ['--subspace-dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--batch-size', '32'];
+/** Training to a loss plateau: at most this many epochs per run. */
+const CONVERGED_MAX_EPOCHS = { full: 30, quick: 12 };
 
-const intrinsicDimension: Reproduction = {
-  name: 'intrinsic-dim',
-  title: 'The intrinsic dimension of MNIST for a fully connected network',
-  source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
-  published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
-  steps: intrinsicSteps(['--dims', '100,200,300,500,750,1000,1500,2000', '--projection', 'sparse']),
-  quick: intrinsicSteps(['--dims', '2,60', '--samples', '400', '--test-samples', '300', '--model', '784-16-10', '--no-baseline', '--lr', '0.3', '--epochs', '2', '--batch-size', '32']),
-  summarize(dirOf) {
-    const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
-    const first = result.runs[0]!;
-    const last = result.runs[result.runs.length - 1]!;
-    return {
-      numbers: {
-        ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
-        dInt90Absolute: result.absolute.firstDim,
-        dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
-        dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
-        baselineAccuracy: result.trainedBaseline?.reference ?? null,
-      },
-      checks: [
+/** The intrinsic-dimension reproduction, with one epoch per d or (converged) each d trained until its loss stops improving. */
+function intrinsicReproduction(converged: boolean): Reproduction {
+  const budget = (variant: 'full' | 'quick'): string[] => (converged ? ['--epochs', String(CONVERGED_MAX_EPOCHS[variant]), '--patience', '2'] : variant === 'quick' ? ['--epochs', '2'] : []);
+  return {
+    name: converged ? 'intrinsic-dim-converged' : 'intrinsic-dim',
+    title: converged
+      ? 'The intrinsic dimension of MNIST for a fully connected network, each d trained to convergence'
+      : 'The intrinsic dimension of MNIST for a fully connected network',
+    source: 'Li et al. 2018 (ICLR), Fig. 1 and Table 1',
+    published: 'accuracy on a random d-dimensional hyperplane rises with d; 90 % of full accuracy at d_int90 ≈ 750 for the MNIST MLP',
+    steps: intrinsicSteps([...(converged ? INTRINSIC_CONVERGED_FULL : INTRINSIC_FULL), ...budget('full')]),
+    quick: intrinsicSteps([...INTRINSIC_QUICK, ...budget('quick')]),
+    summarize(dirOf) {
+      const result = readJson<IntrinsicDimResult>(join(dirOf('dims'), 'intrinsic-dim.json'));
+      const first = result.runs[0]!;
+      const last = result.runs[result.runs.length - 1]!;
+      const epochs = result.runs.map((r) => r.history.length);
+      const checks = [
         check('accuracy rises with the subspace dimension', last.testAccuracy > first.testAccuracy,
           `${fixed(first.testAccuracy)} at d = ${first.subspaceDim}, ${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
         check('training on the largest subspace beats chance (1/10)', last.testAccuracy > 0.1,
           `${fixed(last.testAccuracy)} at d = ${last.subspaceDim}`),
+      ];
+      if (converged) {
+        checks.push(check('every run stopped on its loss plateau, before the epoch cap', epochs.every((e) => e < result.config.epochs),
+          `epochs per d: ${epochs.join(', ')} (cap ${result.config.epochs})`));
+      }
+      return {
+        numbers: {
+          ...Object.fromEntries(result.runs.map((r) => [`testAccuracyAtDim${r.subspaceDim}`, r.testAccuracy])),
+          ...(converged ? Object.fromEntries(result.runs.map((r) => [`epochsAtDim${r.subspaceDim}`, r.history.length])) : {}),
+          dInt90Absolute: result.absolute.firstDim,
+          dInt90AbsoluteInterpolated: result.absolute.interpolatedDim,
+          dInt90TrainedBaseline: result.trainedBaseline?.firstDim ?? null,
+          baselineAccuracy: result.trainedBaseline?.reference ?? null,
+        },
+        checks,
+      };
+    },
+  };
+}
+
+const intrinsicDimension = intrinsicReproduction(false);
+const intrinsicDimensionConverged = intrinsicReproduction(true);
+
+// ---------------------------------------------------------------------------
+// Critical-point finders on an MNIST network: gradient-flat regions
+
+interface MnistCriticalResult {
+  summary: { runs: number; fractionCritical: number; fractionFlat: number; fractionFlatStandardError: number; fractionEverFlat: number };
+  runs: { kind: string; loss: number; index: number; squaredGradientNorm: number; startSquaredGradientNorm: number; relativeResidual: number }[];
+}
+
+const mnistCriticalSteps = oneCommand('newton-mr', ['critical', '--problem', 'mnist-mlp', '--method', 'newton-mr'], 'critical.json');
+
+const mnistCritical: Reproduction = {
+  name: 'mnist-critical',
+  title: 'Newton-MR on an MNIST classifier (MLP 16-12-8-10 on 4×4 images): where the runs end',
+  source: 'Frye et al. 2021 (Neural Computation), the MNIST MLP classifier',
+  published: 'about 90 % of Newton-MR runs meet a gradient-flat point (relative residual r > 0.9) on the way; fewer end at one, and few reach ‖∇f‖² < 1e-10',
+  steps: mnistCriticalSteps(['--runs', '10', '--iterations', '200']),
+  quick: mnistCriticalSteps(['--runs', '3', '--iterations', '15', '--samples', '200']),
+  summarize(dirOf) {
+    const result = readJson<MnistCriticalResult>(join(dirOf('newton-mr'), 'critical.json'));
+    const s = result.summary;
+    const decades = result.runs.map((r) => Math.log10(r.startSquaredGradientNorm / r.squaredGradientNorm));
+    const line = lossIndexLine(result.runs);
+    return {
+      numbers: {
+        runs: s.runs,
+        fractionCritical: s.fractionCritical,
+        fractionFlatAtTheEnd: s.fractionFlat,
+        fractionFlatStandardError: s.fractionFlatStandardError,
+        fractionEverFlat: s.fractionEverFlat,
+        largestFinalRelativeResidual: Math.max(...result.runs.map((r) => r.relativeResidual)),
+        smallestDecadesOfGradientDecrease: Math.min(...decades),
+        lossIndexSlope: line?.slope ?? null,
+        lossIndexR2: line?.r2 ?? null,
+      },
+      checks: [
+        check('Newton-MR lowers ‖∇f‖² by at least an order of magnitude from every start', decades.every((d) => d >= 1),
+          `decades of decrease per run: ${decades.map((d) => d.toFixed(1)).join(', ')}`),
+        check('the runs end at saddles: every end point has a positive index (negative eigenvalues)', result.runs.every((r) => r.index > 0),
+          `indices ${result.runs.map((r) => fixed(r.index, 2)).join(', ')}`),
+        check('the loss at the end points rises with their index', line !== null && line.slope > 0,
+          line ? `loss = ${fixed(line.intercept)} + ${fixed(line.slope)}·index, R² = ${fixed(line.r2)}` : 'fewer than three distinct end points'),
+      ],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------
+// Choosing initialisations by curvature or by loss
+
+interface InitSelectResult {
+  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: { meanDifference: number; pValue: number | null }; power: { observedEffectSize: number | null; minimumDetectableEffect: number | null } } }[];
+}
+
+const initSelectSteps = oneCommand('trials', ['init-select'], 'init-select.json');
+
+const initSelection: Reproduction = {
+  name: 'init-select',
+  title: 'Selecting initialisations by Tr(H)/‖H‖, positive curvature or initial loss: do the selected ones train faster?',
+  source: 'Fort & Scherlis 2019 (AAAI), the initialisation-selection experiment',
+  published: 'initialisations chosen for high Tr(H)/‖H‖, many positive eigenvalues or low initial loss train significantly faster on MNIST',
+  steps: initSelectSteps(['--trials', '40', '--samples', '10000', '--test-samples', '2000']),
+  quick: initSelectSteps(['--trials', '4', '--candidates', '4', '--samples', '300', '--test-samples', '200', '--model', '784-16-10', '--subspace-dim', '4', '--score-samples', '64', '--lr', '0.01']),
+  summarize(dirOf) {
+    const result = readJson<InitSelectResult>(join(dirOf('trials'), 'init-select.json'));
+    const numbers: ReproductionSummary['numbers'] = {};
+    for (const c of result.comparisons) {
+      numbers[`${c.score}BestWins`] = c.bestWins;
+      numbers[`${c.score}MeanLossDifference`] = c.trainLoss.tTest.meanDifference;
+      numbers[`${c.score}PValue`] = c.trainLoss.tTest.pValue;
+      numbers[`${c.score}EffectSize`] = c.trainLoss.power.observedEffectSize;
+    }
+    const byLoss = result.comparisons.find((c) => c.score === 'initialLoss')!;
+    numbers.trials = byLoss.trials;
+    numbers.minimumDetectableEffect = byLoss.trainLoss.power.minimumDetectableEffect;
+    return {
+      numbers,
+      checks: [
+        check('the initialisation with the lowest initial loss trains to a lower loss than the highest, in most trials', byLoss.bestWins > byLoss.trials / 2,
+          `${byLoss.bestWins} of ${byLoss.trials} trials; mean difference ${byLoss.trainLoss.tTest.meanDifference.toPrecision(3)}`),
+        check('selecting by initial loss lowers the final training loss on average', byLoss.trainLoss.tTest.meanDifference < 0,
+          `mean (best − worst) ${byLoss.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${byLoss.trainLoss.tTest.pValue?.toPrecision(2) ?? 'undefined'}; 80 % power for |d_z| ≥ ${byLoss.trainLoss.power.minimumDetectableEffect?.toFixed(2) ?? '—'}`),
       ],
     };
   },
@@ -331,7 +525,7 @@ const intrinsicDimension: Reproduction = {
 
 interface SubspaceTrainResult { radius: { step: number; radius: number }[]; radiusFit: { diffusive: { offset: number; rate: number; rSquared: number }; powerLaw: { exponent: number; rSquared: number } } | null }
 
-const growthSteps = oneCommand('growth', ['subspace-train', '--dim', 'full', '--scale', '0.01'], 'log.json');
+const growthSteps = oneCommand('growth', ['subspace-train', '--subspace-dim', 'full', '--init-scale', '0.01'], 'log.json');
 
 const radiusGrowth: Reproduction = {
   name: 'radius-growth',
@@ -404,4 +598,4 @@ const scaleIsTemperature: Reproduction = {
 };
 
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, sphereTraining, intrinsicDimension, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, sphereTraining, intrinsicDimension, intrinsicDimensionConverged, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical, mnistCritical, initSelection];

@@ -67,7 +67,7 @@ function errnoCode(error: unknown): string {
 /**
  * Creates `abs` and its missing parents one level at a time, after checking
  * the nearest existing one is a writable directory. Returns the directories
- * created, outermost first.
+ * this process created, outermost first.
  */
 function makeDirectory(out: string, abs: string): string[] {
   const missing: string[] = [];
@@ -90,14 +90,18 @@ function makeDirectory(out: string, abs: string): string[] {
   } catch {
     throw new UserError(`--out ${out}: ${existing} is not writable`);
   }
+  const created: string[] = [];
   for (const dir of missing) {
     try {
       mkdirSync(dir);
+      created.push(dir);
     } catch (error) {
+      // another run may have made it this instant (two runs started together): then the lock decides
+      if (errnoCode(error) === 'EEXIST' && statSync(dir).isDirectory()) continue;
       throw new UserError(`--out ${out}: cannot create ${dir} (${errnoCode(error)})`);
     }
   }
-  return missing;
+  return created;
 }
 
 function processIsAlive(pid: number): boolean {

@@ -1,7 +1,7 @@
 /**
  * What the subspace commands (subspace-train, radius-sweep, intrinsic-dim,
  * init-select) share: the training flags and the optimiser they make, the
- * projection option, `--dim`, the surface through θ₀, and the set-up of
+ * projection option, `--subspace-dim`, the surface through θ₀, and the set-up of
  * data, model and θ_init. Commands never import each other; they import
  * this.
  */
@@ -13,7 +13,7 @@ import {
 } from '../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, type OptionParser } from './errors.js';
 import type { Series } from './plot.js';
-import { buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from './common.js';
+import { MOMENTUM_HELP, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from './common.js';
 
 export const SURFACES = ['hyperplane', 'sphere'] as const;
 export type Surface = (typeof SURFACES)[number];
@@ -31,7 +31,7 @@ export function addTrainingOptions(cmd: Command, defaults: { lr: number; epochs:
   return cmd
     .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
     .option('--lr <rate>', 'learning rate (of the trained coordinates w)', parsePositive('--lr'), defaults.lr)
-    .option('--momentum <m>', 'SGD momentum', parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
+    .option('--momentum <m>', MOMENTUM_HELP, parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
     .option('--epochs <n>', 'epochs per training run', parseIntOption('--epochs', 1), defaults.epochs)
     .option('--batch-size <n>', 'mini-batch size', parseIntOption('--batch-size', 1), defaults.batchSize);
 }
@@ -44,7 +44,7 @@ export function optimizerFactory(flags: TrainingFlags): () => Optimizer<unknown>
 export const projectionOption = (cmd: Command, defaultKind: SubspaceKind = 'sparse'): Command =>
   cmd.option('--projection <kind>', 'random subspace: dense (exactly orthonormal, D×d stored), sparse (±1, density 1/√D) or fastfood (O(D log D), nothing D×d stored)', parseChoice('--projection', SUBSPACE_KINDS), defaultKind);
 
-/** `--dim`: a positive integer d, or "full" (all D parameters). */
+/** `--subspace-dim`: a positive integer d, or "full" (all D parameters). */
 export function parseDim(flag: string): OptionParser<number | 'full'> {
   const asInteger = parseIntOption(flag, 1);
   return (value) => {
@@ -75,7 +75,7 @@ export function asUserError<T>(what: string, fn: () => T): T {
  */
 export function buildSurface(surface: Surface, origin: Float64Array, dim: number | 'full', projection: SubspaceKind, seed: number): SurfaceParametrisation | null {
   const D = origin.length;
-  if (dim !== 'full' && dim > D) throw new UserError(`--dim ${dim} exceeds the ${D} parameters of the model (use --dim full to train all of them)`);
+  if (dim !== 'full' && dim > D) throw new UserError(`--subspace-dim ${dim} exceeds the ${D} parameters of the model (use --subspace-dim full to train all of them)`);
   const subspace = dim === 'full' ? undefined : asUserError('--projection', () => randomSubspace(projection, D, dim, seed));
   if (surface === 'hyperplane') return subspace ? hyperplaneParametrisation(origin, subspace) : null;
   return hypersphereParametrisation(norm(origin), { through: origin, ...(subspace ? { subspace } : {}) });

@@ -82,7 +82,8 @@ export {
 export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsicDimension, intrinsicDimensionRun, summarizeIntrinsicDimension, adamFactory } from './intrinsic-dimension.js';
 
 // Picking initialisations
-export { type InitSelectionReport, type PairedTestResult, type SelectionTrial, SELECTION_SCORES, compareSelections, initSelectionExperiment, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
+export { pairedTTestPower, minimumDetectableEffect, pairedEffectSize } from './power.js';
+export { type InitSelectionReport, type PairedTestResult, type SelectionTrial, type TestPower, SELECTION_SCORES, compareSelections, initSelectionExperiment, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
 
 // Critical points
 export { FINDER_METHODS, type FinderMethod, type FinderResult } from './critical/finder.js';

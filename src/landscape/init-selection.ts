@@ -46,6 +46,7 @@ import { modelClassifier } from './model-classifier.js';
 import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
 import { mean, norm } from './linalg/vector.js';
 import { lazyDependency } from './lazy-dependency.js';
+import { minimumDetectableEffect, pairedEffectSize, pairedTTestPower } from './power.js';
 
 /** The two tests, loaded on first use (see lazy-dependency.ts). */
 const ttest = lazyDependency<typeof ttestFunction>('@stdlib/stats-ttest');
@@ -201,9 +202,19 @@ export interface ScoreComparison {
   bestWins: number;
   trials: number;
   /** best − worst in final training loss (negative: best trains faster). */
-  trainLoss: { tTest: PairedTestResult; wilcoxon: PairedTestResult };
+  trainLoss: { tTest: PairedTestResult; wilcoxon: PairedTestResult; power: TestPower };
   /** best − worst in test accuracy (positive: best is better). */
   testAccuracy: { tTest: PairedTestResult; wilcoxon: PairedTestResult };
+}
+
+/** What the paired t-test on these trials could find (power.ts). */
+export interface TestPower {
+  /** Cohen's d_z of best − worst, mean/sd of the differences; null when undefined. */
+  observedEffectSize: number | null;
+  /** The smallest |d_z| the two-sided test at α = 0.05 finds with probability 0.8 on this many trials; null under 2 trials. */
+  minimumDetectableEffect: number | null;
+  /** The test's power against a medium effect, |d_z| = 0.5 (Cohen); null under 2 trials. */
+  powerAtMediumEffect: number | null;
 }
 
 export interface InitSelectionOptions extends Omit<CandidateOptions, 'seed' | 'onCandidate'> {
@@ -239,7 +250,17 @@ function trainCandidate(options: InitSelectionOptions, theta: Float64Array, batc
   };
 }
 
-/** Compares best and worst per score over the trials with both paired tests. */
+/** The effect size of best − worst and what a paired t-test on this many pairs can detect. */
+function testPower(best: readonly number[], worst: readonly number[]): TestPower {
+  const n = best.length;
+  return {
+    observedEffectSize: pairedEffectSize(best, worst),
+    minimumDetectableEffect: n >= 2 ? minimumDetectableEffect(n) : null,
+    powerAtMediumEffect: n >= 2 ? pairedTTestPower(n, 0.5) : null,
+  };
+}
+
+/** Compares best and worst per score over the trials with both paired tests, and says what the t-test could detect. */
 export function compareSelections(trials: readonly SelectionTrial[], scores: readonly SelectionScore[]): ScoreComparison[] {
   return scores.map((score) => {
     const picks = trials.map((t) => {
@@ -257,17 +278,12 @@ export function compareSelections(trials: readonly SelectionTrial[], scores: rea
       score,
       bestWins: bestLoss.filter((b, i) => b < worstLoss[i]!).length,
       trials: picks.length,
-      trainLoss: { tTest: pairedTTest(bestLoss, worstLoss), wilcoxon: wilcoxonSignedRank(bestLoss, worstLoss) },
+      trainLoss: { tTest: pairedTTest(bestLoss, worstLoss), wilcoxon: wilcoxonSignedRank(bestLoss, worstLoss), power: testPower(bestLoss, worstLoss) },
       testAccuracy: { tTest: pairedTTest(bestAccuracy, worstAccuracy), wilcoxon: wilcoxonSignedRank(bestAccuracy, worstAccuracy) },
     };
   });
 }
 
-/**
- * The whole experiment: per seed, draw and score K candidates, train the best
- * and worst by each score (a candidate picked twice is trained once), then
- * compare over the trials.
- */
 /** One trial: draw and score the candidates of `seed`, train the best and the worst by each score. `trial` numbers the progress events. */
 export function selectionTrial(options: InitSelectionOptions, seed: number, trial: number): SelectionTrial {
   const scores = options.scores ?? SELECTION_SCORES;
@@ -291,6 +307,11 @@ export function selectionTrial(options: InitSelectionOptions, seed: number, tria
   };
 }
 
+/**
+ * The whole experiment: per seed, draw and score K candidates, train the best
+ * and worst by each score (a candidate picked twice is trained once), then
+ * compare over the trials.
+ */
 export function initSelectionExperiment(options: InitSelectionOptions): InitSelectionReport {
   const scores = options.scores ?? SELECTION_SCORES;
   if (options.seeds.length < 1) throw new Error('init selection: need at least one seed');

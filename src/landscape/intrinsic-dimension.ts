@@ -39,6 +39,8 @@ export interface SubspaceTrainingSettings {
   batchSize: number;
   dtype?: DType;
   evalBatchSize?: number;
+  /** Ends a run before `epochs` (e.g. nn's lossPlateau: trained to convergence); without it every run takes `epochs`. */
+  stopWhen?: (history: readonly EpochRecord[]) => boolean;
 }
 
 export interface IntrinsicDimensionOptions extends SubspaceTrainingSettings {
@@ -181,6 +183,7 @@ export function trainOnHyperplane(
     ...(parametrisation ? { parametrisation } : {}),
     dtype: options.dtype,
     evalBatchSize: options.evalBatchSize,
+    ...(options.stopWhen ? { stopWhen: options.stopWhen } : {}),
     onStep: (info) => options.onStep?.(info.globalStep),
   });
   const last = lastRecord(result.history);

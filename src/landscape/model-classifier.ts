@@ -54,9 +54,9 @@ export function modelClassifier(model: Model, x: Float64Array, labels: Int32Arra
   return { logits: (theta: Tensor) => model.apply(theta.astype('float32'), inputs).astype('float64'), labels, numClasses: model.numClasses };
 }
 
-/** The classifier of a model on a dataset, or on the rows `indices` of it. */
-export function datasetClassifier(model: Model, dataset: data.Dataset, indices?: ArrayLike<number>): Classifier {
+/** The classifier of a model on a dataset, or on the rows `indices` of it, computing in `dtype` (see modelClassifier). */
+export function datasetClassifier(model: Model, dataset: data.Dataset, indices?: ArrayLike<number>, dtype: DType = 'float64'): Classifier {
   const rowLength = dataset.sampleShape.reduce((a, b) => a * b, 1);
-  if (indices === undefined) return modelClassifier(model, dataset.x, dataset.labels);
-  return modelClassifier(model, selectRows(dataset.x, rowLength, indices), Int32Array.from(indices, (i) => dataset.labels[i]!));
+  if (indices === undefined) return modelClassifier(model, dataset.x, dataset.labels, dtype);
+  return modelClassifier(model, selectRows(dataset.x, rowLength, indices), Int32Array.from(indices, (i) => dataset.labels[i]!), dtype);
 }

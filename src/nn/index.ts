@@ -66,6 +66,6 @@ export {
 } from './checkpoint.js';
 
 export {
-  trainModel, evaluate, identityParametrisation, NonFiniteLossError,
+  trainModel, trainSteps, evaluate, identityParametrisation, NonFiniteLossError, lossPlateau,
   type Parametrisation, type TrainOptions, type TrainResult, type TrainingResumePoint, type EpochRecord, type StepInfo,
 } from './train.js';

@@ -96,6 +96,34 @@ export interface TrainOptions<S> {
   onEpoch?: (record: EpochRecord, w: Float64Array, resume: TrainingResumePoint<S>) => void;
   /** Continue a run from the end of an epoch (see TrainingResumePoint). */
   start?: TrainingResumePoint<S>;
+  /** Asked after every epoch with the history so far: true ends training there (before `epochs`), e.g. lossPlateau. */
+  stopWhen?: (history: readonly EpochRecord[]) => boolean;
+}
+
+/**
+ * A stopping rule: stop once the mean training loss of an epoch has not
+ * improved on the best one before it by more than `minImprovement` (a
+ * fraction of that best loss) for `patience` epochs in a row, i.e. when
+ * training has converged as far as the optimiser can tell. The training
+ * loss is used, not the test loss, so the stopping point does not look at the
+ * data the result is judged on.
+ */
+export function lossPlateau(patience: number, minImprovement = 0.01): (history: readonly EpochRecord[]) => boolean {
+  if (!Number.isInteger(patience) || patience < 1) throw new Error(`lossPlateau: patience must be a positive integer, got ${patience}`);
+  if (!(minImprovement >= 0 && minImprovement < 1)) throw new Error(`lossPlateau: minImprovement must lie in [0, 1), got ${minImprovement}`);
+  return (history) => {
+    let best = Infinity;
+    let sinceBest = 0;
+    for (const record of history) {
+      if (record.trainLoss < best * (1 - minImprovement)) {
+        best = record.trainLoss;
+        sinceBest = 0;
+      } else {
+        sinceBest += 1;
+      }
+    }
+    return sinceBest >= patience;
+  };
 }
 
 export interface TrainResult {
@@ -122,6 +150,20 @@ export function evaluate(model: Model, theta: Vector, ds: Dataset, options: { lo
 }
 
 export function trainModel<S>(options: TrainOptions<S>): TrainResult {
+  const steps = trainSteps(options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * trainModel one optimiser step at a time: the generator yields after every
+ * step (the step's StepInfo, after onStep), so a caller can give control
+ * back to the event loop between steps (to see a Ctrl-C) or stop early;
+ * its return value is trainModel's result.
+ */
+export function* trainSteps<S>(options: TrainOptions<S>): Generator<StepInfo, TrainResult, void> {
   const { model, optimizer, epochs, batchSize, rng } = options;
   const parametrisation = options.parametrisation ?? identityParametrisation;
   const dtype = options.dtype ?? 'float64';
@@ -163,7 +205,9 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
       w = parametrisation.project ? parametrisation.project(update.theta) : update.theta;
       state = update.state;
       globalStep += 1;
-      options.onStep?.({ epoch, step, stepsPerEpoch, loss: lossValue, globalStep }, w);
+      const info: StepInfo = { epoch, step, stepsPerEpoch, loss: lossValue, globalStep };
+      options.onStep?.(info, w);
+      yield info;
     }
     const theta = parametrisation.toTheta(w);
     const test = options.test ? evaluate(model, theta, options.test, { loss: options.loss, batchSize: options.evalBatchSize, dtype }) : null;
@@ -180,6 +224,7 @@ export function trainModel<S>(options: TrainOptions<S>): TrainResult {
     };
     history.push(record);
     options.onEpoch?.(record, w, { epoch, globalStep, w, state });
+    if (options.stopWhen?.(history)) break;
   }
   return { w, theta: parametrisation.toTheta(w), history };
 }

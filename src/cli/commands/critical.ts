@@ -138,7 +138,7 @@ async function writeCritical(
   const full = {
     command: 'critical',
     config,
-    problem: { name: problem.name, description: problem.description, dim: problem.dim },
+    problem: { name: problem.name, description: problem.description, parameters: problem.dim },
     method: options.method,
     summary,
     seconds,

@@ -3,7 +3,9 @@
  *
  * Prints the versions (goldilocks, Node, the main libraries), the machine
  * (platform, CPU cores, memory) and the compute backends, marking the one in
- * use and saying what it actually runs. Meant to be pasted into bug reports
+ * use and saying what it actually runs. For the gpu backend that is the
+ * gpu.js engine a probe kernel really ran on (gpu, webgl, headlessgl,
+ * webasm or its cpu fallback), so a silent fallback shows. Meant to be pasted into bug reports
  * and to sit at the top of benchmark logs; `--json` gives the same as JSON.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { availableBackends, getBackend } from '../../autodiff/index.js';
+import { availableBackends, describeBackend, getBackend } from '../../autodiff/index.js';
 import { goldilocksVersion } from '../main.js';
 
 export interface Info {
@@ -23,6 +25,8 @@ export interface Info {
   memoryGiB: number;
   libraries: Record<string, string>;
   backend: { current: string; describe: string; available: string[] };
+  /** The gpu backend: the gpu.js engine that runs its kernels, or why it cannot run. */
+  gpu: string;
 }
 
 const LIBRARIES = ['commander', 'vega', 'vega-lite', '@resvg/resvg-js', 'cli-progress', 'ml-matrix', 'gpu.js'];
@@ -63,6 +67,7 @@ export function collectInfo(): Info {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     libraries: Object.fromEntries(LIBRARIES.map((name) => [name, packageVersion(name)])),
     backend: { current: backend.name, describe: backend.describe(), available: availableBackends() },
+    gpu: availableBackends().includes('gpu') ? describeBackend('gpu') : 'not registered',
   };
 }
 
@@ -74,6 +79,7 @@ export function formatInfo(info: Info): string {
     `cpu        ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB memory`,
     `backend    ${info.backend.current}: ${info.backend.describe}`,
     `backends   ${info.backend.available.map((b) => (b === info.backend.current ? `${b} (current)` : b)).join(', ')}`,
+    `gpu        ${info.gpu}`,
     'libraries',
     ...Object.entries(info.libraries).map(([name, version]) => `  ${name.padEnd(width)}  ${version}`),
   ];
@@ -84,6 +90,7 @@ export function register(program: Command): void {
   program
     .command('info')
     .description('print versions, the machine, and the available compute backends')
+    .option('--backend <name>', 'mark this backend as the current one (see any command\'s --help)')
     .option('--json', 'print as JSON')
     .action((options: { json?: boolean }) => {
       const info = collectInfo();

@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius, data as nnData } from '../../nn/index.js';
-import { SELECTION_SCORES, compareSelections, selectionTrial, type InitSelectionReport, type PairedTestResult } from '../../landscape/index.js';
+import { SELECTION_SCORES, compareSelections, selectionTrial, type InitSelectionReport, type PairedTestResult, type TestPower } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, type OptionParser } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
@@ -109,9 +109,16 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<(InitSelect
   await savePlot(join(out, 'best-vs-worst'), scatterChartSpec({
     title: `${model.name} on ${flags.dataset}: training loss after ${flags.epochs} epoch(s), ${flags.trials} trials`, xLabel: 'worst candidate by the score', yLabel: 'best candidate by the score', series,
   }), { png: true });
-  const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}`);
+  const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}; ${formatPower(c.trainLoss.power)}`);
   run.finish(full, `${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png`);
   return full;
+}
+
+/** The effect size and what the t-test could detect, in words. */
+function formatPower(power: TestPower): string {
+  const effect = power.observedEffectSize === null ? 'effect size undefined' : `effect size d_z = ${power.observedEffectSize.toFixed(2)}`;
+  if (power.minimumDetectableEffect === null) return effect;
+  return `${effect}; the t-test detects |d_z| ≥ ${power.minimumDetectableEffect.toFixed(2)} with 80 % power (power ${(100 * power.powerAtMediumEffect!).toFixed(0)} % at d_z = 0.5)`;
 }
 
 export function register(program: Command): void {

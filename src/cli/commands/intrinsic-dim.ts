@@ -12,15 +12,15 @@
  * each as the first grid d meeting the threshold and as a linear
  * interpolation between it and the grid point before.
  *
- *   npx goldilocks intrinsic-dim --dims 100,200,300,500,750,1000,1500 --projection sparse \
+ *   npx goldilocks intrinsic-dim --subspace-dims 100,200,300,500,750,1000,1500 --projection sparse \
  *     --epochs 1 --samples 20000 --lr 0.03
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
-import { euclideanNorm as norm, expectedRadius } from '../../nn/index.js';
+import { euclideanNorm as norm, expectedRadius, lossPlateau } from '../../nn/index.js';
 import { intrinsicDimensionRun, summarizeIntrinsicDimension, type IntrinsicDimensionResult, type ThresholdCrossing, type SubspaceKind } from '../../landscape/index.js';
-import { UserError, parseFloatOption, type OptionParser } from '../errors.js';
+import { UserError, parseFloatOption, parseIntOption, type OptionParser } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
 import { lineChartSpec, savePlot, type Series } from '../plot.js';
@@ -29,11 +29,13 @@ import { addDataOptions, addModelOptions, addRunOptions, parsePositive, type Dat
 import { addTrainingOptions, asUserError, optimizerFactory, projectionOption, setUp, verticalLine, type TrainingFlags } from '../subspace-options.js';
 
 interface IntrinsicDimFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
-  dims: number[];
+  subspaceDims: number[];
   projection: SubspaceKind;
   baseline: boolean;
   baselineLr: number;
   fraction: number;
+  patience?: number;
+  minImprovement: number;
 }
 
 /** A comma-separated list of increasing positive integers, e.g. `10,100,1000` (1e3 accepted). */
@@ -64,42 +66,44 @@ function describeCrossing(c: ThresholdCrossing | null): string {
 export async function runIntrinsicDim(flags: IntrinsicDimFlags): Promise<(IntrinsicDimensionResult & { config: Record<string, unknown> }) | undefined> {
   const run = startRun('intrinsic-dim', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
-  const tooBig = flags.dims.find((d) => d > model.spec.size);
-  if (tooBig !== undefined) throw new UserError(`--dims: d = ${tooBig} exceeds the ${model.spec.size} parameters of ${model.name}`);
+  const tooBig = flags.subspaceDims.find((d) => d > model.spec.size);
+  if (tooBig !== undefined) throw new UserError(`--subspace-dims: d = ${tooBig} exceeds the ${model.spec.size} parameters of ${model.name}`);
   const out = run.dir;
   const stepsPerRun = flags.epochs * Math.ceil(train.labels.length / flags.batchSize);
-  const runs = flags.dims.length + (flags.baseline ? 1 : 0);
+  const runs = flags.subspaceDims.length + (flags.baseline ? 1 : 0);
   const progress = createProgress({ label: 'intrinsic-dim', total: runs * stepsPerRun, quiet: flags.quiet });
   const started = performance.now();
   const options = {
-    model, train, test, origin: thetaInit, dims: flags.dims, projection: flags.projection, seed: flags.seed,
+    model, train, test, origin: thetaInit, dims: flags.subspaceDims, projection: flags.projection, seed: flags.seed,
     makeOptimizer: optimizerFactory(flags), epochs: flags.epochs, batchSize: flags.batchSize, dtype: flags.dtype,
+    ...(flags.patience !== undefined ? { stopWhen: lossPlateau(flags.patience, flags.minImprovement) } : {}),
     trainBaseline: flags.baseline, fraction: flags.fraction,
     makeBaselineOptimizer: optimizerFactory({ ...flags, lr: flags.baselineLr }),
-    onStep: (i: number, step: number) => progress.update(i * stepsPerRun + step, { d: flags.dims[i] ?? 'D' }),
+    onStep: (i: number, step: number) => progress.update(i * stepsPerRun + step, { d: flags.subspaceDims[i] ?? 'D' }),
   };
   // one journalled unit per dimension, and the baseline last
   const units = Array.from({ length: runs }, (_, i) => i);
   const done = await run.sweep('run', units, (i) => asUserError('training', () => intrinsicDimensionRun(options, i)),
-    (r) => progress.log(`${r.direct ? `direct training (D = ${r.subspaceDim})` : `d = ${r.subspaceDim}`}: test accuracy ${(100 * r.testAccuracy).toFixed(2)} % (${r.seconds.toFixed(1)} s)`));
+    (r) => progress.log(`${r.direct ? `direct training (D = ${r.subspaceDim})` : `d = ${r.subspaceDim}`}: test accuracy ${(100 * r.testAccuracy).toFixed(2)} % after ${r.history.length} epoch(s) (${r.seconds.toFixed(1)} s)`));
   progress.stop();
   if (run.shard) {
     run.finishShard();
     return undefined;
   }
-  const result = summarizeIntrinsicDimension(done.slice(0, flags.dims.length), flags.baseline ? done[flags.dims.length]! : null, flags.fraction);
+  const result = summarizeIntrinsicDimension(done.slice(0, flags.subspaceDims.length), flags.baseline ? done[flags.subspaceDims.length]! : null, flags.fraction);
   const config = {
     command: 'intrinsic-dim', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
     rInit: norm(thetaInit), expectedRInit: expectedRadius(model, flags.init),
-    dims: flags.dims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,
-    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
+    subspaceDims: flags.subspaceDims, projection: flags.projection, baseline: flags.baseline, baselineLr: flags.baselineLr, fraction: flags.fraction,
+    optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs,
+    ...(flags.patience !== undefined ? { stopping: { rule: 'training-loss plateau', patience: flags.patience, minImprovement: flags.minImprovement } } : {}), batchSize: flags.batchSize,
     seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(), seconds: (performance.now() - started) / 1000,
   };
   const report = { config, ...result };
   const full = { ...report, provenance: run.provenance(config, flags.dtype) };
   writeJson(join(out, 'intrinsic-dim.json'), full);
-  const row = (r: IntrinsicDimensionResult['runs'][number]) => ({ subspaceDim: r.subspaceDim, direct: r.direct, testAccuracy: r.testAccuracy, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy, trainLoss: r.trainLoss, seconds: r.seconds });
+  const row = (r: IntrinsicDimensionResult['runs'][number]) => ({ subspaceDim: r.subspaceDim, direct: r.direct, testAccuracy: r.testAccuracy, testLoss: r.testLoss, trainAccuracy: r.trainAccuracy, trainLoss: r.trainLoss, epochs: r.history.length, seconds: r.seconds });
   writeCsv(join(out, 'intrinsic-dim.csv'), [...result.runs.map(row), ...(result.baseline ? [row(result.baseline)] : [])]);
   await writePlot(out, report, model.name, flags);
   const baselineText = result.baseline ? `direct training: ${(100 * result.baseline.testAccuracy).toFixed(2)} %\n` : '';
@@ -111,7 +115,8 @@ async function writePlot(out: string, report: IntrinsicDimensionResult, modelNam
   const dims = report.runs.map((r) => r.subspaceDim);
   const [lo, hi] = [dims[0]!, dims[dims.length - 1]!];
   const horizontal = (name: string, y: number): Series => ({ name, points: [{ x: lo, y }, { x: hi, y }] });
-  const series: Series[] = [{ name: `${flags.projection} hyperplane, ${flags.epochs} epoch(s)`, points: report.runs.map((r) => ({ x: r.subspaceDim, y: r.testAccuracy })) }];
+  const budget = flags.patience !== undefined ? `to a loss plateau (≤ ${flags.epochs} epochs)` : `${flags.epochs} epoch(s)`;
+  const series: Series[] = [{ name: `${flags.projection} hyperplane, ${budget}`, points: report.runs.map((r) => ({ x: r.subspaceDim, y: r.testAccuracy })) }];
   const crossings = [report.absolute, report.trainedBaseline].filter((c): c is ThresholdCrossing => c !== null);
   for (const c of crossings) {
     series.push(horizontal(`${c.convention} threshold ${(100 * c.threshold).toFixed(1)} %`, c.threshold));
@@ -128,10 +133,12 @@ export function register(program: Command): void {
   addDataOptions(cmd);
   addModelOptions(cmd);
   cmd
-    .option('--dims <list>', 'increasing subspace dimensions, comma-separated', parseDimList('--dims'), [10, 50, 100, 200, 300, 500, 750, 1000, 1500])
+    .option('--subspace-dims <list>', 'increasing subspace dimensions, comma-separated', parseDimList('--subspace-dims'), [10, 50, 100, 200, 300, 500, 750, 1000, 1500])
     .option('--no-baseline', 'skip direct training of all D parameters (then only the absolute convention is reported)')
     .option('--baseline-lr <rate>', 'learning rate of the direct baseline (--lr is for the subspace runs)', parsePositive('--baseline-lr'), 1e-3)
-    .option('--fraction <f>', 'the fraction of the reference accuracy to reach', parseFloatOption('--fraction', { min: 0, max: 1, exclusiveMin: true }), 0.9);
+    .option('--fraction <f>', 'the fraction of the reference accuracy to reach', parseFloatOption('--fraction', { min: 0, max: 1, exclusiveMin: true }), 0.9)
+    .option('--patience <n>', 'train each run to convergence: stop once its training loss has not improved by --min-improvement for n epochs in a row (--epochs is then the most); without it every run takes --epochs', parseIntOption('--patience', 1))
+    .option('--min-improvement <f>', 'with --patience: the relative improvement of the best training loss that counts', parseFloatOption('--min-improvement', { min: 0, max: 1, exclusiveMax: true }), 0.01);
   projectionOption(cmd);
   addTrainingOptions(cmd, { lr: 0.03, epochs: 1, batchSize: 128 });
   addRunOptions(cmd, 'runs/intrinsic-dim', { sweep: true });

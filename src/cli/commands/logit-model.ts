@@ -24,7 +24,7 @@ import { addOutputOptions, runSettings, startRun, type OutputFlags } from '../ha
 interface LogitModelOptions extends OutputFlags {
   classes: number;
   perClass: number;
-  dim: number;
+  parameters: number;
   clusterNoise: number[];
   confidence: number;
   confidenceSpread: number;
@@ -42,13 +42,13 @@ function parseNoiseList(value: string): number[] {
 }
 
 function runLogitModel(options: LogitModelOptions): void {
-  if (options.dim < options.classes + 5) throw new UserError(`--dim ${options.dim} must be at least --classes + 5 = ${options.classes + 5}`);
+  if (options.parameters < options.classes + 5) throw new UserError(`--parameters ${options.parameters} must be at least --classes + 5 = ${options.classes + 5}`);
   const run = startRun('logit-model', options);
   const outDir = run.dir;
   const rows: (LogitGradientModelSummary & { clusterNoise: number })[] = [];
   for (const clusterNoise of options.clusterNoise) {
     const model = logitGradientModel({
-      classes: options.classes, perClass: options.perClass, dim: options.dim, clusterNoise,
+      classes: options.classes, perClass: options.perClass, dim: options.parameters, clusterNoise,
       confidence: options.confidence, confidenceSpread: options.confidenceSpread, logitNoise: options.logitNoise,
       logitCurvature: options.logitCurvature, seed: options.seed,
     });
@@ -75,7 +75,7 @@ export function register(program: Command): void {
     .description("the Hessian's outliers without a network: a model of logit gradients clustered by logit, with weak logit curvature")
     .option('--classes <C>', 'number of classes', parseIntOption('--classes', 2, 100), 10)
     .option('--per-class <n>', 'examples per class', parseIntOption('--per-class', 1, 10_000), 50)
-    .option('--dim <D>', 'number of parameters', parseIntOption('--dim', 2, 20_000), 1000)
+    .option('--parameters <D>', 'number of parameters D (the dimension of the gradients)', parseIntOption('--parameters', 2, 20_000), 1000)
     .option('--cluster-noise <list>', 'σ, the spread of each logit gradient around its logit\'s centre (comma-separated: one model each)', parseNoiseList, [0, 0.5, 1, 2, 4])
     .option('--confidence <beta>', 'mean logit of the correct class', parseFloatOption('--confidence', { min: 0 }), 2)
     .option('--confidence-spread <delta>', 'spread of that confidence between classes', parseFloatOption('--confidence-spread', { min: 0 }), 1)

@@ -12,7 +12,7 @@
  * collapses well inside or outside it. The plot has a log radius axis, with
  * r_init marked.
  *
- *   npx goldilocks radius-sweep --dim 200 --scales 0.1:10:9 --epochs 1 --samples 20000
+ *   npx goldilocks radius-sweep --subspace-dim 200 --scales 0.1:10:9 --epochs 1 --samples 20000
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ import {
 
 interface RadiusSweepFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
   surface: Surface;
-  dim: number;
+  subspaceDim: number;
   projection: SubspaceKind;
   scales: Range;
 }
@@ -62,7 +62,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
   const run = startRun('radius-sweep', flags);
   const out = run.dir;
   const { backend, train, test, model, thetaInit } = setUp(flags);
-  if (flags.dim > model.spec.size) throw new UserError(`--dim ${flags.dim} exceeds the ${model.spec.size} parameters of ${model.name}`);
+  if (flags.subspaceDim > model.spec.size) throw new UserError(`--subspace-dim ${flags.subspaceDim} exceeds the ${model.spec.size} parameters of ${model.name}`);
   const rInit = norm(thetaInit);
   const scales = logGrid(flags.scales);
   const stepsPerEpoch = Math.ceil(train.labels.length / flags.batchSize);
@@ -71,7 +71,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
   const points: RadiusSweepPoint[] = await run.sweep('scale', scales, (scale, i) => {
     const origin = thetaInit.map((v) => v * scale);
     // the same P for every radius (same seed): only the radius changes
-    const surface = buildSurface(flags.surface, origin, flags.dim, flags.projection, flags.seed)!;
+    const surface = buildSurface(flags.surface, origin, flags.subspaceDim, flags.projection, flags.seed)!;
     const started = performance.now();
     const start = asUserError('evaluation', () => evaluate(model, surface.toTheta(surface.initial), test, { dtype: flags.dtype }));
     const trainOnSurface = (): { accuracy: number; loss: number; trainLoss: number; radius: number; history: EpochRecord[] } => {
@@ -112,7 +112,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
     config: {
       command: 'radius-sweep', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
       model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
-      surface: flags.surface, dim: flags.dim, projection: flags.projection, scales: flags.scales,
+      surface: flags.surface, subspaceDim: flags.subspaceDim, projection: flags.projection, scales: flags.scales,
       optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
       expectedRInit: expectedRadius(model, flags.init), seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(),
     },
@@ -122,7 +122,7 @@ export async function runRadiusSweep(flags: RadiusSweepFlags): Promise<RadiusSwe
   const full = { ...report, provenance: run.provenance(report.config, flags.dtype) };
   writeJson(join(out, 'radius-sweep.json'), full);
   writeCsv(join(out, 'radius-sweep.csv'), points.map(({ history: _history, ...row }) => ({ ...row, diverged: row.diverged ?? null })));
-  const title = `${model.name} on ${flags.dataset}: training on a random ${flags.dim}-dim ${flags.surface}`;
+  const title = `${model.name} on ${flags.dataset}: training on a random ${flags.subspaceDim}-dim ${flags.surface}`;
   await savePlot(join(out, 'accuracy-vs-radius'), lineChartSpec({
     title, xLabel: 'radius r = ‖θ₀‖ where the surface passes', yLabel: 'test accuracy', xLog: true,
     series: [
@@ -142,7 +142,7 @@ export function register(program: Command): void {
   addModelOptions(cmd);
   cmd
     .option('--surface <kind>', 'hyperplane (θ₀ + P·w) or sphere (‖θ‖ = ‖θ₀‖)', parseChoice('--surface', SURFACES), 'hyperplane')
-    .option('--dim <d>', 'dimension d of the surface', parseIntOption('--dim', 1), 200)
+    .option('--subspace-dim <d>', 'dimension d of the surface', parseIntOption('--subspace-dim', 1), 200)
     .option('--scales <MIN:MAX:COUNT>', 'log-spaced multipliers α of θ_init (radius α·r_init), or one number', parseRange('--scales', { single: true }), { min: 0.1, max: 10, count: 9 });
   projectionOption(cmd);
   addTrainingOptions(cmd, { lr: 0.03, epochs: 1, batchSize: 128 });

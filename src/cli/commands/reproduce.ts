@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UserError } from '../errors.js';
 import { writeJson } from '../output.js';
+import { savePlot } from '../plot.js';
 import { addOutputOptions, startRun, type OutputFlags } from '../harness.js';
 import { REPRODUCTIONS, type Reproduction, type ReproductionStep } from '../reproductions.js';
 
@@ -64,7 +65,7 @@ function runStep(step: ReproductionStep, dir: string, quiet: boolean): void {
   }
 }
 
-function runReproduction(name: string | undefined, options: ReproduceOptions): void {
+async function runReproduction(name: string | undefined, options: ReproduceOptions): Promise<void> {
   if (options.list) {
     listReproductions();
     return;
@@ -90,6 +91,7 @@ function runReproduction(name: string | undefined, options: ReproduceOptions): v
     provenance: run.provenance({ reproduction: reproduction.name, variant: options.quick ? 'quick' : 'full' }),
   };
   writeJson(join(out, 'summary.json'), full);
+  for (const figure of reproduction.figures?.((step) => join(out, step)) ?? []) await savePlot(join(out, figure.name), figure.spec, { png: true });
   run.finish(full, [...summary.checks.map((c) => `${c.holds ? 'holds' : 'FAILS'}: ${c.claim} (${c.detail})`), `wrote ${join(out, 'summary.json')}`].join('\n'));
   if (!summary.checks.every((c) => c.holds)) process.exitCode = 3;
 }

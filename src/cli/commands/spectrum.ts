@@ -49,7 +49,7 @@ function setUpSpectrum(options: SpectrumOptions) {
   const setup = loadNetwork(options);
   const { model, classifier } = setup;
   const theta = options.checkpoint
-    ? loadCheckpointTheta('--checkpoint', options.checkpoint, model, describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }))
+    ? loadCheckpointTheta('--checkpoint', options.checkpoint, model, describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: options.dtype }))
     : setup.theta;
   const D = theta.length;
   if (options.topK > D) throw new UserError(`--top-k ${options.topK} is more than the ${D} parameters`);
@@ -106,13 +106,13 @@ async function writeSpectrum(run: Run, setup: SpectrumSetup, options: SpectrumOp
   const top = report.top!;
   const density = report.density!;
   // with --checkpoint, θ is the checkpoint's: the initialisation options do not apply
-  const { init: _init, alpha: _alpha, ...withoutInit } = runSettings(options);
+  const { init: _init, initScale: _initScale, ...withoutInit } = runSettings(options);
   const config = { ...(options.checkpoint ? withoutInit : runSettings(options)), ...backendRecord() };
   const result = {
     command: 'spectrum',
     config,
     model: model.name,
-    dim: D,
+    parameters: D,
     samples: classifier.labels.length,
     numClasses: classifier.numClasses,
     statistics: stats,
@@ -130,7 +130,7 @@ async function writeSpectrum(run: Run, setup: SpectrumSetup, options: SpectrumOp
     products: report.products,
     seconds: report.seconds,
   };
-  const full = { ...result, provenance: run.provenance(config, 'float64') };
+  const full = { ...result, provenance: run.provenance(config, options.dtype) };
   writeJson(join(outDir, 'spectrum.json'), full);
   writeCsv(
     join(outDir, 'eigenvalues.csv'),
@@ -204,7 +204,7 @@ export function register(program: Command): void {
     .command('spectrum')
     .description('top eigenvalues, Hutchinson trace and SLQ eigenvalue density of the loss Hessian of a network');
   addNetworkOptions(command, { samples: 1000, model: '784-32-10' })
-    .option('--checkpoint <path>', 'analyse the parameters of this checkpoint instead of an initialisation')
+    .option('--checkpoint <path>', 'analyse the parameters of this checkpoint instead of an initialisation (one saved in the other --dtype is converted, with a note)')
     .option('--operator <name>', 'hessian or gauss-newton', parseChoice('--operator', ['hessian', 'gauss-newton'] as const), 'hessian')
     .option('--top-k <n>', 'number of top eigenvalues', parseIntOption('--top-k', 1, 500), 20)
     .option('--lanczos-steps <n>', 'most Lanczos steps (HVPs) for the top eigenvalues (default max(4·top-k, 60))', parseIntOption('--lanczos-steps', 2, 100000))
@@ -216,8 +216,8 @@ export function register(program: Command): void {
   addOutputOptions(command, 'runs/spectrum')
     .action(async (options: SpectrumOptions, cmd: Command) => {
       if (options.checkpoint) {
-        for (const flag of ['alpha', 'init'] as const) {
-          if (cmd.getOptionValueSource(flag) === 'cli') throw new UserError(`--${flag} does not apply with --checkpoint (the parameters are the checkpoint's); leave it out`);
+        for (const [flag, name] of [['initScale', '--init-scale'], ['init', '--init']] as const) {
+          if (cmd.getOptionValueSource(flag) === 'cli') throw new UserError(`${name} does not apply with --checkpoint (the parameters are the checkpoint's); leave it out`);
         }
         adoptCheckpointArchitecture(cmd, '--checkpoint', options.checkpoint, options);
       }

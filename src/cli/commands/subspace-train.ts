@@ -4,14 +4,14 @@
  * 2019), or on all of θ, recording the radius ‖θ‖ as it goes.
  *
  *   # Li et al.'s d = 1000 hyperplane for the MNIST MLP
- *   npx goldilocks subspace-train --surface hyperplane --dim 1000 --projection sparse \
+ *   npx goldilocks subspace-train --surface hyperplane --subspace-dim 1000 --projection sparse \
  *     --lr 0.03 --epochs 2 --out runs/hyperplane-1000
  *   # a 100-dimensional sphere of radius 30 (the hyperplane through θ̂_init·30, projected radially)
- *   npx goldilocks subspace-train --surface sphere --dim 100 --radius 30
+ *   npx goldilocks subspace-train --surface sphere --subspace-dim 100 --radius 30
  *   # unconstrained training from a small radius: r(t) grows like √t
- *   npx goldilocks subspace-train --dim full --scale 0.01 --radius-every 5
+ *   npx goldilocks subspace-train --subspace-dim full --init-scale 0.01 --radius-every 5
  *
- * θ₀ = α·θ_init (--scale α) or r·θ_init/‖θ_init‖ (--radius r). `--dim full`
+ * θ₀ = α·θ_init (--init-scale α) or r·θ_init/‖θ_init‖ (--radius r). `--subspace-dim full`
  * trains all D parameters: on a hyperplane that is ordinary training from θ₀,
  * on a sphere the full-space sphere ‖θ‖ = ‖θ₀‖. Writes log.json (config,
  * per-epoch history, r(t) samples, and over the second half of training, or
@@ -45,8 +45,8 @@ import {
 
 interface SubspaceTrainFlags extends DataOptions, ModelFlags, RunFlags, TrainingFlags {
   surface: Surface;
-  dim: number | 'full';
-  scale?: number;
+  subspaceDim: number | 'full';
+  initScale?: number;
   radius?: number;
   projection: SubspaceKind;
   radiusEvery: number;
@@ -66,13 +66,13 @@ export interface SubspaceTrainReport {
 }
 
 export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<SubspaceTrainReport> {
-  if (flags.scale !== undefined && flags.radius !== undefined) throw new UserError('give --scale or --radius, not both');
+  if (flags.initScale !== undefined && flags.radius !== undefined) throw new UserError('give --init-scale or --radius, not both');
   const run = startRun('subspace-train', flags);
   const { backend, train, test, model, thetaInit } = setUp(flags);
   const rInit = norm(thetaInit);
-  const factor = flags.radius !== undefined ? flags.radius / rInit : (flags.scale ?? 1);
+  const factor = flags.radius !== undefined ? flags.radius / rInit : (flags.initScale ?? 1);
   const origin = thetaInit.map((v) => v * factor);
-  const parametrisation = buildSurface(flags.surface, origin, flags.dim, flags.projection, flags.seed);
+  const parametrisation = buildSurface(flags.surface, origin, flags.subspaceDim, flags.projection, flags.seed);
   const out = run.dir;
   const stepsPerEpoch = Math.ceil(train.labels.length / flags.batchSize);
   const totalSteps = flags.epochs * stepsPerEpoch;
@@ -83,9 +83,9 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
     command: 'subspace-train',
     dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
-    surface: flags.surface, dim: flags.dim, trainedDim: parametrisation?.trainedDim ?? model.spec.size,
-    projection: flags.dim === 'full' ? null : flags.projection,
-    rInit, expectedRInit: expectedRadius(model, flags.init), scale: factor, startRadius: norm(origin),
+    surface: flags.surface, subspaceDim: flags.subspaceDim, trainedDim: parametrisation?.trainedDim ?? model.spec.size,
+    projection: flags.subspaceDim === 'full' ? null : flags.projection,
+    rInit, expectedRInit: expectedRadius(model, flags.init), initScale: factor, startRadius: norm(origin),
     optimizer: flags.optimizer, lr: flags.lr, ...(flags.optimizer === 'sgd' ? { momentum: flags.momentum } : {}), epochs: flags.epochs, batchSize: flags.batchSize,
     radiusEvery: flags.radiusEvery, seed: flags.seed, dtype: flags.dtype, backend, backendDescription: getBackend().describe(),
   };
@@ -117,9 +117,9 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
   writeCsv(join(out, 'radius.csv'), recorder.samples.map((s) => ({ ...s })));
   await writePlots(out, report, model.name, flags);
   const last = result.history[result.history.length - 1]!;
-  const surfaceText = flags.dim === 'full'
+  const surfaceText = flags.subspaceDim === 'full'
     ? (flags.surface === 'sphere' ? `the full sphere ‖θ‖ = ${norm(origin).toFixed(3)}` : `all ${model.spec.size} parameters, unconstrained`)
-    : `${flags.surface}, d = ${flags.dim}, ${flags.projection} projection`;
+    : `${flags.surface}, d = ${flags.subspaceDim}, ${flags.projection} projection`;
   const fitText = radiusFit
     ? `\nfrom step ${radiusFit.fromStep}: r² = ${radiusFit.diffusive.offset.toPrecision(4)} + ${radiusFit.diffusive.rate.toPrecision(4)}·t (R² ${radiusFit.diffusive.rSquared.toFixed(4)}); r ∝ t^${radiusFit.powerLaw.exponent.toFixed(3)} (R² ${radiusFit.powerLaw.rSquared.toFixed(4)})`
     : '';
@@ -129,7 +129,7 @@ export async function runSubspaceTrain(flags: SubspaceTrainFlags): Promise<Subsp
 
 async function writePlots(out: string, report: SubspaceTrainReport, modelName: string, flags: SubspaceTrainFlags): Promise<void> {
   const { history } = report;
-  const surface = flags.dim === 'full' ? (flags.surface === 'sphere' ? 'the full sphere' : 'all parameters') : `${flags.surface} d = ${flags.dim}`;
+  const surface = flags.subspaceDim === 'full' ? (flags.surface === 'sphere' ? 'the full sphere' : 'all parameters') : `${flags.surface} d = ${flags.subspaceDim}`;
   const title = `${modelName} on ${flags.dataset}, ${surface}`;
   const series = (name: string, key: keyof EpochRecord): Series => ({ name, points: history.map((r) => ({ x: r.epoch, y: r[key] as number })) });
   await savePlot(join(out, 'loss'), lineChartSpec({ title: `${title}: loss`, xLabel: 'epoch', yLabel: 'cross-entropy', series: [series('train', 'trainLoss'), series('test', 'testLoss')] }), { png: true });
@@ -158,9 +158,9 @@ export function register(program: Command): void {
   addModelOptions(cmd);
   cmd
     .option('--surface <kind>', 'hyperplane (θ₀ + P·w) or sphere (‖θ‖ = ‖θ₀‖)', parseChoice('--surface', SURFACES), 'hyperplane')
-    .option('--dim <d>', 'dimension d of the surface, or "full" for all D parameters', parseDim('--dim'), 1000)
-    .option('--scale <alpha>', 'θ₀ = α·θ_init (default 1)', parsePositive('--scale'))
-    .option('--radius <r>', 'θ₀ = r·θ_init/‖θ_init‖ instead of --scale', parsePositive('--radius'))
+    .option('--subspace-dim <d>', 'dimension d of the surface, or "full" for all D parameters', parseDim('--subspace-dim'), 1000)
+    .option('--init-scale <alpha>', 'θ₀ = α·θ_init (default 1)', parsePositive('--init-scale'))
+    .option('--radius <r>', 'θ₀ = r·θ_init/‖θ_init‖ instead of --init-scale', parsePositive('--radius'))
     .option('--radius-every <n>', 'record ‖θ‖ every n optimiser steps', parseIntOption('--radius-every', 1), 10)
     .option('--fit-from <step>', 'fit r(t) ∝ t^β to the samples from this step on (default: the second half of training)', parseIntOption('--fit-from', 1));
   projectionOption(cmd);

@@ -33,7 +33,7 @@ import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../err
 import { writeCsv, writeFileAtomic, writeJson, type CsvValue } from '../output.js';
 import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
 import { createProgress } from '../progress.js';
-import { backendRecord } from '../common.js';
+import { MOMENTUM_HELP, backendRecord } from '../common.js';
 import { addNetworkOptions, loadNetwork, requireFiniteLoss, savePlots, type NetworkOptions, type NetworkSetup } from '../network.js';
 import { describeModel } from '../checkpoint-model.js';
 
@@ -41,6 +41,7 @@ interface TrackOptions extends NetworkOptions, OutputFlags {
   maxLoss: number;
   optimizer: 'adam' | 'sgd';
   lr?: number;
+  momentum: number;
   steps: number;
   every: number;
   batchSize?: number;
@@ -128,7 +129,7 @@ function setUpTrack(options: TrackOptions): TrackSetup {
     learningRate: options.lr ?? (options.optimizer === 'adam' ? 1e-3 : 0.1),
     loss: crossEntropyLoss(classifier),
     alignIndices,
-    alignClassifier: datasetClassifier(model, dataset, alignIndices),
+    alignClassifier: datasetClassifier(model, dataset, alignIndices, options.dtype),
     recordSteps,
     lanczosSteps: Math.min(D, Math.max(4 * options.topK, 60)),
   };
@@ -171,7 +172,7 @@ async function computeTrack(run: Run, setup: TrackSetup, options: TrackOptions):
   const saved = run.resumed && existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as TrackState) : undefined;
   const records: TrackRecord[] = saved?.records ?? [];
   const optimizerState = saved ? reviveVectors(saved.optimizerState) : undefined;
-  const optimizer = (options.optimizer === 'adam' ? adam({ learningRate }) : sgd({ learningRate })) as Optimizer<unknown>;
+  const optimizer = (options.optimizer === 'adam' ? adam({ learningRate }) : sgd({ learningRate, momentum: options.momentum })) as Optimizer<unknown>;
   const { step, state } = stepper(optimizer, setup.theta, optimizerState);
   const rng = new Random(options.seed + 2);
   let order = rng.permutation(n);
@@ -206,7 +207,7 @@ async function computeTrack(run: Run, setup: TrackSetup, options: TrackOptions):
         }
         const rows = order.subarray(cursor, cursor + batchSize);
         cursor += batchSize;
-        batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!)));
+        batchLoss = crossEntropyLoss(modelClassifier(model, selectRows(dataset.x, rowLength, rows), Int32Array.from(rows, (i) => dataset.labels[i]!), options.dtype));
       }
       const [value, gradient] = valueAndGrad(batchLoss)(fromTypedArray(theta, [D]));
       if (!Number.isFinite(value.item()) || value.item() > options.maxLoss) {
@@ -234,8 +235,10 @@ async function runTrack(options: TrackOptions): Promise<void> {
 async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, records: TrackRecord[], theta: Float64Array, seconds: number): Promise<void> {
   const { model, D, n, learningRate, batchSize, alignIndices } = setup;
   const outDir = run.dir;
-  const config = { ...runSettings(options), lr: learningRate, batchSize, ...backendRecord() };
-  const full = { command: 'track', config, model: model.name, dim: D, samples: n, alignmentSamples: alignIndices.length, records, seconds, provenance: run.provenance(config, 'float64') };
+  // momentum is recorded only where it applies (SGD)
+  const { momentum: _momentum, ...withoutMomentum } = runSettings(options);
+  const config = { ...(options.optimizer === 'sgd' ? runSettings(options) : withoutMomentum), lr: learningRate, batchSize, ...backendRecord() };
+  const full = { command: 'track', config, model: model.name, parameters: D, samples: n, alignmentSamples: alignIndices.length, records, seconds, provenance: run.provenance(config, options.dtype) };
   writeJson(join(outDir, 'track.json'), full);
   const rows: Record<string, CsvValue>[] = records.map((r) => {
     const row: Record<string, CsvValue> = {
@@ -248,7 +251,7 @@ async function writeTrack(run: Run, setup: TrackSetup, options: TrackOptions, re
   writeCsv(join(outDir, 'track.csv'), rows);
   saveCheckpoint(join(outDir, 'checkpoint'), toNamedArrays(theta, model.spec), {
     model: options.model, activation: options.activation, bias: options.bias, steps: options.steps, seed: options.seed,
-    modelDescription: describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: 'float64' }),
+    modelDescription: describeModel(model, { architecture: options.model, activation: options.activation, bias: options.bias, dtype: options.dtype }),
   });
 
   const { lineChart } = await import('../plot.js');
@@ -299,6 +302,7 @@ export function register(program: Command): void {
   addNetworkOptions(command, { samples: 1000, model: '784-32-10' })
     .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
     .option('--lr <number>', 'learning rate (default 1e-3 for adam, 0.1 for sgd)', parseFloatOption('--lr', { min: 0, exclusiveMin: true }))
+    .option('--momentum <m>', MOMENTUM_HELP, parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
     .option('--steps <n>', 'training steps', parseIntOption('--steps', 1, 1_000_000), 200)
     .option('--every <n>', 'record every this many steps', parseIntOption('--every', 1, 1_000_000), 50)
     .option('--batch-size <n>', 'mini-batch size (default: the whole training subset)', parseIntOption('--batch-size', 1))

@@ -4,13 +4,17 @@
  *
  *   npx goldilocks train --dataset mnist --model 784-200-200-10 --activation relu \
  *     --init xavier --optimizer adam --lr 1e-3 --epochs 3 --seed 0 --out runs/mlp
+ *
+ * After every epoch it keeps what --resume needs to continue exactly
+ * (training-state.json). Ctrl-C stops after the mini-batch in progress,
+ * keeping the last finished epoch, and exits with 130.
  */
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  NonFiniteLossError, adam, constantSchedule, cosineSchedule, expectedRadius, saveCheckpoint, sgd, stepSchedule, toNamedArrays, trainModel,
-  type EpochRecord, type Optimizer, type Schedule, type TrainingResumePoint,
+  NonFiniteLossError, adam, constantSchedule, cosineSchedule, expectedRadius, saveCheckpoint, sgd, stepSchedule, toNamedArrays, trainSteps,
+  type EpochRecord, type Optimizer, type Schedule, type TrainResult, type TrainingResumePoint,
 } from '../../nn/index.js';
 import { fromTypedArray, getBackend } from '../../autodiff/index.js';
 import { describeModel, loadCheckpointTheta } from '../checkpoint-model.js';
@@ -19,7 +23,7 @@ import { writeCsv, writeFileAtomic, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
 import { savePlot, lineChartSpec } from '../plot.js';
 import { createProgress } from '../progress.js';
-import { addDataOptions, adoptCheckpointArchitecture, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
+import { MOMENTUM_HELP, addDataOptions, adoptCheckpointArchitecture, addModelOptions, addRunOptions, buildModel, loadData, parsePositive, seededRandom, selectBackend, type DataOptions, type ModelFlags, type RunFlags } from '../common.js';
 
 interface TrainFlags extends DataOptions, ModelFlags, RunFlags {
   optimizer: 'adam' | 'sgd';
@@ -99,9 +103,9 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
   };
   const resumeFrom = run.resumed ? readTrainingState(run.file(TRAINING_STATE_FILE)) : undefined;
   const earlier = resumeFrom?.history ?? [];
-  let result;
+  let result: TrainResult | undefined;
   try {
-    result = trainModel({
+    const steps = trainSteps({
       model, train, test, optimizer: makeOptimizer(flags), schedule: makeSchedule(flags, stepsPerEpoch),
       epochs: flags.epochs, batchSize: flags.batchSize, rng, initial: theta, dtype: flags.dtype,
       ...(resumeFrom ? { start: resumeFrom.start } : {}),
@@ -119,6 +123,18 @@ export async function runTrain(flags: TrainFlags): Promise<{ history: EpochRecor
         progress.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}, accuracy ${(100 * r.trainAccuracy).toFixed(2)} %; test loss ${r.testLoss?.toFixed(4)}, accuracy ${(100 * (r.testAccuracy ?? 0)).toFixed(2)} % (${r.seconds.toFixed(1)} s)`);
       },
     });
+    // one mini-batch at a time, giving the event loop a turn after each: Ctrl-C stops after the batch in
+    // progress, keeping the state of the last finished epoch (the unfinished epoch is dropped; --resume redoes it)
+    for (;;) {
+      const next = steps.next();
+      if (next.done) {
+        result = next.value;
+        break;
+      }
+      await run.interruptionPoint(earlier.length > 0
+        ? `the state after epoch ${earlier.length} (epoch ${next.value.epoch}, unfinished, is dropped)`
+        : 'no finished epoch (the run starts again from the beginning); the run directory');
+    }
   } catch (error) {
     progress.stop();
     if (error instanceof NonFiniteLossError) throw new UserError(error.message);
@@ -144,10 +160,10 @@ export function register(program: Command): void {
   addModelOptions(cmd);
   cmd
     .option('--init-scale <alpha>', 'multiply the initial weights by alpha', parsePositive('--init-scale'), 1)
-    .option('--from <checkpoint>', 'start from a saved checkpoint instead of an initialisation')
+    .option('--from <checkpoint>', 'start from a saved checkpoint instead of an initialisation (one saved in the other dtype is converted, with a note)')
     .option('--optimizer <name>', 'adam or sgd', parseChoice('--optimizer', ['adam', 'sgd'] as const), 'adam')
     .option('--lr <rate>', 'learning rate', parsePositive('--lr'), 1e-3)
-    .option('--momentum <m>', 'SGD momentum', parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
+    .option('--momentum <m>', MOMENTUM_HELP, parseFloatOption('--momentum', { min: 0, max: 1, exclusiveMax: true }), 0.9)
     .option('--weight-decay <w>', 'L2 weight decay', parseFloatOption('--weight-decay', { min: 0 }), 0)
     .option('--schedule <name>', 'learning-rate schedule: constant, step, cosine', parseChoice('--schedule', ['constant', 'step', 'cosine'] as const), 'constant')
     .option('--epochs <n>', 'epochs', parseIntOption('--epochs', 1), 3)
