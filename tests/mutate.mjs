@@ -28,8 +28,8 @@ const MODULE_TESTS = {
   'src/nn/init.ts': '(nn-init|science-constants|science-init)\\.test\\.ts$',
   'src/landscape/linalg/hutchinson.ts': '(landscape-spectrum|science-error-bars|science-hutchinson)\\.test\\.ts$',
   // anchored: an unanchored 'critical' would also run the slow cli-spectrum-critical
-  'src/landscape/critical/gradient-norm-minimization.ts': '^(critical|science-finders)\\.test\\.ts$',
-  'src/landscape/critical/newton-mr.ts': '^(critical|science-finders)\\.test\\.ts$',
+  'src/landscape/critical/gradient-norm-minimization.ts': '^(critical|science-finders|science-finders-counts)\\.test\\.ts$',
+  'src/landscape/critical/newton-mr.ts': '^(critical|science-finders|science-finders-counts)\\.test\\.ts$',
   'src/landscape/linalg/lanczos.ts': '^(linalg|landscape-spectrum|science-error-bars|science-lanczos)\\.test\\.ts$',
   'src/landscape/linalg/slq.ts': '^(linalg|landscape-spectrum|science-error-bars|science-slq)\\.test\\.ts$',
   'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
