@@ -41,7 +41,8 @@ const MODULE_TESTS = {
   'src/autodiff/vjp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/transforms.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/vmap.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
-  'src/landscape/intrinsic-dimension.ts': '(subspace-training|science-boundaries)\\.test\\.ts$',
+  // the pure d_int90 functions (lines 115-161, 209-215 and 236-239); subspace-training.test.ts trains networks and is slow
+  'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-boundaries)\\.test\\.ts$',
 };
 
 function usage(message) {
