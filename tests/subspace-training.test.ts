@@ -18,6 +18,7 @@ import {
   DENSE_PROJECTION_BYTE_LIMIT, fitDiffusiveGrowth, fitPowerLaw, hyperplaneParametrisation, hypersphereParametrisation, radiusRecorder, randomSubspace,
   type SurfaceParametrisation,
 } from '../src/landscape/subspace-training.js';
+import { fitLine } from '../src/landscape/line-fit.js';
 import { intrinsicDimension90, measureIntrinsicDimension, thresholdCrossing, adamFactory } from '../src/landscape/intrinsic-dimension.js';
 import { bestAndWorst, initSelectionExperiment, pairedTTest, wilcoxonSignedRank, type InitCandidate } from '../src/landscape/init-selection.js';
 import { norm } from '../src/landscape/linalg/vector.js';
@@ -276,6 +277,15 @@ test('initSelectionExperiment on circles: scores, pairs and tests, reproducibly'
   const scales = report.trials.flatMap((t) => t.candidates.map((c) => c.scale));
   assert.ok(scales.every((s) => s >= 0.3 && s <= 3));
   assert.equal(run().comparisons, report.comparisons, 'same seeds, same result');
+});
+
+test('fitLine: the least-squares line by hand, an exact line, equal y and equal x', () => {
+  // points (0, 1), (1, 3), (2, 2): x̄ = 1, ȳ = 2, Sxx = 2, Sxy = 1, Syy = 2 → b = 1/2, a = 3/2, R² = 1/4
+  assert.equal(fitLine([0, 1, 2], [1, 3, 2]), { intercept: 1.5, slope: 0.5, rSquared: 0.25 });
+  assert.equal(fitLine([1, 2, 4], [5, 7, 11]), { intercept: 3, slope: 2, rSquared: 1 });
+  assert.equal(fitLine([1, 2, 4], [5, 5, 5]), { intercept: 5, slope: 0, rSquared: 1 });
+  assert.is(fitLine([3, 3], [1, 2]), null);
+  assert.throws(() => fitLine([1, 2], [1]), /2 x values but 1 y values/);
 });
 
 test.run();

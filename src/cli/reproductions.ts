@@ -18,6 +18,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fitLine, linalg, type LineFit } from '../landscape/index.js';
 import { lineChartSpec, type VegaLiteSpec } from './plot.js';
 
 /** One command of a reproduction: a folder name and the arguments after `goldilocks` (without --out). */
@@ -245,7 +246,7 @@ const tanhPreprocessing: Reproduction = {
   summarize(dirOf) {
     const unit = traceOverNormAtInitBySeed(dirOf, 'unit');
     const standard = traceOverNormAtInitBySeed(dirOf, 'standard');
-    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const mean = linalg.mean;
     const differences = unit.map((u, i) => u.value - standard[i]!.value);
     const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean(differences)) ** 2, 0) / Math.max(1, differences.length - 1));
     const below = [...unit.map((u, i) => ({ ...u, name: `unit seed ${i}` })), ...standard.map((u, i) => ({ ...u, name: `standard seed ${i}` }))].filter((x) => x.value <= x.threshold);
@@ -275,18 +276,13 @@ interface CriticalResult {
   runs: { kind: string; loss: number; index: number }[];
 }
 
-/** Least-squares line loss = a + b·index through the end points of these runs, with R²; null for fewer than 3 or a degenerate set. */
-function lossIndexLine(points: readonly { loss: number; index: number }[]): { intercept: number; slope: number; r2: number } | null {
+/** Least-squares line loss = a + b·index through the end points of these runs; null for fewer than 3, equal indices or no spread in the loss. */
+function lossIndexLine(points: readonly { loss: number; index: number }[]): LineFit | null {
   if (points.length < 3) return null;
-  const n = points.length;
-  const mx = points.reduce((s, p) => s + p.index, 0) / n;
-  const my = points.reduce((s, p) => s + p.loss, 0) / n;
-  const sxx = points.reduce((s, p) => s + (p.index - mx) ** 2, 0);
-  const sxy = points.reduce((s, p) => s + (p.index - mx) * (p.loss - my), 0);
-  const syy = points.reduce((s, p) => s + (p.loss - my) ** 2, 0);
-  if (sxx === 0 || syy === 0) return null;
-  const slope = sxy / sxx;
-  return { intercept: my - slope * mx, slope, r2: (sxy * sxy) / (sxx * syy) };
+  const losses = points.map((p) => p.loss);
+  const meanLoss = linalg.mean(losses);
+  if (losses.reduce((s, loss) => s + (loss - meanLoss) ** 2, 0) === 0) return null;
+  return fitLine(points.map((p) => p.index), losses);
 }
 
 /** The loss-index line through the critical end points only. */
@@ -316,13 +312,13 @@ const dlaeCritical: Reproduction = {
         gnmStandardError: gnm.summary.fractionCriticalStandardError,
         lossAtIndexZero: fit?.intercept ?? null,
         lossPerIndex: fit?.slope ?? null,
-        lossIndexR2: fit?.r2 ?? null,
+        lossIndexR2: fit?.rSquared ?? null,
       },
       checks: [
         check('Newton-MR reaches critical points at least as often as gradient-norm minimisation', newton.summary.fractionCritical >= gnm.summary.fractionCritical,
           `Newton-MR ${newton.summary.critical}/${newton.summary.runs}, GNM ${gnm.summary.critical}/${gnm.summary.runs}`),
-        check('at Newton-MR\'s critical points the loss grows with the index', fit !== null && fit.slope > 0 && fit.r2 > 0.9,
-          fit === null ? 'fewer than 3 critical points at different losses' : `loss = ${fixed(fit.intercept)} + ${fixed(fit.slope, 2)}·index, R² = ${fixed(fit.r2, 4)}`),
+        check('at Newton-MR\'s critical points the loss grows with the index', fit !== null && fit.slope > 0 && fit.rSquared > 0.9,
+          fit === null ? 'fewer than 3 critical points at different losses' : `loss = ${fixed(fit.intercept)} + ${fixed(fit.slope, 2)}·index, R² = ${fixed(fit.rSquared, 4)}`),
       ],
     };
   },
@@ -520,7 +516,7 @@ const mnistCritical: Reproduction = {
         largestFinalRelativeResidual: Math.max(...result.runs.map((r) => r.relativeResidual)),
         smallestDecadesOfGradientDecrease: Math.min(...decades),
         lossIndexSlope: line?.slope ?? null,
-        lossIndexR2: line?.r2 ?? null,
+        lossIndexR2: line?.rSquared ?? null,
       },
       checks: [
         check('Newton-MR lowers ‖∇f‖² by at least an order of magnitude from every start', decades.every((d) => d >= 1),
@@ -528,7 +524,7 @@ const mnistCritical: Reproduction = {
         check('the runs end at saddles: every end point has a positive index (negative eigenvalues)', result.runs.every((r) => r.index > 0),
           `indices ${result.runs.map((r) => fixed(r.index, 2)).join(', ')}`),
         check('the loss at the end points rises with their index', line !== null && line.slope > 0,
-          line ? `loss = ${fixed(line.intercept)} + ${fixed(line.slope)}·index, R² = ${fixed(line.r2)}` : 'fewer than three distinct end points'),
+          line ? `loss = ${fixed(line.intercept)} + ${fixed(line.slope)}·index, R² = ${fixed(line.rSquared)}` : 'fewer than three distinct end points'),
       ],
     };
   },

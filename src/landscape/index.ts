@@ -48,7 +48,7 @@
  * Files: hessian-operator (H as an operator), classifier and model-classifier
  * (a network as θ ↦ logits), spectrum (full-space spectra, the Gauss-Newton
  * operator), restricted-hessian and curvature (PᵀHP on a subspace), zone,
- * gradient-overlap, logit-gradient-model, subspace-training, intrinsic-dimension, init-selection,
+ * gradient-overlap, logit-gradient-model, subspace-training, intrinsic-dimension, init-selection, power, line-fit,
  * critical/* (finders, classification, test problems, studies), linalg/*.
  */
 
@@ -83,6 +83,7 @@ export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsic
 
 // Picking initialisations
 export { pairedTTestPower, minimumDetectableEffect, pairedEffectSize } from './power.js';
+export { fitLine, type LineFit } from './line-fit.js';
 export { type InitSelectionReport, type PairedTestResult, type SelectionTrial, type TestPower, SELECTION_SCORES, compareSelections, initSelectionExperiment, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
 
 // Critical points

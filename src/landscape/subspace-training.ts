@@ -46,7 +46,8 @@
  */
 import { toFloat64, type Parametrisation, type StepInfo, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, fastfoodSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
-import { dot, mean, norm } from './linalg/vector.js';
+import { dot, norm } from './linalg/vector.js';
+import { fitLine } from './line-fit.js';
 
 /** The three constructions of a random P (see linalg/subspace.ts). */
 export const SUBSPACE_KINDS = ['dense', 'sparse', 'fastfood'] as const;
@@ -239,21 +240,9 @@ export interface PowerLawFit {
 export function fitPowerLaw(points: readonly { x: number; y: number }[]): PowerLawFit {
   const used = points.filter((p) => p.x > 0 && p.y > 0 && Number.isFinite(p.x) && Number.isFinite(p.y));
   if (used.length < 2) throw new Error(`fitPowerLaw: need at least two points with x > 0 and y > 0, got ${used.length}`);
-  const lx = used.map((p) => Math.log(p.x));
-  const ly = used.map((p) => Math.log(p.y));
-  const mx = mean(lx);
-  const my = mean(ly);
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (let i = 0; i < used.length; i++) {
-    sxx += (lx[i]! - mx) ** 2;
-    sxy += (lx[i]! - mx) * (ly[i]! - my);
-    syy += (ly[i]! - my) ** 2;
-  }
-  if (!(sxx > 0)) throw new Error('fitPowerLaw: all x are equal');
-  const exponent = sxy / sxx;
-  return { exponent, prefactor: Math.exp(my - exponent * mx), rSquared: syy > 0 ? (sxy * sxy) / (sxx * syy) : 1, points: used.length };
+  const line = fitLine(used.map((p) => Math.log(p.x)), used.map((p) => Math.log(p.y)));
+  if (line === null) throw new Error('fitPowerLaw: all x are equal');
+  return { exponent: line.slope, prefactor: Math.exp(line.intercept), rSquared: line.rSquared, points: used.length };
 }
 
 export interface DiffusiveFit {
@@ -270,19 +259,7 @@ export interface DiffusiveFit {
 export function fitDiffusiveGrowth(samples: readonly RadiusSample[]): DiffusiveFit {
   const used = samples.filter((s) => Number.isFinite(s.step) && Number.isFinite(s.radius));
   if (used.length < 2) throw new Error(`fitDiffusiveGrowth: need at least two samples, got ${used.length}`);
-  const t = used.map((s) => s.step);
-  const r2 = used.map((s) => s.radius * s.radius);
-  const mt = mean(t);
-  const mr = mean(r2);
-  let stt = 0;
-  let str = 0;
-  let srr = 0;
-  for (let i = 0; i < used.length; i++) {
-    stt += (t[i]! - mt) ** 2;
-    str += (t[i]! - mt) * (r2[i]! - mr);
-    srr += (r2[i]! - mr) ** 2;
-  }
-  if (!(stt > 0)) throw new Error('fitDiffusiveGrowth: all samples are at the same step');
-  const rate = str / stt;
-  return { offset: mr - rate * mt, rate, rSquared: srr > 0 ? (str * str) / (stt * srr) : 1, points: used.length };
+  const line = fitLine(used.map((s) => s.step), used.map((s) => s.radius * s.radius));
+  if (line === null) throw new Error('fitDiffusiveGrowth: all samples are at the same step');
+  return { offset: line.intercept, rate: line.slope, rSquared: line.rSquared, points: used.length };
 }
