@@ -48,6 +48,8 @@ test('orthonormalize drops a vector within 1e-10 of the span (relative to its le
   const kept = orthonormalize([Float64Array.of(1, 0, 0), Float64Array.of(1, 1e-9, 0)]);
   assert.is(kept.length, 2);
   close(kept[1]![1]!, 1, 1e-6, 'the kept direction');
+  // (10¹⁰, 1) sticks out of span(e₁) by 1, exactly 1e-10 of its length 10¹⁰ (in float64): dropped, the bound is strict
+  assert.is(orthonormalize([Float64Array.of(1, 0), Float64Array.of(1e10, 1)]).length, 1);
   // a zero vector is dropped
   assert.is(orthonormalize([new Float64Array(3)]).length, 0);
 });
@@ -187,6 +189,7 @@ test('logitGradients refuses a logit outside [0, C) and logits of the wrong shap
   throwsWith(() => logitGradients(model, theta, 0.5), 'logit 0.5 is not in [0, 2)');
   assert.is(logitGradients(model, theta, 1).length, 2);
   throwsWith(() => logitGradients({ ...model, logits: (t) => model.logits(t).reshape([4]) }, theta, 0), 'logitGradients: logits of shape [4], expected [2, 2]');
+  throwsWith(() => logitGradients({ ...model, logits: (t) => model.logits(t).reshape([2, 2, 1]) }, theta, 0), 'logitGradients: logits of shape [2, 2, 1], expected [2, 2]');
   throwsWith(() => logitGradients({ ...model, labels: Int32Array.of(0, 1, 1) }, theta, 0), 'logits of shape [2, 2], expected [3, 2]');
   throwsWith(() => logitGradients({ ...model, numClasses: 3 }, theta, 0), 'logits of shape [2, 2], expected [2, 3]');
 });
