@@ -119,6 +119,26 @@ test('measurePoint at temperature 2: H(2) = diag(7/16, −¼, ½)', () => {
   checkPoint(measurePoint(model, zero, 2, [A, B], false), 2, 'T = 2');
 });
 
+test('measurePoint over three subspaces: sample standard deviations with N − 1 = 2', () => {
+  // on (e₁, e₂): diag(−½, 1), Tr/‖H‖ = ½/(√5/2) = 1/√5, positive fraction ½
+  const point = measurePoint(model, zero, 1, [A, B, coordinateSubspace(3, [1, 2])], false);
+  assert.equal(point.positiveFractionByRepeat, [0.5, 1, 0.5]);
+  // mean ⅔, squared deviations 1/36, 4/36, 1/36: variance (6/36)/2 = 1/12
+  close(point.positiveFraction, 2 / 3, 'mean positive fraction');
+  close(point.positiveFractionStd, Math.sqrt(1 / 12), 'std of ½, 1, ½', 1e-15);
+  // Tr/‖H‖ 1/√5, √2, 1/√5: deviations −(√2 − 1/√5)/3 twice and 2(√2 − 1/√5)/3, variance (√2 − 1/√5)²/3
+  close(point.traceOverNormStd, (Math.SQRT2 - 1 / Math.sqrt(5)) / Math.sqrt(3), 'std of Tr/‖H‖', 1e-15);
+});
+
+test('measurePoint with no subspaces: the output statistics and the gradient, no eigenvalues', () => {
+  const point = measurePoint(model, zero, 1, [], false);
+  close(point.loss, Math.log(2), 'loss');
+  close(point.gradientNorm, 0.5, '‖g‖');
+  assert.equal(point.eigenvalues, []);
+  assert.equal(point.traceOverNormByRepeat, []);
+  assert.equal(point.positiveFractionByRepeat, []);
+});
+
 test('measurePoint with one subspace: standard deviations 0; the order of the subspaces picks the eigenvalues', () => {
   const one = measurePoint(model, zero, 1, [B], false);
   assert.is(one.traceOverNormStd, 0);
@@ -242,6 +262,8 @@ test('temperatureSweep: each temperature at the same θ and subspaces, progress 
     assert.ok(p.gaussNewton);
   });
   assert.equal(temperatureSweep(model, zero, [], { subspaceDim: 2, projection: 'dense', repeats: 1, seed: 0, gaussNewton: false }), []);
+  // without a progress callback
+  assert.equal(temperatureSweep(model, zero, [4], { subspaceDim: 1, projection: 'sparse', repeats: 1, seed: 0, gaussNewton: false }).map((p) => p.temperature), [4]);
 });
 
 test.run();
