@@ -181,6 +181,14 @@ test('logitGradients: ∇z_k(x_s) = x_s in the entries of logit k, for 20 sample
   }
 });
 
+test('logitGradients for exactly 16 samples: one full block, no empty one after it', () => {
+  const X = Array.from({ length: 16 }, (_, s) => [s - 7, 1]);
+  const done: number[] = [];
+  const gradients = logitGradients(linear(X, X.map((_, s) => s % 2), 2), new Float64Array(4), 1, (d) => done.push(d));
+  assert.equal(done, [16]);
+  assert.equal(gradients.map((g) => Array.from(g)), X.map((x) => placed(x, 2, 1)));
+});
+
 test('logitGradients refuses a logit outside [0, C) and logits of the wrong shape', () => {
   const model = linear([[1, 0], [0, 1]], [0, 1], 2);
   const theta = new Float64Array(4);
