@@ -266,4 +266,16 @@ test('temperatureSweep: each temperature at the same θ and subspaces, progress 
   assert.equal(temperatureSweep(model, zero, [4], { subspaceDim: 1, projection: 'sparse', repeats: 1, seed: 0, gaussNewton: false }).map((p) => p.temperature), [4]);
 });
 
+test('sweeps use the subspaces they are given when these fit, and refuse them otherwise, saying what fits', () => {
+  const options = { subspaceDim: 2, projection: 'dense' as const, repeats: 2, seed: 0, gaussNewton: false };
+  // the coordinate planes (e₀, e₁) and (e₀, e₂): every field as computed by hand
+  checkPoint(temperatureSweep(model, zero, [1], { ...options, subspaces: [A, B] })[0]!, 1, 'given subspaces');
+  const message = 'the given subspaces do not fit: expected 2 of dimension 2 in ℝ^3';
+  // one too few; the right count but the second of dimension 1; the second in ℝ⁴
+  throwsWith(() => temperatureSweep(model, zero, [1], { ...options, subspaces: [A] }), message);
+  throwsWith(() => temperatureSweep(model, zero, [1], { ...options, subspaces: [A, coordinateSubspace(3, [0])] }), message);
+  throwsWith(() => temperatureSweep(model, zero, [1], { ...options, subspaces: [A, coordinateSubspace(4, [0, 1])] }), message);
+  throwsWith(() => scaleSweep(model, Float64Array.of(1, 0, 0), [1], { ...options, subspaces: [coordinateSubspace(4, [0, 1]), A] }), message);
+});
+
 test.run();
