@@ -24,8 +24,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The test files (regexes over tests/ names) that exercise each module; fast ones first. */
 const MODULE_TESTS = {
   'src/landscape/curvature.ts': '^(landscape-zone|science-constants|science-boundaries)\\.test\\.ts$',
-  // science-constants checks only zoneCriterion (lines 190-196) and reads all of MNIST (seconds a mutant):
-  // runs on the lines outside 187-231 leave it out (--tests '^(landscape-zone|science-boundaries|science-zone-measure)\\.test\\.ts$')
+  // science-constants checks only zoneCriterion and reads all of MNIST (seconds a mutant): runs on the lines
+  // without zoneCriterion leave it out (--tests '^(landscape-zone|science-boundaries|science-zone-measure)\\.test\\.ts$')
   'src/landscape/zone.ts': '^(landscape-zone|science-constants|science-boundaries|science-zone-measure)\\.test\\.ts$',
   'src/nn/init.ts': '(nn-init|science-constants|science-init)\\.test\\.ts$',
   'src/landscape/linalg/hutchinson.ts': '(landscape-spectrum|science-error-bars|science-hutchinson)\\.test\\.ts$',
