@@ -101,6 +101,11 @@ test('symOrtho: the reflector [c s; s −c] for 3-4-5 triangles in every quadran
   assert.ok(Math.abs(symOrtho(3e300, 4e300).r / 5e300 - 1) < 1e-15);
   assert.ok(Math.abs(symOrtho(4e300, -3e300).r / 5e300 - 1) < 1e-15);
   assert.ok(Math.abs(symOrtho(3e-300, 4e-300).r / 5e-300 - 1) < 1e-15);
+  // a tiny partner: the ratio is formed with the larger entry below (1e-200, not 1e200, whose square overflows)
+  for (const [a, b] of [[1, 1e-200], [-1, 1e-200], [1e-200, 1], [1e-200, -1]] as const) {
+    const { c, s, r } = symOrtho(a, b);
+    assert.equal([c, s, r], [a, b, 1]); // c = a/r, s = b/r
+  }
 });
 
 // ---------------------------------------------------------------------------
