@@ -354,6 +354,50 @@ test('rtol (default 1e-10): diag(1, 1 + δ), b = (1, 1) has relres ≈ δ/4 afte
   assert.is(one.flag, 1);
 });
 
+test('acondlim = 1 on diag(7, 7, −1, −1): the estimate ‖T e₁‖ / γ₁ = 5/5 reaches it after one step, and the direction is dropped as null', () => {
+  // b = (1, 1, 1, 1): v₁ = b/2, α₁ = 3, β₂ = 4 (exact), so ‖A‖ ≈ ‖(3, 4)‖ = 5 and μ̄₁ = γ₁ = 5: cond ≈ 1. Every
+  // direction with |μ̄| ≤ ‖A‖/acondlim = 5 counts as null, so x = 0 rather than x₁ = (bᵀAb/‖Ab‖²) b = 0.12 b.
+  const b = Float64Array.of(1, 1, 1, 1);
+  for (const trancond of [1e4, 1]) {
+    const result = minresQlp(diagonal([7, 7, -1, -1]), b, { acondlim: 1, trancond });
+    assert.is(result.flag, 7, result.reason);
+    assert.is(result.reason, 'the estimate of cond(A) reached acondlim (directions with |μ̄| ≤ ‖A‖/acondlim are treated as null)');
+    assert.equal([result.iterations, result.anorm, result.acond], [1, 5, 1]);
+    assert.ok(maxAbsDifference(result.x, [0, 0, 0, 0]) < 1e-16, `trancond ${trancond}: ${Array.from(result.x)}`);
+    // without the limit: x₁ after one step, the solution (1/7, 1/7, −1, −1) after two
+    const first = minresQlp(diagonal([7, 7, -1, -1]), b, { maxit: 1, trancond });
+    assert.ok(maxAbsDifference(first.x, [0.12, 0.12, 0.12, 0.12]) < 1e-16);
+    const solved = minresQlp(diagonal([7, 7, -1, -1]), b, { acondlim: 1.5, trancond });
+    assert.is(solved.flag, 1); // the limit is reached at step 2 too, but the solution takes precedence
+    assert.ok(maxAbsDifference(solved.x, [1 / 7, 1 / 7, -1, -1]) < 1e-15);
+  }
+});
+
+test('stops at machine precision (flags 3, 4) when rtol asks for less than nothing', () => {
+  // diag(7, 7, −1, −1) and diag(1, 1, 0, 0) with b = (1, 1, 1, 1) run in exact binary arithmetic: β₃ = 0, so
+  // after two steps the residual estimate |φ₂| is exactly 0 for the first; for the second γ̄₂ = s₁β₂ − c₁α₂ = 0
+  // (s₁ = c₁, β₂ = α₂ = ½), so the estimate of ‖A r‖ is exactly 0.
+  const b = Float64Array.of(1, 1, 1, 1);
+  const run = (d: number[], rtol: number): [number, number] => {
+    const result = minresQlp(diagonal(d), b, { rtol });
+    return [result.flag, result.iterations];
+  };
+  assert.equal(run([7, 7, -1, -1], 0), [1, 2]); // relres = 0 ≤ rtol = 0
+  assert.equal(run([7, 7, -1, -1], -1), [3, 2]); // 1 + relres ≤ 1
+  assert.equal(run([1, 1, 0, 0], 0), [2, 2]); // relAres = 0 ≤ rtol = 0
+  assert.equal(run([1, 1, 0, 0], -1), [4, 2]); // 1 + relAres ≤ 1
+  const machine = minresQlp(diagonal([7, 7, -1, -1]), b, { rtol: -1 });
+  assert.is(machine.reason, 'a solution of A x = b was found to machine precision');
+  assert.ok(maxAbsDifference(machine.x, [1 / 7, 1 / 7, -1, -1]) < 1e-15);
+  const leastSquares = minresQlp(diagonal([1, 1, 0, 0]), b, { rtol: -1 });
+  assert.is(leastSquares.reason, 'a least-squares solution was found to machine precision');
+  assert.ok(maxAbsDifference(leastSquares.x, [1, 1, 0, 0]) < 1e-15);
+  // diag(3, −1), b = (1, 1): v₁ = b/√2 is rounded, and the residual estimate after two steps is at rounding level
+  const rounded = minresQlp(diagonal([3, -1]), b11(), { rtol: 0 });
+  assert.equal([rounded.flag, rounded.iterations], [3, 2]);
+  assert.ok(maxAbsDifference(rounded.x, [1 / 3, -1]) < 1e-15);
+});
+
 test('bad arguments are refused with the value named', () => {
   const op = diagonal([1, 2, 3]);
   assert.throws(() => minresQlp(op, Float64Array.of(1, 2)), /^minresQlp: b has length 2, operator dim 3$/);
