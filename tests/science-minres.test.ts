@@ -258,15 +258,19 @@ test('singular inconsistent: diag(1, 1, 0, 0) with b = (1, 1, 1, 1) gives A⁺b 
   }
 });
 
-test('singular inconsistent, indefinite: diag(2, 0, −1) with b = (2, 1, 1) gives A⁺b = (1, 0, −1)', () => {
-  for (const trancond of [1e4, 1]) {
-    const op = diagonal([2, 0, -1]);
-    const b = Float64Array.of(2, 1, 1);
-    const result = minresQlp(op, b, { trancond });
-    assert.ok([2, 4].includes(result.flag), `${result.flag}: ${result.reason}`);
-    assert.ok(maxAbsDifference(result.x, [1, 0, -1]) < 1e-12, `trancond ${trancond}: ${Array.from(result.x)}`);
-    assert.ok(Math.abs(result.rnorm - 1) < 1e-12);
-    checkTrueResiduals(op, b, result);
+test('singular inconsistent, indefinite: σ·diag(2, 0, −1) with b = (2, 1, 1) gives A⁺b = (1, 0, −1)/σ', () => {
+  // relAres = ‖A r‖ / (‖A‖ ‖r‖) does not depend on the scale σ: the least-squares stop (flag 2) for σ = 1 and 10⁶
+  for (const sigma of [1, 1e6]) {
+    for (const trancond of [1e4, 1]) {
+      const op = diagonal([2 * sigma, 0, -sigma]);
+      const b = Float64Array.of(2, 1, 1);
+      const result = minresQlp(op, b, { trancond });
+      assert.is(result.flag, 2, `${result.flag}: ${result.reason}`);
+      assert.is(result.iterations, 3);
+      assert.ok(maxAbsDifference(result.x, [1 / sigma, 0, -1 / sigma]) < 1e-12 / sigma, `σ ${sigma} trancond ${trancond}: ${Array.from(result.x)}`);
+      assert.ok(Math.abs(result.rnorm - 1) < 1e-12);
+      checkTrueResiduals(op, b, result);
+    }
   }
 });
 
@@ -346,11 +350,11 @@ test('rtol (default 1e-10): diag(1, 1 + δ), b = (1, 1) has relres ≈ δ/4 afte
   // α₁ = 1 + δ/2, β₂ = δ/2, γ₁ = ‖(α₁, β₂)‖: |φ₁| = β₂√2/γ₁, ‖x₁‖ = α₁√2/γ₁², ‖A‖ ≈ γ₁, so
   // relres₁ = |φ₁| / (‖A‖‖x₁‖ + ‖b‖) = (δ/2) / (α₁ + γ₁) ≈ δ/4.
   const steps = (delta: number, rtol?: number): number => minresQlp(diagonal([1, 1 + delta]), b11(), rtol === undefined ? {} : { rtol }).iterations;
-  assert.is(steps(2e-10), 1); // relres₁ ≈ 5e-11 ≤ 1e-10
-  assert.is(steps(8e-10), 2); // relres₁ ≈ 2e-10
-  assert.is(steps(2e-10, 1e-11), 2);
-  assert.is(steps(8e-10, 1e-9), 1);
-  const one = minresQlp(diagonal([1, 1 + 2e-10]), b11());
+  assert.is(steps(3.9e-10), 1); // relres₁ ≈ 0.975e-10 ≤ 1e-10
+  assert.is(steps(4.1e-10), 2); // relres₁ ≈ 1.025e-10
+  assert.is(steps(3.9e-10, 0.95e-10), 2);
+  assert.is(steps(4.1e-10, 1.05e-10), 1);
+  const one = minresQlp(diagonal([1, 1 + 3.9e-10]), b11());
   assert.is(one.flag, 1);
 });
 
