@@ -296,6 +296,16 @@ test('b = 0: x = 0 without a product; b in the null space: x = 0 after one', () 
   assert.equal([inNull.anorm, inNull.rnorm, inNull.arnorm, inNull.relres, inNull.relAres], [0, 3, 0, 1, 0]);
 });
 
+test('an operator of subnormal size counts as exactly singular (flag 9): 1e-310·diag(1, −1)', () => {
+  // b = (1, 1): α₁ = 0 and β₂ = 1e-310, so μ̄₁ = γ₁ = 1e-310 < 2⁻¹⁰²²: the component is left out, x = 0, and
+  // neither residual test holds (|φ₁|/β₁ = s₁ = 1, and the estimate of ‖A r₀‖/(‖A‖‖r₀‖) is γ₁/γ₁ = 1).
+  const result = minresQlp(diagonal([1e-310, -1e-310]), b11());
+  assert.is(result.flag, 9, result.reason);
+  assert.is(result.reason, 'the system appears exactly singular; the null-space component was dropped');
+  assert.is(result.iterations, 1);
+  assert.equal(Array.from(result.x), [0, 0]);
+});
+
 test('b an eigenvector: x = b/λ after one product, ‖A‖ ≈ |λ|', () => {
   const op = diagonal([3, -4]);
   const result = minresQlp(op, Float64Array.of(0, 2));
@@ -371,6 +381,10 @@ test('acondlim = 1 on diag(7, 7, −1, −1): the estimate ‖T e₁‖ / γ₁ 
     // without the limit: x₁ after one step, the solution (1/7, 1/7, −1, −1) after two
     const first = minresQlp(diagonal([7, 7, -1, -1]), b, { maxit: 1, trancond });
     assert.ok(maxAbsDifference(first.x, [0.12, 0.12, 0.12, 0.12]) < 1e-16);
+    // acondlim = ½: the null level is ‖A‖·max(rtol, 1/acondlim) = 10, not 5/2
+    const half = minresQlp(diagonal([7, 7, -1, -1]), b, { acondlim: 0.5, trancond });
+    assert.equal([half.flag, half.iterations], [7, 1]);
+    assert.ok(maxAbsDifference(half.x, [0, 0, 0, 0]) < 1e-16);
     const solved = minresQlp(diagonal([7, 7, -1, -1]), b, { acondlim: 1.5, trancond });
     assert.is(solved.flag, 1); // the limit is reached at step 2 too, but the solution takes precedence
     assert.ok(maxAbsDifference(solved.x, [1 / 7, 1 / 7, -1, -1]) < 1e-15);
