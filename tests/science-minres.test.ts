@@ -274,6 +274,20 @@ test('singular inconsistent, indefinite: σ·diag(2, 0, −1) with b = (2, 1, 1)
   }
 });
 
+test('singular inconsistent, four distinct eigenvalues: diag(3, 1, 0, −2), b = (1, 2, 3, 4) gives A⁺b = (1/3, 2, 0, −2)', () => {
+  // In rounding the last diagonal of L is small but not 0, and its component of u is moderate (about 2.5
+  // along the null vector): the least-squares stop (flag 2) must still leave it out as numerically null.
+  for (const trancond of [1e4, 1]) {
+    const op = diagonal([3, 1, 0, -2]);
+    const b = Float64Array.of(1, 2, 3, 4);
+    const result = minresQlp(op, b, { trancond });
+    assert.is(result.flag, 2, result.reason);
+    assert.ok(maxAbsDifference(result.x, [1 / 3, 2, 0, -2]) < 1e-14, `trancond ${trancond}: ${Array.from(result.x)}`);
+    assert.ok(Math.abs(result.rnorm - 3) < 1e-13);
+    checkTrueResiduals(op, b, result);
+  }
+});
+
 // ---------------------------------------------------------------------------
 // Special right-hand sides and stops
 // ---------------------------------------------------------------------------
