@@ -430,6 +430,35 @@ test('stops at machine precision (flags 3, 4) when rtol asks for less than nothi
   assert.ok(maxAbsDifference(rounded.x, [1 / 3, -1]) < 1e-15);
 });
 
+test('maxxnorm reached exactly: ‖x₁‖ = 2 = maxxnorm stops the run (diag(1 + d, 1 + d, 1 − d, 1 − d), d = 2⁻³⁰)', () => {
+  // b = (1, 1, 1, 1): v₁ = b/2, α₁ = 1, β₂ = d, all exact; the first reflector of (1, d) has t = d and 1 + t² = 1
+  // in floating point, so c₁ = 1, γ₁ = 1, u₁ = τ₁/γ₁ = β₁ = 2 and x₁ = 2 v₁ = (1, 1, 1, 1): ‖x₁‖ = 2 exactly.
+  const d = 2 ** -30;
+  const op = diagonal([1 + d, 1 + d, 1 - d, 1 - d]);
+  const b = Float64Array.of(1, 1, 1, 1);
+  const reached = minresQlp(op, b, { maxxnorm: 2 });
+  assert.equal([reached.flag, reached.iterations], [6, 1]);
+  assert.equal(Array.from(reached.x), [1, 1, 1, 1]);
+  // a little more room: the solution, of norm 2 + O(d²), after two steps
+  const solved = minresQlp(op, b, { maxxnorm: 2 + 1e-7 });
+  assert.equal([solved.flag, solved.iterations], [1, 2]);
+  assert.ok(maxAbsDifference(solved.x, [1 / (1 + d), 1 / (1 + d), 1 / (1 - d), 1 / (1 - d)]) < 1e-15);
+});
+
+test('flag 5: with no limits, x grows along the eigenvector of a tiny eigenvalue until ‖A‖‖x‖ε ≥ ‖b‖', () => {
+  // diag(1e-17, 1, 2), b = (2, 1, −1): A⁻¹b would be (2e17, 1, −½); after three steps (in rounding) x is
+  // dominated by its first component, ‖A‖‖x‖ε exceeds ‖b‖ = √6, and the run stops there (rtol = −1 turns
+  // off the residual tests, maxxnorm and acondlim = ∞ the other two).
+  const op = diagonal([1e-17, 1, 2]);
+  const b = Float64Array.of(2, 1, -1);
+  const result = minresQlp(op, b, { rtol: -1, maxxnorm: Infinity, acondlim: Infinity });
+  assert.is(result.flag, 5, result.reason);
+  assert.is(result.reason, 'x has converged to an eigenvector of A (‖A‖‖x‖ε ≥ ‖b‖)');
+  assert.is(result.iterations, 3);
+  assert.ok(result.anorm * result.xnorm * Number.EPSILON >= Math.sqrt(6));
+  assert.ok(Math.abs(result.x[0]!) > 1e15 && Math.abs(result.x[1]!) < 1 && Math.abs(result.x[2]!) < 1, `${Array.from(result.x)}`);
+});
+
 test('bad arguments are refused with the value named', () => {
   const op = diagonal([1, 2, 3]);
   assert.throws(() => minresQlp(op, Float64Array.of(1, 2)), /^minresQlp: b has length 2, operator dim 3$/);
