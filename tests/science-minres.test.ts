@@ -459,6 +459,28 @@ test('flag 5: with no limits, x grows along the eigenvector of a tiny eigenvalue
   assert.ok(Math.abs(result.x[0]!) > 1e15 && Math.abs(result.x[1]!) < 1 && Math.abs(result.x[2]!) < 1, `${Array.from(result.x)}`);
 });
 
+test('acondlim reached with a last diagonal of L that is not null: nothing is dropped, x is the MINRES iterate', () => {
+  // diag(1, −1, 0.01), b = (0.1, 0.1, 1), acondlim = 2: the cond estimate passes 2 at step 2, but |μ̄₂| is above
+  // the null level ‖A‖/2, so x stays x₂ = argmin ‖b − A x‖ over span{b, Ab}, from the 2×2 normal equations.
+  const d = [1, -1, 0.01];
+  const b = Float64Array.of(0.1, 0.1, 1);
+  const ab = Float64Array.from(b, (bi, i) => d[i]! * bi);
+  const a2b = Float64Array.from(ab, (v, i) => d[i]! * v);
+  const dotp = (x: Float64Array, y: Float64Array): number => x.reduce((sum, xi, i) => sum + xi * y[i]!, 0);
+  // minimise ‖b − c₀ Ab − c₁ A²b‖
+  const [g00, g01, g11, r0, r1] = [dotp(ab, ab), dotp(ab, a2b), dotp(a2b, a2b), dotp(ab, b), dotp(a2b, b)];
+  const det = g00 * g11 - g01 * g01;
+  const c0 = (r0 * g11 - r1 * g01) / det;
+  const c1 = (g00 * r1 - g01 * r0) / det;
+  const x2 = Array.from(b, (bi, i) => c0 * bi + c1 * ab[i]!);
+  for (const trancond of [1e4, 1]) {
+    const result = minresQlp(diagonal(d), b, { acondlim: 2, trancond });
+    assert.equal([result.flag, result.iterations], [7, 2]);
+    assert.ok(result.acond >= 2);
+    assert.ok(maxAbsDifference(result.x, x2) < 1e-13, `trancond ${trancond}: ${Array.from(result.x)} vs ${x2}`);
+  }
+});
+
 test('bad arguments are refused with the value named', () => {
   const op = diagonal([1, 2, 3]);
   assert.throws(() => minresQlp(op, Float64Array.of(1, 2)), /^minresQlp: b has length 2, operator dim 3$/);
