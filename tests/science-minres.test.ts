@@ -326,7 +326,9 @@ test('b an eigenvector: x = b/λ after one product, ‖A‖ ≈ |λ|', () => {
   assert.is(result.flag, -1);
   assert.is(result.reason, 'b is an eigenvector of A: x = b / α₁');
   assert.equal(Array.from(result.x), [0, -0.5]);
-  assert.equal([result.iterations, result.anorm, result.rnorm, result.relres], [1, 4, 0, 0]);
+  // b − A x = 0 exactly: relAres is 0 (not 0/0), and A r is not formed
+  assert.equal([result.iterations, result.anorm, result.rnorm, result.relres, result.relAres, result.arnorm], [1, 4, 0, 0, 0, 0]);
+  assert.is(op.calls, 2); // the first Lanczos product and b − A x
 });
 
 test('maxxnorm: the component that would push ‖x‖ past it is left out, and x stays the first iterate', () => {
