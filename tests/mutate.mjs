@@ -49,6 +49,9 @@ const MODULE_TESTS = {
   'src/landscape/spectrum.ts': '^(landscape-spectrum|science-error-bars|science-spectrum-report|science-gauss-newton)\\.test\\.ts$',
   // the CLI tests that reach it (cli-spectrum-critical, cli-harness) are slow
   'src/landscape/gradient-overlap.ts': '^(landscape-spectrum|science-gradient-overlap)\\.test\\.ts$',
+  // MINRES-QLP: linalg checks it against dense solves, science-finders through Newton-MR, science-minres on
+  // small systems with closed-form answers; critical (about 9 s) and the CLI tests are left out as too slow
+  'src/landscape/linalg/minres-qlp.ts': '^(linalg|science-finders|science-minres)\\.test\\.ts$',
 };
 
 function usage(message) {
