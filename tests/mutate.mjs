@@ -34,8 +34,11 @@ const MODULE_TESTS = {
   'src/landscape/linalg/slq.ts': '^(linalg|landscape-spectrum|science-error-bars|science-slq)\\.test\\.ts$',
   'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
   'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
-  // data.test.ts reads MNIST and takes over a minute a mutant; the fast file covers the normalisation (lines 104-190)
-  'src/nn/data/dataset.ts': '(data-normalize)\\.test\\.ts$',
+  // data.test.ts reads MNIST and takes over a minute a mutant; the fast files check the normalisation (data-normalize)
+  // and the rest (science-data), and the IDX and CIFAR-10 readers on small files they write (science-idx-cifar)
+  'src/nn/data/dataset.ts': '^(data-normalize|science-data)\\.test\\.ts$',
+  'src/nn/data/idx.ts': '^(science-idx-cifar)\\.test\\.ts$',
+  'src/nn/data/cifar10.ts': '^(science-idx-cifar)\\.test\\.ts$',
   // the engine: every autodiff test file takes about two seconds together
   'src/autodiff/jvp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/vjp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
@@ -45,6 +48,7 @@ const MODULE_TESTS = {
   'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-boundaries)\\.test\\.ts$',
   // the result-assembling functions (lines 52-201); the CLI and landscape-api tests are slow
   'src/landscape/spectrum.ts': '^(landscape-spectrum|science-error-bars|science-spectrum-report)\\.test\\.ts$',
+  'src/landscape/power.ts': '^(science-power)\\.test\\.ts$',
 };
 
 function usage(message) {
