@@ -49,6 +49,10 @@ const MODULE_TESTS = {
   // the result-assembling functions (lines 52-201); the CLI and landscape-api tests are slow
   'src/landscape/spectrum.ts': '^(landscape-spectrum|science-error-bars|science-spectrum-report)\\.test\\.ts$',
   'src/landscape/power.ts': '^(science-power)\\.test\\.ts$',
+  // subspace-training.test.ts and cli-subspace train networks and are slow; the fast file checks the surfaces on a hand-made P
+  'src/landscape/subspace-training.ts': '^(science-surfaces)\\.test\\.ts$',
+  // the experiment on a 2-3-2 network with one short epoch; subspace-training.test.ts and the CLI tests are slow
+  'src/landscape/init-selection.ts': '^(science-init-selection)\\.test\\.ts$',
 };
 
 function usage(message) {
