@@ -103,6 +103,20 @@ test('wilcoxonSignedRank: all differences zero give no statistic; a p-value is n
   assert.is(wilcoxonSignedRank([1, 2, -3], [0, 0, 0]).pValue, 1);
 });
 
+test('a single pair: neither test has a statistic, and a comparison over one trial still reports (no error)', () => {
+  assert.equal(wilcoxonSignedRank([3], [1]), { test: 'Wilcoxon signed-rank', n: 1, meanDifference: 2, df: null, statistic: null, statisticKind: 'W+', pValue: null, note: 'needs at least two pairs' });
+  assert.is(wilcoxonSignedRank([3], [3]).note, 'all differences are zero');
+  // two pairs, one of them zero, are a test (on one non-zero difference, by the normal approximation)
+  assert.is(wilcoxonSignedRank([3, 1], [1, 1]).n, 1);
+  assert.ok(wilcoxonSignedRank([3, 1], [1, 1]).pValue! > 0);
+  const one = compareSelections([trial(1, [1, 0.5], [2, 0.25])], ['positiveFraction'])[0]!;
+  assert.is(one.bestWins, 1);
+  assert.is(one.trainLoss.wilcoxon.note, 'needs at least two pairs');
+  assert.is(one.trainLoss.tTest.note, 'needs at least two pairs');
+  assert.equal(one.trainLoss.power, { observedEffectSize: null, minimumDetectableEffect: null, powerAtMediumEffect: null });
+  assert.is(initSelectionExperiment({ ...base, count: 2, epochs: 1, seeds: [5] }).comparisons.length, 3);
+});
+
 // ---------------------------------------------------------------------------
 // Best and worst, and the comparison over trials
 

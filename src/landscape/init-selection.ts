@@ -163,6 +163,8 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
   const nonzero = d.filter((v) => v !== 0);
   const base = { test: 'Wilcoxon signed-rank' as const, n: nonzero.length, meanDifference: d.length ? mean(d) : 0, df: null };
   if (nonzero.length === 0) return { ...base, statistic: null, statisticKind: 'W+', pValue: null, note: 'all differences are zero' };
+  // one pair is no test (its exact p is 1), and @stdlib/stats-wilcoxon refuses it
+  if (d.length < 2) return { ...base, statistic: null, statisticKind: 'W+', pValue: null, note: 'needs at least two pairs' };
   const absolute = nonzero.map(Math.abs);
   const hasTies = new Set(absolute).size !== absolute.length;
   const exact = nonzero.length <= 50 && nonzero.length === d.length && !hasTies;
