@@ -96,6 +96,26 @@ test('wilcoxonSignedRank: 50 untied pairs are exact, 51 or a zero or a tie use t
   assert.ok(Math.abs(zero.pValue! - 0.1814492) < 1e-7, `p = ${zero.pValue}`);
 });
 
+test('wilcoxonSignedRank, normal approximation: the statistic is the z behind the p-value, not W⁺', () => {
+  // Student's sleep data (Cushny & Peebles 1905), drug 1 − drug 2: one zero, nine negative differences, 1.3 twice.
+  // W⁺ = 0, n = 9, μ = 22.5, σ² = (9·10·19 − ½·(2³ − 2))/24 = 71.125, z = (0 − 22.5 + ½)/√71.125;
+  // R's wilcox.test(paired = TRUE) gives V = 0, p = 0.009091 (normal approximation with continuity correction).
+  const drug1 = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0];
+  const drug2 = [1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4];
+  const sleep = wilcoxonSignedRank(drug1, drug2);
+  assert.is(sleep.statisticKind, 'z');
+  assert.ok(Math.abs(sleep.statistic! - -22 / Math.sqrt(71.125)) < 1e-12, `z = ${sleep.statistic}`);
+  assert.ok(Math.abs(sleep.pValue! - 0.009091) < 5e-7, `p = ${sleep.pValue}`);
+  // differences 1, 2, 3, 5 and a zero: W⁺ = 6 above μ = 3, so z = (6 − 3 − ½)/√3.5 (no ties)
+  assert.ok(Math.abs(wilcoxonSignedRank([1, 2, 3, 5], [1, 0, 0, 0]).statistic! - 2.5 / Math.sqrt(3.5)) < 1e-12);
+  // differences 1, −1, 3: the |differences| rank 1.5, 1.5, 3 (a tie of two), so W⁺ = 1.5 + 3 = 4.5 above μ = 3;
+  // σ² = (3·4·7 − ½·(2³ − 2))/24 = 81/24, z = (4.5 − 3 − ½)/√(81/24) = 1/√3.375
+  assert.ok(Math.abs(wilcoxonSignedRank([1, -1, 3], [0, 0, 0]).statistic! - 1 / Math.sqrt(3.375)) < 1e-12);
+  // 51 differences −1 … −51: W⁺ = 0, μ = 51·52/4 = 663, σ² = 51·52·103/24 = 11381.5, z = −662.5/√11381.5
+  const many = wilcoxonSignedRank(new Array<number>(51).fill(0), Array.from({ length: 51 }, (_, i) => i + 1));
+  assert.ok(Math.abs(many.statistic! - -662.5 / Math.sqrt(11381.5)) < 1e-12, `z = ${many.statistic}`);
+});
+
 test('wilcoxonSignedRank: all differences zero give no statistic; a p-value is never above 1', () => {
   assert.equal(wilcoxonSignedRank([1, 2], [1, 2]), { test: 'Wilcoxon signed-rank', n: 0, meanDifference: 0, df: null, statistic: null, statisticKind: 'W+', pValue: null, note: 'all differences are zero' });
   assert.equal(wilcoxonSignedRank([], []), { test: 'Wilcoxon signed-rank', n: 0, meanDifference: 0, df: null, statistic: null, statisticKind: 'W+', pValue: null, note: 'all differences are zero' });
