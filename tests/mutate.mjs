@@ -44,8 +44,9 @@ const MODULE_TESTS = {
   'src/autodiff/vjp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/transforms.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/vmap.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
-  // the pure d_int90 functions (lines 115-161, 209-215 and 236-239); subspace-training.test.ts trains networks and is slow
-  'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-boundaries)\\.test\\.ts$',
+  // the pure d_int90 functions (science-intrinsic-dim) and the runs on a 2-2 network (science-intrinsic-runs);
+  // subspace-training.test.ts trains larger networks and is slow
+  'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-intrinsic-runs|science-boundaries)\\.test\\.ts$',
   // the result-assembling functions (lines 52-201); the CLI and landscape-api tests are slow
   'src/landscape/spectrum.ts': '^(landscape-spectrum|science-error-bars|science-spectrum-report)\\.test\\.ts$',
   'src/landscape/power.ts': '^(science-power)\\.test\\.ts$',

@@ -94,6 +94,7 @@ test('checkDataset refuses a bad shape, a wrong row count, a label outside [0, n
   }
   assert.throws(() => checkDataset({ ...ds, x: new Float64Array(5) }), (e: Error) => e.message === 'dataset pairs: x has 5 numbers, but 3 samples of shape [2] need 6');
   assert.throws(() => checkDataset({ ...ds, x: new Float64Array(7) }), /x has 7 numbers, but 3 samples of shape \[2\] need 6/);
+  assert.throws(() => checkDataset({ ...ds, sampleShape: [1, 2], x: new Float64Array(5) }), (e: Error) => e.message === 'dataset pairs: x has 5 numbers, but 3 samples of shape [1, 2] need 6');
   assert.throws(() => checkDataset({ ...ds, labels: Int32Array.from([0, 2, 0]) }), (e: Error) => e.message === 'dataset pairs: sample 1 has label 2, outside [0, 2)');
   assert.throws(() => checkDataset({ ...ds, labels: Int32Array.from([0, 1, -1]) }), (e: Error) => e.message === 'dataset pairs: sample 2 has label -1, outside [0, 2)');
   assert.throws(() => checkDataset({ ...ds, classNames: ['only one'] }), (e: Error) => e.message === 'dataset pairs: 1 class names for 2 classes');
