@@ -24,9 +24,11 @@ const held = { name: 'held', x: Float64Array.from([0.5, 1, 1, 0.5, 2, 0]), sampl
 const origin = model.init(new Random(1), 'xavier-normal').toTypedArray() as Float64Array;
 const makeSgd = (learningRate: number) => (): Optimizer<unknown> => sgd({ learningRate }) as Optimizer<unknown>;
 
-const options: IntrinsicDimensionOptions = {
-  model, train: points, test: held, origin, dims: [1, 3], projection: 'sparse', seed: 3, makeOptimizer: makeSgd(0.5), epochs: 2, batchSize: 2,
+/** The settings of one run (no grid, no sweep hooks). */
+const common: Omit<IntrinsicDimensionOptions, 'dims' | 'onStep'> = {
+  model, train: points, test: held, origin, projection: 'sparse', seed: 3, makeOptimizer: makeSgd(0.5), epochs: 2, batchSize: 2,
 };
+const options: IntrinsicDimensionOptions = { ...common, dims: [1, 3] };
 
 /** A history without its timings, to compare two runs. */
 const untimed = (history: readonly EpochRecord[]): Omit<EpochRecord, 'seconds'>[] => history.map(({ seconds: _seconds, ...rest }) => rest);
@@ -54,25 +56,25 @@ function sameRun(run: SubspaceRun, expected: ReturnType<typeof trainModel>, subs
 
 test('a run on a hyperplane is the training loop on θ₀ + P·w, P of the given kind, d and seed', () => {
   const before = performance.now();
-  const run = trainOnHyperplane({ ...options, subspaceDim: 2, projectionSeed: 17 });
+  const run = trainOnHyperplane({ ...common, subspaceDim: 2, projectionSeed: 17 });
   const elapsed = (performance.now() - before) / 1000;
   sameRun(run, direct(2, 17), 2, false);
   assert.ok(run.seconds >= 0 && run.seconds <= elapsed, `seconds ${run.seconds} within ${elapsed}`);
   assert.is(run.history.length, 2);
   // another seed or kind is another plane, and trains differently
-  assert.not.equal(untimed(trainOnHyperplane({ ...options, subspaceDim: 2, projectionSeed: 18 }).history), untimed(run.history));
-  assert.not.equal(untimed(trainOnHyperplane({ ...options, projection: 'dense', subspaceDim: 2, projectionSeed: 17 }).history), untimed(run.history));
+  assert.not.equal(untimed(trainOnHyperplane({ ...common, subspaceDim: 2, projectionSeed: 18 }).history), untimed(run.history));
+  assert.not.equal(untimed(trainOnHyperplane({ ...common, projection: 'dense', subspaceDim: 2, projectionSeed: 17 }).history), untimed(run.history));
 });
 
 test('a run with subspaceDim null trains all D parameters directly from θ₀', () => {
-  sameRun(trainOnHyperplane({ ...options, subspaceDim: null, projectionSeed: 0 }), direct(null, 0), D, true);
+  sameRun(trainOnHyperplane({ ...common, subspaceDim: null, projectionSeed: 0 }), direct(null, 0), D, true);
 });
 
 test('with a learning rate of 0 a run stays at θ₀: its accuracies are θ₀’s', () => {
   // θ₀'s accuracy on the held-out points, computed directly
   const atOrigin = evaluate(model, origin, held);
   for (const subspaceDim of [2, null]) {
-    const run = trainOnHyperplane({ ...options, makeOptimizer: makeSgd(0), subspaceDim, projectionSeed: 5 });
+    const run = trainOnHyperplane({ ...common, makeOptimizer: makeSgd(0), subspaceDim, projectionSeed: 5 });
     assert.is(run.testAccuracy, atOrigin.accuracy);
     assert.ok(Math.abs(run.testLoss - atOrigin.loss) < 1e-15, `${run.testLoss} vs ${atOrigin.loss}`);
   }
@@ -80,18 +82,18 @@ test('with a learning rate of 0 a run stays at θ₀: its accuracies are θ₀�
 
 test('a run passes on the epochs, batch size, dtype, stopping rule and the step hook', () => {
   const steps: number[] = [];
-  const run = trainOnHyperplane({ ...options, epochs: 3, batchSize: 3, subspaceDim: 2, projectionSeed: 1, onStep: (s) => steps.push(s) });
+  const run = trainOnHyperplane({ ...common, epochs: 3, batchSize: 3, subspaceDim: 2, projectionSeed: 1, onStep: (s) => steps.push(s) });
   // 4 points in batches of 3: two steps an epoch
   assert.equal(steps, [1, 2, 3, 4, 5, 6]);
   sameRun(run, direct(2, 1, { epochs: 3, batchSize: 3 }), 2, false);
-  const stopped = trainOnHyperplane({ ...options, epochs: 3, stopWhen: (h) => h.length === 2, subspaceDim: 2, projectionSeed: 1 });
+  const stopped = trainOnHyperplane({ ...common, epochs: 3, stopWhen: (h) => h.length === 2, subspaceDim: 2, projectionSeed: 1 });
   assert.is(stopped.history.length, 2);
-  const single = trainOnHyperplane({ ...options, dtype: 'float32', subspaceDim: 2, projectionSeed: 1 });
+  const single = trainOnHyperplane({ ...common, dtype: 'float32', subspaceDim: 2, projectionSeed: 1 });
   sameRun(single, direct(2, 1, { dtype: 'float32' }), 2, false);
-  assert.not.equal(single.trainLoss, trainOnHyperplane({ ...options, subspaceDim: 2, projectionSeed: 1 }).trainLoss);
+  assert.not.equal(single.trainLoss, trainOnHyperplane({ ...common, subspaceDim: 2, projectionSeed: 1 }).trainLoss);
   // the evaluation batch size changes only how the test set is cut
-  const batched = trainOnHyperplane({ ...options, evalBatchSize: 1, subspaceDim: 2, projectionSeed: 1 });
-  assert.is(batched.testAccuracy, trainOnHyperplane({ ...options, subspaceDim: 2, projectionSeed: 1 }).testAccuracy);
+  const batched = trainOnHyperplane({ ...common, evalBatchSize: 1, subspaceDim: 2, projectionSeed: 1 });
+  assert.is(batched.testAccuracy, trainOnHyperplane({ ...common, subspaceDim: 2, projectionSeed: 1 }).testAccuracy);
 });
 
 test('intrinsicDimensionRun: run i is the hyperplane of dims[i] with projection seed seed·1000 + i; run dims.length is the baseline', () => {
