@@ -189,6 +189,16 @@ test('compareSelections: wins counted strictly, both tests on the loss and on th
   assert.is(two.bestWins, 1);
   assert.is(two.trainLoss.power.minimumDetectableEffect, minimumDetectableEffect(2));
   assert.is(two.trainLoss.power.powerAtMediumEffect, pairedTTestPower(2, 0.5));
+  // each score reads its own selection: the loss picks won by 3 and 4, the positive-fraction picks lost by 2
+  const mixed: SelectionTrial[] = [1, 2].map((seed) => ({
+    seed,
+    candidates: [],
+    selections: [
+      { score: 'positiveFraction', best: { index: 0, value: 1, outcome: outcome(3, 0) }, worst: { index: 1, value: 0, outcome: outcome(1, 0) } },
+      { score: 'initialLoss', best: { index: 1, value: 1, outcome: outcome(1, 0) }, worst: { index: 0, value: 3, outcome: outcome(3 + seed, 0) } },
+    ],
+  }));
+  assert.equal(compareSelections(mixed, ['initialLoss', 'positiveFraction']).map((c) => [c.score, c.bestWins, c.trainLoss.tTest.meanDifference]), [['initialLoss', 2, -3.5], ['positiveFraction', 0, 2]]);
   const missing: SelectionTrial = { seed: 9, candidates: [], selections: [] };
   fails(() => compareSelections([trials[0]!, missing], ['initialLoss']), 'init selection: trial 9 has no selection by initialLoss');
 });
@@ -276,6 +286,17 @@ test('selectionTrial: best and worst by each score, each trained once with the t
   assert.equal(events, [...scoring, ...[...trained].map((_, i) => `4:train:${i + 1}/${trained.size}`)]);
   const onlyLoss = selectionTrial({ ...base, scores: ['initialLoss'] }, 5, 0);
   assert.equal(onlyLoss.selections.map((s) => s.score), ['initialLoss']);
+});
+
+test('selectionTrial trains and evaluates in the dtype asked for (the scores stay float64)', () => {
+  const single = selectionTrial({ ...base, dtype: 'float32', scores: ['initialLoss'] }, 5, 0);
+  assert.equal(single.candidates, selectionTrial({ ...base, scores: ['initialLoss'] }, 5, 0).candidates);
+  const pick = single.selections[0]!.best;
+  const theta = scoreCandidates({ ...base, seed: 5 })[pick.index]!.theta;
+  const run = trainModel({ model, train, test: held, optimizer: base.makeOptimizer(), epochs: 2, batchSize: 4, rng: new Random(new Random(5).split().nextUint32()), initial: theta, dtype: 'float32' });
+  const inFloat32 = evaluate(model, run.theta, train, { dtype: 'float32' }).loss;
+  assert.is(pick.outcome.trainLoss, inFloat32);
+  assert.is.not(inFloat32, evaluate(model, run.theta, train).loss);
 });
 
 test('initSelectionExperiment: one trial per seed, compared by the asked scores; no seeds refused', () => {
