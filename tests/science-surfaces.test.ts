@@ -56,7 +56,8 @@ test('randomSubspace: each kind is its construction with the given seed', () => 
     assert.is(made.kind, expected.kind);
     assert.equal(made.toDense(), expected.toDense(), made.kind);
   }
-  // d = D is the largest dense P; sparse and Fastfood take d > D
+  // d = 1 is the smallest P; d = D is the largest dense P; sparse and Fastfood take d > D
+  assert.is(randomSubspace('sparse', 5, 1, 0).subspaceDim, 1);
   assert.is(randomSubspace('dense', 3, 3, 0).subspaceDim, 3);
   assert.is(randomSubspace('sparse', 3, 5, 0).subspaceDim, 5);
   assert.is(randomSubspace('fastfood', 3, 5, 0).subspaceDim, 5);
