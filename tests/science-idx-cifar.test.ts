@@ -131,6 +131,10 @@ test('IDX: every malformed header is refused with the file name and exactly what
     'IDX file f: file is truncated: header says shape [2] of int16 = 4 bytes of data, but only 3 bytes follow the 8-byte header',
   );
   fails(
+    () => parseIdx(Uint8Array.from([0, 0, 0x08, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5]), 'f'),
+    'IDX file f: file is truncated: header says shape [2, 3] of uint8 = 6 bytes of data, but only 5 bytes follow the 12-byte header',
+  );
+  fails(
     () => parseIdx(Uint8Array.from([0, 0, 0x0b, 1, 0, 0, 0, 1, 1, 2, 3]), 'f'),
     'IDX file f: header says shape [1] of int16 = 2 bytes of data, but 3 bytes follow the 8-byte header (1 too many)',
   );
@@ -173,11 +177,22 @@ test('IDX files: written plain or gzipped (1F 8B), read back either way; unreada
   writeFileSync(handZipped, gzipSync(Uint8Array.from([0, 0, 8, 1, 0, 0, 0, 1, 42])));
   assert.equal(Array.from(readIdxFile(handZipped).data), [42]);
 
+  // the errors name the file and keep the system's error as their cause
+  const causeOf = (fn: () => unknown): { code?: string } | undefined => {
+    try {
+      fn();
+    } catch (error) {
+      return (error as Error).cause as { code?: string } | undefined;
+    }
+    return undefined;
+  };
   const absent = join(scratch, 'absent.idx');
   throwsWith(() => readIdxFile(absent), `IDX file ${absent}: cannot read it (`, 'ENOENT');
+  assert.is(causeOf(() => readIdxFile(absent))?.code, 'ENOENT');
   const brokenZip = join(scratch, 'broken.gz');
   writeFileSync(brokenZip, readFileSync(zipped).subarray(0, 12));
   throwsWith(() => readIdxFile(brokenZip), `IDX file ${brokenZip}: looks gzipped but does not inflate (`, '); is it truncated?');
+  assert.is(causeOf(() => readIdxFile(brokenZip))?.code, 'Z_BUF_ERROR');
   const badHeader = join(scratch, 'bad.idx');
   writeFileSync(badHeader, Uint8Array.from([0, 0, 8]));
   fails(() => readIdxFile(badHeader), `IDX file ${badHeader}: file is truncated: only 3 bytes, but the header alone needs at least 4`);
