@@ -315,6 +315,7 @@ test('CIFAR-10: the test split from the folder or its parent; a batch-file folde
   }
   const how = 'Download cifar-10-binary.tar.gz from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it, and pass the resulting cifar-10-batches-bin folder (or the folder containing it) as dataDir.';
   fails(() => loadCifar10({ split: 'test' }), `loadCifar10: CIFAR-10 is not bundled; give dataDir, a folder holding test_batch.bin. ${how}`);
+  fails(() => loadCifar10(), `loadCifar10: CIFAR-10 is not bundled; give dataDir, a folder holding ${CIFAR10_FILES.train.join(', ')}. ${how}`);
   fails(() => loadCifar10({ split: 'train', dataDir: dir }), `loadCifar10: the folder ${dir} should hold ${CIFAR10_FILES.train.join(', ')}, but ${CIFAR10_FILES.train.join(', ')} are missing. ${how}`);
   const four = join(scratch, 'four');
   trainingFolder(four);
