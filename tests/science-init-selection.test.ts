@@ -111,6 +111,10 @@ test('wilcoxonSignedRank, normal approximation: the statistic is the z behind th
   // differences 1, −1, 3: the |differences| rank 1.5, 1.5, 3 (a tie of two), so W⁺ = 1.5 + 3 = 4.5 above μ = 3;
   // σ² = (3·4·7 − ½·(2³ − 2))/24 = 81/24, z = (4.5 − 3 − ½)/√(81/24) = 1/√3.375
   assert.ok(Math.abs(wilcoxonSignedRank([1, -1, 3], [0, 0, 0]).statistic! - 1 / Math.sqrt(3.375)) < 1e-12);
+  // differences 1, 2, −3 and a zero: W⁺ = 3 is exactly μ = 3, so no continuity correction: z = 0, p = 1
+  const centre = wilcoxonSignedRank([1, 2, -3, 5], [0, 0, 0, 5]);
+  assert.is(centre.statistic, 0);
+  assert.is(centre.pValue, 1);
   // 51 differences −1 … −51: W⁺ = 0, μ = 51·52/4 = 663, σ² = 51·52·103/24 = 11381.5, z = −662.5/√11381.5
   const many = wilcoxonSignedRank(new Array<number>(51).fill(0), Array.from({ length: 51 }, (_, i) => i + 1));
   assert.ok(Math.abs(many.statistic! - -662.5 / Math.sqrt(11381.5)) < 1e-12, `z = ${many.statistic}`);
