@@ -36,15 +36,19 @@ const MODULE_TESTS = {
   'src/landscape/linalg/slq.ts': '^(linalg|landscape-spectrum|science-error-bars|science-slq)\\.test\\.ts$',
   'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
   'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
-  // data.test.ts reads MNIST and takes over a minute a mutant; the fast file covers the normalisation (lines 104-190)
-  'src/nn/data/dataset.ts': '(data-normalize)\\.test\\.ts$',
+  // data.test.ts reads MNIST and takes over a minute a mutant; the fast files check the normalisation (data-normalize)
+  // and the rest (science-data), and the IDX and CIFAR-10 readers on small files they write (science-idx-cifar)
+  'src/nn/data/dataset.ts': '^(data-normalize|science-data)\\.test\\.ts$',
+  'src/nn/data/idx.ts': '^(science-idx-cifar)\\.test\\.ts$',
+  'src/nn/data/cifar10.ts': '^(science-idx-cifar)\\.test\\.ts$',
   // the engine: every autodiff test file takes about two seconds together
   'src/autodiff/jvp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/vjp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/transforms.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/vmap.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
-  // the pure d_int90 functions (lines 115-161, 209-215 and 236-239); subspace-training.test.ts trains networks and is slow
-  'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-boundaries)\\.test\\.ts$',
+  // the pure d_int90 functions (science-intrinsic-dim) and the runs on a 2-2 network (science-intrinsic-runs);
+  // subspace-training.test.ts trains larger networks and is slow
+  'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-intrinsic-runs|science-boundaries)\\.test\\.ts$',
   // the CLI and landscape-api tests are slow; science-gauss-newton covers hessianSpectrum and gaussNewtonOperator (lines 202-244)
   'src/landscape/spectrum.ts': '^(landscape-spectrum|science-error-bars|science-spectrum-report|science-gauss-newton)\\.test\\.ts$',
   // the CLI tests that reach it (cli-spectrum-critical, cli-harness) are slow
@@ -52,6 +56,11 @@ const MODULE_TESTS = {
   // MINRES-QLP: linalg checks it against dense solves, science-finders through Newton-MR, science-minres on
   // small systems with closed-form answers; critical (about 9 s) and the CLI tests are left out as too slow
   'src/landscape/linalg/minres-qlp.ts': '^(linalg|science-finders|science-minres)\\.test\\.ts$',
+  'src/landscape/power.ts': '^(science-power)\\.test\\.ts$',
+  // subspace-training.test.ts and cli-subspace train networks and are slow; the fast file checks the surfaces on a hand-made P
+  'src/landscape/subspace-training.ts': '^(science-surfaces)\\.test\\.ts$',
+  // the experiment on a 2-3-2 network with one short epoch; subspace-training.test.ts and the CLI tests are slow
+  'src/landscape/init-selection.ts': '^(science-init-selection)\\.test\\.ts$',
 };
 
 function usage(message) {

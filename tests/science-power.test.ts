@@ -6,6 +6,7 @@
  * Statistical Power Analysis, whose tables give n = 34 pairs for d_z = 0.5
  * at 80 % power and α = 0.05 (two-sided).
  */
+import { createRequire } from 'node:module';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { minimumDetectableEffect, pairedEffectSize, pairedTTestPower } from '../src/landscape/index.js';
@@ -62,6 +63,50 @@ test('bad arguments are refused with the value', () => {
   assert.throws(() => pairedTTestPower(2.5, 0.5), /at least 2 pairs, got 2.5/);
   assert.throws(() => pairedTTestPower(10, 0.5, 1), /alpha must lie in \(0, 1\), got 1/);
   assert.throws(() => minimumDetectableEffect(10, 0.04), /power must lie in \(alpha, 1\), got 0.04/);
+  // the open ends: α = 0, a power equal to α, a power of 1
+  assert.throws(() => pairedTTestPower(10, 0.5, 0), /alpha must lie in \(0, 1\), got 0/);
+  assert.throws(() => pairedTTestPower(10, 0.5, -0.1), /alpha must lie in \(0, 1\), got -0.1/);
+  assert.throws(() => minimumDetectableEffect(10, 0.05), /power must lie in \(alpha, 1\), got 0.05/);
+  assert.throws(() => minimumDetectableEffect(10, 0.2, 0.2), /power must lie in \(alpha, 1\), got 0.2/);
+  assert.throws(() => minimumDetectableEffect(10, 1), /power must lie in \(alpha, 1\), got 1/);
+});
+
+test("Cohen's d_z divides the mean difference by its sd: differences 2, 4, 6 give 4/2", () => {
+  assert.is(pairedEffectSize([2, 4, 6], [0, 0, 0]), 2);
+  assert.is(pairedEffectSize([0, 0, 0, 0], [1, 1, 1, 3]), -1.5 / 1);
+});
+
+test('minimum detectable effect: the smallest d with power ≥ the target, so a target met exactly at a bisection point returns that point', () => {
+  // the bisection of [0, 1] visits ½ first: if power(½) is the target, ½ itself is the answer
+  for (const n of [6, 10]) assert.is(minimumDetectableEffect(n, pairedTTestPower(n, 0.5)), 0.5, `n = ${n}`);
+  assert.is(minimumDetectableEffect(10, pairedTTestPower(10, 0.25)), 0.25);
+});
+
+test('minimum detectable effect: the bisection stops once the bracket is within 1e-10 of the answer (relative)', () => {
+  // Count the non-central t CDF evaluations (two per power evaluation) by wrapping jStat's, which power.ts shares.
+  const { jStat } = createRequire(import.meta.url)('jstat') as { jStat: { noncentralt: { cdf: (x: number, df: number, ncp: number) => number } } };
+  const original = jStat.noncentralt.cdf;
+  let calls = 0;
+  jStat.noncentralt.cdf = (x, df, ncp) => {
+    calls += 1;
+    return original(x, df, ncp);
+  };
+  const evaluations = (n: number): number => {
+    calls = 0;
+    minimumDetectableEffect(n);
+    return calls / 2;
+  };
+  try {
+    // n = 10: d_min ≈ 0.996, power(1) ≥ 0.8 (one evaluation); bisecting [0, 1] to a width 2⁻ʲ ≤ 1e-10 · 0.996 takes j = 34
+    assert.is(evaluations(10), 1 + 34);
+    // n = 200: d_min ≈ 0.2; 2⁻ʲ ≤ 1e-10 · 0.2 = 2e-11 takes j = 36 (2⁻³⁵ ≈ 2.9e-11, 2⁻³⁶ ≈ 1.5e-11)
+    assert.is(evaluations(200), 1 + 36);
+    // n = 3: d_min lies in (3, 4) (SciPy: power 0.745 at d = 3), so power(1), power(2), power(4) first; then [0, 4]
+    // to a width 4 · 2⁻ʲ ≤ 1e-10 · d_min, between 3e-10 and 4e-10: j = 34 (4 · 2⁻³³ ≈ 4.7e-10, 4 · 2⁻³⁴ ≈ 2.3e-10)
+    assert.is(evaluations(3), 3 + 34);
+  } finally {
+    jStat.noncentralt.cdf = original;
+  }
 });
 
 test.run();

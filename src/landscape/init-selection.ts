@@ -163,12 +163,33 @@ export function wilcoxonSignedRank(a: readonly number[], b: readonly number[]): 
   const nonzero = d.filter((v) => v !== 0);
   const base = { test: 'Wilcoxon signed-rank' as const, n: nonzero.length, meanDifference: d.length ? mean(d) : 0, df: null };
   if (nonzero.length === 0) return { ...base, statistic: null, statisticKind: 'W+', pValue: null, note: 'all differences are zero' };
+  // one pair is no test (its exact p is 1), and @stdlib/stats-wilcoxon refuses it
+  if (d.length < 2) return { ...base, statistic: null, statisticKind: 'W+', pValue: null, note: 'needs at least two pairs' };
   const absolute = nonzero.map(Math.abs);
   const hasTies = new Set(absolute).size !== absolute.length;
   const exact = nonzero.length <= 50 && nonzero.length === d.length && !hasTies;
   const result = wilcoxon()([...a], [...b], { alternative: 'two-sided', zeroMethod: 'wilcox', correction: true });
+  // stdlib reports W⁺ as its statistic either way; with the normal approximation the record gives the z behind the p-value
+  const statistic = exact ? result.statistic : signedRankZ(result.statistic, absolute);
   // doubling a one-sided p at the centre of the distribution can give 1 + ε: a p-value is at most 1
-  return { ...base, statistic: result.statistic, statisticKind: exact ? 'W+' : 'z', pValue: Math.min(1, result.pValue), ...(exact ? {} : { note: 'normal approximation with continuity correction (zeros, ties, or n > 50)' }) };
+  return { ...base, statistic, statisticKind: exact ? 'W+' : 'z', pValue: Math.min(1, result.pValue), ...(exact ? {} : { note: 'normal approximation with continuity correction (zeros, ties, or n > 50)' }) };
+}
+
+/**
+ * The normal approximation of W⁺ on the n non-zero |differences|:
+ * z = (W⁺ − μ − ½·sign(W⁺ − μ)) / σ with μ = n(n + 1)/4 and
+ * σ² = (n(n + 1)(2n + 1) − ½·Σ(t³ − t)) / 24, t the size of each group of
+ * tied |differences| (what @stdlib/stats-wilcoxon computes its p-value from).
+ */
+function signedRankZ(wPlus: number, absolute: readonly number[]): number {
+  const n = absolute.length;
+  const mu = (n * (n + 1)) / 4;
+  const groups = new Map<number, number>();
+  for (const v of absolute) groups.set(v, (groups.get(v) ?? 0) + 1);
+  let ties = 0;
+  for (const t of groups.values()) ties += t * t * t - t;
+  const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1) - ties / 2) / 24);
+  return (wPlus - mu - 0.5 * Math.sign(wPlus - mu)) / sigma;
 }
 
 // ---------------------------------------------------------------------------
