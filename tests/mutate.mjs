@@ -33,6 +33,8 @@ const MODULE_TESTS = {
   'src/landscape/linalg/lanczos.ts': '^(linalg|landscape-spectrum|science-error-bars|science-lanczos)\\.test\\.ts$',
   'src/landscape/linalg/slq.ts': '^(linalg|landscape-spectrum|science-error-bars|science-slq)\\.test\\.ts$',
   'src/landscape/linalg/symmetric-eigen.ts': '^(linalg|science-eigen)\\.test\\.ts$',
+  // cli-subspace and subspace-training (which train networks) are too slow to run once a mutant
+  'src/landscape/linalg/subspace.ts': '^(linalg|science-subspace)\\.test\\.ts$',
   'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
   'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
   // data.test.ts reads MNIST and takes over a minute a mutant; the fast file covers the normalisation (lines 104-190)
