@@ -35,6 +35,9 @@ const MODULE_TESTS = {
   'src/landscape/linalg/symmetric-eigen.ts': '^(linalg|science-eigen)\\.test\\.ts$',
   // cli-subspace and subspace-training (which train networks) are too slow to run once a mutant
   'src/landscape/linalg/subspace.ts': '^(linalg|science-subspace)\\.test\\.ts$',
+  // landscape-api and the CLI tests also build Hessian operators, but take longer
+  'src/landscape/restricted-hessian.ts': '^(landscape-zone|landscape-spectrum|science-restricted-hessian)\\.test\\.ts$',
+  'src/landscape/hessian-operator.ts': '^(landscape-zone|landscape-spectrum|science-restricted-hessian)\\.test\\.ts$',
   'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
   'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
   // data.test.ts reads MNIST and takes over a minute a mutant; the fast file covers the normalisation (lines 104-190)
