@@ -150,6 +150,37 @@ test('fastWalshHadamard refuses lengths that are not powers of two, 0 included; 
   assert.equal(Array.from(fastWalshHadamard(Float64Array.of(1, 2, 3, 4))), [10, -2, -4, 0]);
 });
 
+test('Fastfood is H G Π H B with a random sign diagonal B: the rows of H·P are Walsh functions times one random sign pattern', () => {
+  // D = L = d = 8, one block: P = s·H G Π H B, so H P = L s·G Π H B and row k of H P is L s g_k·(h_π(k) ⊙ b), with h_m
+  // the m-th row of the (symmetric, Sylvester-ordered) Hadamard matrix. Divided by its first entry, row k is
+  // h_π(k) ⊙ c with c = b·b₀: each row has entries of one magnitude, and the rows are the Walsh functions times
+  // the common pattern c. Without B (b all +1 or all −1) c = (1, …, 1) and every row would be a Walsh function; with
+  // a random B, c is itself a Walsh function with probability 8/2⁷ = 1/16, so over 8 seeds that happens rarely
+  // (4 or more times with probability ≈ 0.001).
+  const L = 8;
+  const walsh = Array.from({ length: L }, (_, m) => Array.from(fastWalshHadamard(Float64Array.from({ length: L }, (_, i) => (i === m ? 1 : 0)))));
+  const key = (v: number[]): string => v.join(',');
+  const walshKeys = new Set(walsh.map(key));
+  let cInWalsh = 0;
+  for (let seed = 0; seed < 8; seed++) {
+    const p = fastfoodSubspace(L, L, seed).toDense();
+    const hp = Array.from({ length: L }, () => new Float64Array(L)); // hp[k][j] = (H P)_kj
+    for (let j = 0; j < L; j++) {
+      const column = fastWalshHadamard(Float64Array.from({ length: L }, (_, i) => p[i * L + j]!));
+      for (let k = 0; k < L; k++) hp[k]![j] = column[k]!;
+    }
+    const patterns = hp.map((row) => Array.from(row, (x) => Math.sign(x) * Math.sign(row[0]!)));
+    const largest = Math.max(...hp.map((row) => Math.abs(row[0]!)));
+    hp.forEach((row, k) => row.forEach((x) => assert.ok(Math.abs(Math.abs(x) - Math.abs(row[0]!)) <= 1e-14 * largest, `seed ${seed}, row ${k}: ${Array.from(row)}`)));
+    const c = patterns[0]!; // h_π(0) ⊙ c: the same coset of the Walsh functions as c
+    // every row is a Walsh function times the same pattern
+    const rows = new Set(patterns.map((row) => key(row.map((x, j) => x * c[j]!))));
+    assert.equal([...rows].sort(), [...walshKeys].sort(), `seed ${seed}: the rows times c are the L Walsh functions`);
+    if (walshKeys.has(key(c))) cInWalsh++;
+  }
+  assert.ok(cInWalsh <= 3, `c was a Walsh function for ${cInWalsh} of 8 seeds: B is not random`);
+});
+
 test('restrictedOperator: refuses an operator of another dimension; with P = [e₁ e₂] it is A\'s leading 2×2 block', () => {
   throwsWith(() => restrictedOperator(denseOperator([[1, 0], [0, 1]]), denseOrthonormalSubspace(3, 2, 0)), 'restrictedOperator: operator dim 2 ≠ D = 3');
   // P = the first two columns of the 3×3 identity
