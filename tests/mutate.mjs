@@ -33,6 +33,7 @@ const MODULE_TESTS = {
   'src/landscape/linalg/lanczos.ts': '^(linalg|landscape-spectrum|science-error-bars|science-lanczos)\\.test\\.ts$',
   'src/landscape/linalg/slq.ts': '^(linalg|landscape-spectrum|science-error-bars|science-slq)\\.test\\.ts$',
   'src/landscape/linalg/symmetric-eigen.ts': '^(linalg|science-eigen)\\.test\\.ts$',
+  'src/landscape/linalg/vector.ts': '^(linalg|science-vector)\\.test\\.ts$',
   // cli-subspace and subspace-training (which train networks) are too slow to run once a mutant
   'src/landscape/linalg/subspace.ts': '^(linalg|science-subspace)\\.test\\.ts$',
   // landscape-api and the CLI tests also build Hessian operators, but take longer
