@@ -91,6 +91,27 @@ test('zone-architectures: the checks turn against a ReLU network outside its zon
   assert.equal(architectures.summarize((step) => join(dir, step)).checks.map((c) => c.holds), [true, true, true]);
 });
 
+test('eigenvalue-rise: the checks turn against a λ₁ that only falls from the small start, never comes down, or rises from θ_Xavier', () => {
+  const rise = REPRODUCTIONS.find((r) => r.name === 'eigenvalue-rise')!;
+  const dir = join(scratch, 'rise-reversed');
+  const write = (step: string, lambda1: number[]): void => {
+    mkdirSync(join(dir, step), { recursive: true });
+    const records = lambda1.map((l, i) => ({ step: 10 * i, topEigenvalues: [l, l / 2], overlap: 0.5, randomBaseline: 0.01, crossClassAlignment: 0.2 }));
+    writeFileSync(join(dir, step, 'track.json'), JSON.stringify({ records }));
+  };
+  write('small-init', [4, 3, 2.5, 2]); // falls from the start
+  write('xavier', [20, 25, 18, 15]); // rises first
+  assert.equal(rise.summarize((step) => join(dir, step)).checks.map((c) => c.holds), [false, false, false]);
+  write('small-init', [4, 7, 9, 10]); // rises only 2.5×, never falls
+  assert.equal(rise.summarize((step) => join(dir, step)).checks.map((c) => c.holds), [true, false, false]);
+  write('small-init', [4, 8, 9.1, 8.1]); // peak 9.1 at step 20; the end is 89 % of it
+  write('xavier', [20, 18, 16, 15]);
+  const summary = rise.summarize((step) => join(dir, step));
+  assert.equal(summary.checks.map((c) => c.holds), [true, true, true]);
+  assert.is(summary.numbers.smallInitPeakStep, 20);
+  assert.is(summary.numbers.smallInitPeak, 9.1);
+});
+
 test('unknown or missing names: one line, exit 2; --list names every reproduction', () => {
   const unknown = goldilocks('reproduce', 'no-such-finding');
   assert.is(unknown.status, 2);

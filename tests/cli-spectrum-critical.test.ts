@@ -157,6 +157,8 @@ test('bad flags: one line on stderr, exit code 2', () => {
     [['critical', '--runs', '0'], /--runs must be an integer >= 1/],
     [['critical', '--method', 'newton'], /--method must be one of newton-mr, damped-newton, gnm/],
     [['critical', '--frobnicate'], /unknown option/],
+    [['critical', '--activation', 'softplus'], /--activation must be one of relu, tanh, sigmoid, swish, identity, leaky-relu/],
+    [['critical', '--problem', 'toy', '--activation', 'swish', '--out', join(scratch, 'bad-activation')], /--activation applies to --problem mnist-mlp only/],
     [['spectrum', '--top-k', 'many'], /--top-k must be an integer/],
     [['spectrum', '--model', '10-10', '--samples', '20', '--out', join(scratch, 'bad')], /--model 10-10 takes 10 inputs/],
     [['track', '--align-per-class', '1'], /--align-per-class must be an integer >= 2/],

@@ -168,18 +168,34 @@ test('activations: values, homogeneity flags and gradients', () => {
     relu: [0, 0, 0.5, 3],
     tanh: [-2, -0.5, 0.5, 3].map(Math.tanh),
     sigmoid: [-2, -0.5, 0.5, 3].map((v) => 1 / (1 + Math.exp(-v))),
+    swish: [-2, -0.5, 0.5, 3].map((v) => v / (1 + Math.exp(-v))),
     identity: [-2, -0.5, 0.5, 3],
     'leaky-relu': [-0.02, -0.005, 0.5, 3],
   };
   for (const name of nn.ACTIVATION_NAMES) {
     const layer = nn.activation(name);
     assert.ok(relativeError(layer.apply({}, x).toTypedArray(), values[name]) < 1e-15, name);
-    assert.is(layer.homogeneous, name !== 'tanh' && name !== 'sigmoid', name);
+    assert.is(layer.homogeneous, name !== 'tanh' && name !== 'sigmoid' && name !== 'swish', name);
     assert.equal(layer.outputShape([4]), [4]);
     checkGradient(name, layer, [3, 4], 60);
   }
   assert.ok(relativeError(nn.activation('leaky-relu', { slope: 0.2 }).apply({}, x).toTypedArray(), [-0.4, -0.1, 0.5, 3]) < 1e-15);
   assert.throws(() => nn.activation('softplus' as nn.ActivationName), /unknown activation "softplus"/);
+});
+
+test('swish: first and second derivatives against their closed forms, σ(1 + x(1 − σ)) and σ(1 − σ)(2 + x(1 − 2σ))', () => {
+  const points = [-6, -1.5, -0.25, 0, 0.25, 1.5, 6];
+  const swish = (t: Tensor): Tensor => nn.activation('swish').apply({}, t).sum();
+  const sigma = (v: number): number => 1 / (1 + Math.exp(-v));
+  for (const v of points) {
+    const s = sigma(v);
+    const first = ad.grad(swish)(ad.tensor([v])).item();
+    const second = ad.grad((t: Tensor) => ad.grad(swish)(t).sum())(ad.tensor([v])).item();
+    assert.ok(Math.abs(first - s * (1 + v * (1 - s))) < 1e-15, `swish′(${v}) = ${first}`);
+    assert.ok(Math.abs(second - s * (1 - s) * (2 + v * (1 - 2 * s))) < 1e-15, `swish″(${v}) = ${second}`);
+  }
+  // at 0: swish′(0) = ½ and swish″(0) = ½ exactly
+  assert.is(ad.grad(swish)(ad.tensor([0])).item(), 0.5);
 });
 
 test('activations use the engine ops, so they follow its convention at the kink: relu′(0) = ½, leaky-relu′(0) = (1 + slope)/2', () => {

@@ -394,6 +394,51 @@ const hessianOutliers: Reproduction = {
 };
 
 // ---------------------------------------------------------------------------
+// The top eigenvalue early in training: a rise, then a fall, from below the zone
+
+const riseTrack = ['track', '--activation', 'relu', '--optimizer', 'sgd', '--momentum', '0', '--lr', '0.1'];
+const riseSteps = (args: readonly string[]): ReproductionStep[] => [
+  { name: 'small-init', args: [...riseTrack, '--init-scale', '0.3', ...args], result: 'track.json' },
+  { name: 'xavier', args: [...riseTrack, '--init-scale', '1', ...args], result: 'track.json' },
+];
+
+/** λ₁ at the first record, at its largest and at the last record, with the step of the largest. */
+function topEigenvalueCourse(records: readonly TrackRecord[]): { start: number; peak: number; peakStep: number; end: number } {
+  const first = records[0]!.topEigenvalues[0]!;
+  let peak = first;
+  let peakStep = records[0]!.step;
+  for (const r of records) {
+    if (r.topEigenvalues[0]! > peak) [peak, peakStep] = [r.topEigenvalues[0]!, r.step];
+  }
+  return { start: first, peak, peakStep, end: records[records.length - 1]!.topEigenvalues[0]! };
+}
+
+const eigenvalueRise: Reproduction = {
+  name: 'eigenvalue-rise',
+  title: 'The top Hessian eigenvalue during full-batch SGD, from 0.3·θ_Xavier and from θ_Xavier',
+  source: 'Fort & Ganguli 2019 (the top eigenvalue early in training)',
+  published: 'gradient descent first moves into regions of higher positive curvature: the top eigenvalue rises, then falls',
+  steps: riseSteps(['--samples', '1000', '--steps', '200', '--every', '10', '--top-k', '3', '--overlap-k', '3']),
+  quick: riseSteps(['--model', '784-16-10', '--samples', '200', '--steps', '60', '--every', '10', '--top-k', '2', '--overlap-k', '2', '--align-per-class', '2']),
+  summarize(dirOf) {
+    const small = topEigenvalueCourse(readJson<{ records: TrackRecord[] }>(join(dirOf('small-init'), 'track.json')).records);
+    const xavier = topEigenvalueCourse(readJson<{ records: TrackRecord[] }>(join(dirOf('xavier'), 'track.json')).records);
+    const course = (c: typeof small): string => `λ₁ ${fixed(c.start, 2)} at the start, ${fixed(c.peak, 2)} at step ${c.peakStep}, ${fixed(c.end, 2)} at the end`;
+    return {
+      numbers: {
+        smallInitStart: small.start, smallInitPeak: small.peak, smallInitPeakStep: small.peakStep, smallInitEnd: small.end,
+        xavierStart: xavier.start, xavierPeak: xavier.peak, xavierPeakStep: xavier.peakStep, xavierEnd: xavier.end,
+      },
+      checks: [
+        check('from 0.3·θ_Xavier, λ₁ rises to more than twice its starting value', small.peak > 2 * small.start, course(small)),
+        check('from 0.3·θ_Xavier, λ₁ then falls by at least 10 % from a peak after the start', small.peakStep > 0 && small.end < 0.9 * small.peak, course(small)),
+        check('from θ_Xavier, λ₁ is largest at the start: it only falls', xavier.peakStep === 0 && xavier.end < xavier.start, course(xavier)),
+      ],
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------
 // Training on spheres and hyperplanes: accuracy against radius and dimension
 
 interface RadiusSweepResult { points: { scale: number; testAccuracy: number; diverged?: string }[] }
@@ -492,14 +537,14 @@ interface MnistCriticalResult {
   runs: { kind: string; loss: number; index: number; squaredGradientNorm: number; startSquaredGradientNorm: number; relativeResidual: number }[];
 }
 
-const mnistCriticalSteps = oneCommand('newton-mr', ['critical', '--problem', 'mnist-mlp', '--method', 'newton-mr'], 'critical.json');
+const mnistCriticalSteps = oneCommand('newton-mr', ['critical', '--problem', 'mnist-mlp', '--method', 'newton-mr', '--activation', 'swish'], 'critical.json');
 
 const mnistCritical: Reproduction = {
   name: 'mnist-critical',
-  title: 'Newton-MR on an MNIST classifier (MLP 16-12-8-10 on 4×4 images): where the runs end',
+  title: 'Newton-MR on an MNIST classifier (MLP 16-12-8-10 with Swish on 4×4 images): where the runs end',
   source: 'Frye et al. 2021 (Neural Computation), the MNIST MLP classifier',
   published: 'about 90 % of Newton-MR runs meet a gradient-flat point (relative residual r > 0.9) on the way; fewer end at one, and few reach ‖∇f‖² < 1e-10',
-  steps: mnistCriticalSteps(['--runs', '10', '--iterations', '200']),
+  steps: mnistCriticalSteps(['--runs', '12', '--iterations', '300']),
   quick: mnistCriticalSteps(['--runs', '3', '--iterations', '15', '--samples', '200']),
   summarize(dirOf) {
     const result = readJson<MnistCriticalResult>(join(dirOf('newton-mr'), 'critical.json'));
@@ -513,6 +558,7 @@ const mnistCritical: Reproduction = {
         fractionFlatAtTheEnd: s.fractionFlat,
         fractionFlatStandardError: s.fractionFlatStandardError,
         fractionEverFlat: s.fractionEverFlat,
+        fractionEverFlatStandardError: Math.sqrt((s.fractionEverFlat * (1 - s.fractionEverFlat)) / s.runs),
         largestFinalRelativeResidual: Math.max(...result.runs.map((r) => r.relativeResidual)),
         smallestDecadesOfGradientDecrease: Math.min(...decades),
         lossIndexSlope: line?.slope ?? null,
@@ -648,4 +694,4 @@ const scaleIsTemperature: Reproduction = {
 };
 
 /** Every reproduction, by name. */
-export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, tanhPreprocessing, sphereTraining, intrinsicDimension, intrinsicDimensionConverged, radiusGrowth, scaleIsTemperature, hessianOutliers, dlaeCritical, mnistCritical, initSelection];
+export const REPRODUCTIONS: readonly Reproduction[] = [zoneShape, zoneArchitectures, tanhPreprocessing, sphereTraining, intrinsicDimension, intrinsicDimensionConverged, radiusGrowth, scaleIsTemperature, hessianOutliers, eigenvalueRise, dlaeCritical, mnistCritical, initSelection];

@@ -23,6 +23,7 @@ import {
   FINDER_METHODS, criticalPointStudy, dlaeProblem, mnistMlpProblem, summarizeRuns, toyProblem,
   type AnyFinderOptions, type CriticalPointProblem, type CriticalRun, type FinderMethod,
 } from '../../landscape/index.js';
+import { ACTIVATION_NAMES, type ActivationName } from '../../nn/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption } from '../errors.js';
 import { writeCsv, writeJson, type CsvValue } from '../output.js';
 import { addOutputOptions, runSettings, startRun, type OutputFlags, type Run } from '../harness.js';
@@ -40,12 +41,16 @@ interface CriticalOptions extends OutputFlags {
   iterations?: number;
   seed: number;
   samples?: number;
+  activation?: ActivationName;
   rtol?: number;
   maxit?: number;
   tolerance: number;
 }
 
 function makeProblem(options: CriticalOptions): CriticalPointProblem {
+  if (options.activation !== undefined && options.problem !== 'mnist-mlp') {
+    throw new UserError(`--activation applies to --problem mnist-mlp only (the ${options.problem} problem has a fixed form)`);
+  }
   switch (options.problem) {
     case 'toy':
       return toyProblem();
@@ -53,7 +58,7 @@ function makeProblem(options: CriticalOptions): CriticalPointProblem {
       return dlaeProblem({ samples: options.samples ?? 10_000, seed: options.seed });
     case 'mnist-mlp':
       try {
-        return mnistMlpProblem({ samples: options.samples ?? 1000, seed: options.seed });
+        return mnistMlpProblem({ samples: options.samples ?? 1000, seed: options.seed, ...(options.activation ? { activation: options.activation } : {}) });
       } catch (err) {
         throw new UserError(`--problem mnist-mlp: ${(err as Error).message}`);
       }
@@ -231,6 +236,7 @@ export function register(program: Command): void {
     .option('--runs <n>', 'number of starting points', parseIntOption('--runs', 1, 100_000), 10)
     .option('--iterations <n>', 'iteration budget per run (default 500 for the Newton methods, 5000 for gnm)', parseIntOption('--iterations', 1, 10_000_000))
     .option('--samples <n>', 'dlae: data points n (default 10000); mnist-mlp: images (default 1000)', parseIntOption('--samples', 10, 60_000))
+    .option('--activation <name>', `mnist-mlp: the hidden layers' activation, ${ACTIVATION_NAMES.join(', ')} (default tanh)`, parseChoice('--activation', ACTIVATION_NAMES))
     .option('--rtol <number>', 'MINRES-QLP relative tolerance of the Newton solves (default 1e-4)', parseFloatOption('--rtol', { min: 0, exclusiveMin: true, max: 1 }))
     .option('--maxit <n>', 'MINRES-QLP iterations per Newton solve (default min(D, 200))', parseIntOption('--maxit', 1, 1_000_000))
     .option('--tolerance <number>', 'stop a run once ‖∇f‖² is below this', parseFloatOption('--tolerance', { min: 0 }), 1e-20)

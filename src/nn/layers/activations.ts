@@ -5,21 +5,23 @@
  *   leaky-relu(x)  = x for x > 0, slope·x otherwise (default slope 0.01)
  *   tanh(x)        = (eˣ − e⁻ˣ) / (eˣ + e⁻ˣ)
  *   sigmoid(x)     = 1 / (1 + e⁻ˣ)
+ *   swish(x)       = x·sigmoid(x)   (also called SiLU; Ramachandran et al. 2017)
  *   identity(x)    = x
  *
  * All are the engine's ops, differentiable to any order (relu and leaky relu
  * piecewise, with the engine's convention at the kink: the midpoint of the
  * one-sided derivatives, relu′(0) = ½). relu, leaky relu and identity are
- * positively homogeneous, φ(βx) = β·φ(x) for β > 0; tanh and sigmoid are not.
+ * positively homogeneous, φ(βx) = β·φ(x) for β > 0; tanh, sigmoid and swish
+ * are not.
  *
  * The table ACTIVATIONS is typed `{ [N in ActivationName]: … }`, so a name
  * added to ACTIVATION_NAMES without an entry is a compile error.
  */
-import { leakyRelu, relu, sigmoid, tanh, type Tensor } from '../../autodiff/index.js';
+import { leakyRelu, mul, relu, sigmoid, tanh, type Tensor } from '../../autodiff/index.js';
 import { makeSpec } from '../parameters.js';
 import type { Layer } from './layer.js';
 
-export const ACTIVATION_NAMES = ['relu', 'tanh', 'sigmoid', 'identity', 'leaky-relu'] as const;
+export const ACTIVATION_NAMES = ['relu', 'tanh', 'sigmoid', 'swish', 'identity', 'leaky-relu'] as const;
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 export interface ActivationOptions {
@@ -49,8 +51,14 @@ const ACTIVATIONS: { [N in ActivationName]: ActivationEntry } = {
   },
   tanh: { make: () => tanh, homogeneous: false },
   sigmoid: { make: () => sigmoid, homogeneous: false },
+  swish: { make: () => swish, homogeneous: false },
   identity: { make: () => (x) => x, homogeneous: true },
 };
+
+/** swish(x) = x·sigmoid(x): smooth everywhere, unlike relu, and unbounded above, unlike tanh. */
+function swish(x: Tensor): Tensor {
+  return mul(x, sigmoid(x));
+}
 
 function entry(name: ActivationName): ActivationEntry {
   // names can come from the command line, so an unknown one is checked at run time too
