@@ -16,7 +16,7 @@ import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classif
 import { denseOrthonormalSubspace, sparseRandomSubspace } from '../src/landscape/linalg/subspace.js';
 import { symmetricEigen } from '../src/landscape/linalg/symmetric-eigen.js';
 import { randomMatrixTraceOverNormStd, summarizeEigenvalues } from '../src/landscape/curvature.js';
-import { findZone, logSpace, measurePoint, scaleSweep, zoneCriterion, type ZonePoint } from '../src/landscape/zone.js';
+import { findZone, logSpace, makeSubspaces, measurePoint, scaleSweep, temperatureSweep, zoneCriterion, type ZonePoint } from '../src/landscape/zone.js';
 import { relativeError } from './support/numeric.js';
 
 const N = 12;
@@ -226,6 +226,22 @@ test('scaleSweep measures each scale on the same subspaces and reports radii', (
     assert.is(p.eigenvalues.length, 4);
   });
   assert.throws(() => scaleSweep(classifier, theta0, [1], { subspaceDim: D + 1, projection: 'dense', repeats: 1, seed: 1, gaussNewton: false }), /subspace dimension/);
+});
+
+test('a sweep given its subspaces point by point equals the sweep that draws them, bit for bit; subspaces that do not fit are refused', () => {
+  const options = { subspaceDim: 3, projection: 'dense' as const, repeats: 2, seed: 5, gaussNewton: false };
+  const scales = [0.5, 2];
+  const subspaces = makeSubspaces(D, options);
+  const whole = scaleSweep(classifier, theta0, scales, options);
+  const pointByPoint = scales.map((scale) => scaleSweep(classifier, theta0, [scale], { ...options, subspaces })[0]!);
+  assert.equal(pointByPoint, whole);
+  assert.equal(temperatureSweep(classifier, theta0, [0.7], { ...options, subspaces }), temperatureSweep(classifier, theta0, [0.7], options));
+  // other subspaces give other numbers: the given ones are really used
+  const others = makeSubspaces(D, { ...options, seed: 6 });
+  assert.not.equal(scaleSweep(classifier, theta0, [2], { ...options, subspaces: others })[0]!.traceOverNorm, whole[1]!.traceOverNorm);
+  assert.throws(() => scaleSweep(classifier, theta0, [1], { ...options, subspaces: subspaces.slice(1) }), /expected 2 of dimension 3 in ℝ\^/);
+  assert.throws(() => scaleSweep(classifier, theta0, [1], { ...options, subspaceDim: 4, subspaces }), /do not fit/);
+  assert.throws(() => temperatureSweep(classifier, theta0, [1], { ...options, subspaces: makeSubspaces(D - 1, options) }), /do not fit/);
 });
 
 test.run();

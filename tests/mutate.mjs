@@ -52,6 +52,9 @@ const MODULE_TESTS = {
   'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-boundaries)\\.test\\.ts$',
   // the result-assembling functions (lines 52-201); the CLI and landscape-api tests are slow
   'src/landscape/spectrum.ts': '^(landscape-spectrum|science-error-bars|science-spectrum-report)\\.test\\.ts$',
+  // MINRES-QLP: linalg checks it against dense solves, science-finders through Newton-MR, science-minres on
+  // small systems with closed-form answers; critical (about 9 s) and the CLI tests are left out as too slow
+  'src/landscape/linalg/minres-qlp.ts': '^(linalg|science-finders|science-minres)\\.test\\.ts$',
 };
 
 function usage(message) {

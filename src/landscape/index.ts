@@ -71,8 +71,9 @@ export { type RestrictedHessian, restrictedHessian, restrictOperator } from './r
 export { type CurvatureSummary, summarizeEigenvalues } from './curvature.js';
 export {
   type PointMeasurement, type ZonePoint, type TemperaturePoint, type MeasureOptions, type ZoneBounds,
-  measurePoint, scaleSweep, temperatureSweep, zoneCriterion, findZone, logSpace,
+  measurePoint, makeSubspaces, scaleSweep, temperatureSweep, zoneCriterion, findZone, logSpace,
 } from './zone.js';
+export { type RandomSubspace } from './linalg/index.js';
 
 // Subspace training and intrinsic dimension
 export {

@@ -70,6 +70,13 @@ export interface MeasureOptions {
   repeats: number;
   seed: number;
   gaussNewton: boolean;
+  /**
+   * The subspaces, drawn already by `makeSubspaces` with these options. A
+   * sweep computed one point per call (as the CLI's resumable runs do) passes
+   * them so that they are drawn once, not once per point; left out, each
+   * sweep draws its own.
+   */
+  subspaces?: RandomSubspace[];
 }
 
 export interface ZoneBounds {
@@ -161,12 +168,22 @@ export interface SweepProgress {
   (done: number, total: number): void;
 }
 
+/** The given subspaces after checking that they fit, or new ones drawn from the options. */
+function sweepSubspaces(D: number, options: MeasureOptions): RandomSubspace[] {
+  const given = options.subspaces;
+  if (given === undefined) return makeSubspaces(D, options);
+  if (given.length !== options.repeats || given.some((s) => s.ambientDim !== D || s.subspaceDim !== options.subspaceDim)) {
+    throw new Error(`the given subspaces do not fit: expected ${options.repeats} of dimension ${options.subspaceDim} in ℝ^${D}`);
+  }
+  return given;
+}
+
 /** The radius sweep: θ = α·θ_init for each α in `scales`. */
 export function scaleSweep(classifier: Classifier, thetaInitVector: Vector, scales: number[], options: MeasureOptions, onProgress?: SweepProgress): ZonePoint[] {
   const thetaInit = toFloat64(thetaInitVector);
   const rInit = norm(thetaInit);
   if (!(rInit > 0)) throw new Error('scaleSweep: the initial parameters are all zero; scaling cannot move them');
-  const subspaces = makeSubspaces(thetaInit.length, options);
+  const subspaces = sweepSubspaces(thetaInit.length, options);
   return scales.map((scale, i) => {
     if (!(scale > 0)) throw new Error(`scales must be positive, got ${scale}`);
     const theta = thetaInit.map((v) => v * scale);
@@ -179,7 +196,7 @@ export function scaleSweep(classifier: Classifier, thetaInitVector: Vector, scal
 /** The temperature sweep at fixed weights θ. */
 export function temperatureSweep(classifier: Classifier, thetaVector: Vector, temperatures: number[], options: MeasureOptions, onProgress?: SweepProgress): TemperaturePoint[] {
   const theta = toFloat64(thetaVector);
-  const subspaces = makeSubspaces(theta.length, options);
+  const subspaces = sweepSubspaces(theta.length, options);
   return temperatures.map((temperature, i) => {
     const point: TemperaturePoint = { temperature, ...measurePoint(classifier, theta, temperature, subspaces, options.gaussNewton) };
     onProgress?.(i + 1, temperatures.length);

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { euclideanNorm as norm, expectedRadius, type Model } from '../../nn/index.js';
 import {
-  findZone, modelClassifier, scaleSweep, temperatureSweep, zoneCriterion,
-  type MeasureOptions, type PointMeasurement, type TemperaturePoint, type ZoneBounds, type ZonePoint,
+  findZone, makeSubspaces, modelClassifier, scaleSweep, temperatureSweep, zoneCriterion,
+  type MeasureOptions, type PointMeasurement, type RandomSubspace, type TemperaturePoint, type ZoneBounds, type ZonePoint,
 } from '../../landscape/index.js';
 import { UserError, parseChoice, parseFloatOption, parseIntOption, parseRange, type Range } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
@@ -103,15 +103,18 @@ function measureOrExplain<T>(flag: string, value: number, measure: () => T): T {
 
 /** The sweeps over radii and temperatures, one journalled unit per point (a shard computes only its own). */
 async function computeZone(run: Run, setup: ZoneSetup, flags: ZoneFlags): Promise<{ points: ZonePoint[]; temperaturePoints: TemperaturePoint[] }> {
-  const { classifier, thetaInit, scales, temperatures, measure } = setup;
+  const { classifier, thetaInit, scales, temperatures } = setup;
+  // the subspaces are drawn once, when the first point that is not done yet needs them
+  let subspaces: RandomSubspace[] | undefined;
+  const measure = (): MeasureOptions => ({ ...setup.measure, subspaces: (subspaces ??= makeSubspaces(thetaInit.length, setup.measure)) });
   const progress = createProgress({ label: 'zone', total: scales.length + temperatures.length, quiet: flags.quiet });
   let done = 0;
   try {
     const points = await run.sweep('scale', scales,
-      (scale) => measureOrExplain('--scales', scale, () => scaleSweep(classifier, thetaInit, [scale], measure)[0]!),
+      (scale) => measureOrExplain('--scales', scale, () => scaleSweep(classifier, thetaInit, [scale], measure())[0]!),
       (_p, i) => progress.update(++done, { 'r/r_init': scales[i]! }));
     const temperaturePoints = await run.sweep('temperature', temperatures,
-      (t) => measureOrExplain('--temperatures', t, () => temperatureSweep(classifier, thetaInit, [t], measure)[0]!),
+      (t) => measureOrExplain('--temperatures', t, () => temperatureSweep(classifier, thetaInit, [t], measure())[0]!),
       (_p, i) => progress.update(++done, { T: temperatures[i]! }));
     return { points, temperaturePoints };
   } finally {
