@@ -34,6 +34,13 @@ const MODULE_TESTS = {
   'src/landscape/critical/newton-mr.ts': '^(critical|science-finders|science-finders-counts)\\.test\\.ts$',
   'src/landscape/linalg/lanczos.ts': '^(linalg|landscape-spectrum|science-error-bars|science-lanczos)\\.test\\.ts$',
   'src/landscape/linalg/slq.ts': '^(linalg|landscape-spectrum|science-error-bars|science-slq)\\.test\\.ts$',
+  'src/landscape/linalg/symmetric-eigen.ts': '^(linalg|science-eigen)\\.test\\.ts$',
+  'src/landscape/linalg/vector.ts': '^(linalg|science-vector)\\.test\\.ts$',
+  // cli-subspace and subspace-training (which train networks) are too slow to run once a mutant
+  'src/landscape/linalg/subspace.ts': '^(linalg|science-subspace)\\.test\\.ts$',
+  // landscape-api and the CLI tests also build Hessian operators, but take longer
+  'src/landscape/restricted-hessian.ts': '^(landscape-zone|landscape-spectrum|science-restricted-hessian)\\.test\\.ts$',
+  'src/landscape/hessian-operator.ts': '^(landscape-zone|landscape-spectrum|science-restricted-hessian)\\.test\\.ts$',
   'src/nn/losses.ts': '(nn-losses)\\.test\\.ts$',
   'src/nn/optim.ts': '(nn-optim)\\.test\\.ts$',
   // data.test.ts reads MNIST and takes over a minute a mutant; the fast files check the normalisation (data-normalize)

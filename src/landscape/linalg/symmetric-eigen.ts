@@ -16,8 +16,8 @@
  *    are far from symmetric, and hand the solver the symmetric part
  *    (A + Aᵀ)/2 — the closest symmetric matrix in Frobenius norm;
  *  - results are sorted ascending, each eigenvector has unit length and a
- *    fixed sign (its largest-magnitude entry is positive), so runs are
- *    reproducible.
+ *    fixed sign (its largest-magnitude entry is positive; on a tie in
+ *    magnitude, the first of them), so runs are reproducible.
  */
 import type * as MlMatrix from 'ml-matrix';
 import { lazyDependency } from '../lazy-dependency.js';
