@@ -16,22 +16,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
-import type { Tensor } from '../src/autodiff/index.js';
 import { denseMatrixFromOperator, gaussNewtonOperator, hessianSpectrum } from '../src/landscape/spectrum.js';
 import { crossEntropyLoss, type Classifier } from '../src/landscape/classifier.js';
 import { symmetricEigen } from '../src/landscape/linalg/symmetric-eigen.js';
 import { throwsWith } from './support/assertions.js';
+import { linearClassifier } from './support/linear-classifier.js';
 
-/** A linear classifier x ↦ xᵀW on the rows of X ([n, f]) with C classes; θ has f·C entries. */
-function linear(X: number[][], labels: number[], c: number, dtype: 'float64' | 'float32' = 'float64'): Classifier {
-  const f = X[0]!.length;
-  const inputs = ad.tensor(X.flat(), [X.length, f], dtype);
-  return {
-    logits: (theta: Tensor) => inputs.matmul((dtype === 'float32' ? ad.astype(theta, 'float32') : theta).reshape([f, c])),
-    labels: Int32Array.from(labels),
-    numClasses: c,
-  };
-}
+const linear = linearClassifier;
 
 // x₀ = (1, 0), x₁ = (1, 2): Σ x xᵀ = [[2, 2], [2, 4]]; N = 2.
 const X = [[1, 0], [1, 2]];

@@ -21,8 +21,8 @@ import {
 } from '../src/landscape/gradient-overlap.js';
 import { topEigenpairs } from '../src/landscape/linalg/lanczos.js';
 import type { LinearOperator } from '../src/landscape/linalg/vector.js';
-import type { Classifier } from '../src/landscape/classifier.js';
 import { throwsWith } from './support/assertions.js';
+import { linearClassifier } from './support/linear-classifier.js';
 
 const close = (actual: number, expected: number, tolerance: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
@@ -148,16 +148,7 @@ test('gradientHessianOverlap asks Lanczos for a tolerance of 1e-8 unless told ot
 // ---------------------------------------------------------------------------
 // Logit gradients and their alignment, on linear classifiers
 
-/** z_s = x_sᵀW for the rows x_s of X, C classes. */
-function linear(X: number[][], labels: number[], c: number, dtype: 'float64' | 'float32' = 'float64'): Classifier {
-  const f = X[0]!.length;
-  const inputs = ad.tensor(X.flat(), [X.length, f], dtype);
-  return {
-    logits: (theta: Tensor) => inputs.matmul((dtype === 'float32' ? ad.astype(theta, 'float32') : theta).reshape([f, c])),
-    labels: Int32Array.from(labels),
-    numClasses: c,
-  };
-}
+const linear = linearClassifier;
 
 /** x placed in the entries a·C + k of a vector of length f·C. */
 function placed(x: number[], c: number, k: number): number[] {
