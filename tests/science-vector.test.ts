@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyToEach, axpy, copy, dot, mean, norm, scale, splitVectors, stackVectors, type LinearOperator } from '../src/landscape/linalg/vector.js';
+import { applyToEach, axpy, copy, dot, mean, norm, sampleStandardDeviation, scale, splitVectors, stackVectors, type LinearOperator } from '../src/landscape/linalg/vector.js';
 
 function throwsWith(f: () => unknown, message: string): void {
   assert.throws(f, (e: Error) => e.message === message, `expected the message "${message}"`);
@@ -38,6 +38,14 @@ test('applyToEach: one applyMany call where the operator has it, apply on each w
   calls.length = 0;
   assert.equal(applyToEach(batched, vs).map((v) => Array.from(v)), [[2, 4], [6, 8]]);
   assert.equal(calls, ['applyMany 2']);
+});
+
+test('sampleStandardDeviation: √(Σ(x − x̄)²/(n − 1)) by hand; 0 for fewer than two numbers', () => {
+  // mean 5, Σ(x − 5)² = 9 + 1 + 1 + 1 + 0 + 0 + 4 + 16 = 32, over n − 1 = 7
+  assert.is(sampleStandardDeviation([2, 4, 4, 4, 5, 5, 7, 9]), Math.sqrt(32 / 7));
+  assert.is(sampleStandardDeviation(Float64Array.of(1, 3)), Math.sqrt(2));
+  assert.is(sampleStandardDeviation([3]), 0);
+  assert.is(sampleStandardDeviation([]), 0);
 });
 
 test('mean, dot, norm, axpy, scale, copy on literal vectors; length mismatches refused with both lengths', () => {

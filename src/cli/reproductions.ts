@@ -248,19 +248,22 @@ const tanhPreprocessing: Reproduction = {
     const standard = traceOverNormAtInitBySeed(dirOf, 'standard');
     const mean = linalg.mean;
     const differences = unit.map((u, i) => u.value - standard[i]!.value);
-    const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean(differences)) ** 2, 0) / Math.max(1, differences.length - 1));
+    const meanDifference = mean(differences);
+    const standardError = linalg.sampleStandardDeviation(differences) / Math.sqrt(differences.length);
+    const unitMean = mean(unit.map((u) => u.value));
+    const standardMean = mean(standard.map((u) => u.value));
     const below = [...unit.map((u, i) => ({ ...u, name: `unit seed ${i}` })), ...standard.map((u, i) => ({ ...u, name: `standard seed ${i}` }))].filter((x) => x.value <= x.threshold);
     return {
       numbers: {
         seeds: unit.length,
-        unitMean: mean(unit.map((u) => u.value)),
-        standardMean: mean(standard.map((u) => u.value)),
-        pairedDifferenceMean: mean(differences),
-        pairedDifferenceStandardError: sd / Math.sqrt(differences.length),
+        unitMean,
+        standardMean,
+        pairedDifferenceMean: meanDifference,
+        pairedDifferenceStandardError: standardError,
       },
       checks: [
-        check('inputs in [0, 1] give a higher Tr(H)/‖H‖ at r_init than standardised inputs, on average over the seeds', mean(differences) > 0,
-          `unit ${fixed(mean(unit.map((u) => u.value)))}, standardised ${fixed(mean(standard.map((u) => u.value)))} (paired difference ${fixed(mean(differences))} ± ${fixed(sd / Math.sqrt(differences.length))})`),
+        check('inputs in [0, 1] give a higher Tr(H)/‖H‖ at r_init than standardised inputs, on average over the seeds', meanDifference > 0,
+          `unit ${fixed(unitMean)}, standardised ${fixed(standardMean)} (paired difference ${fixed(meanDifference)} ± ${fixed(standardError)})`),
         check('r_init lies in the zone under both preprocessings, for every seed', unit.length > 0 && below.length === 0,
           below.length === 0 ? `${unit.length + standard.length} runs above the criterion` : `below: ${below.map((b) => b.name).join(', ')}`),
       ],

@@ -20,7 +20,7 @@
  * the effects that matter; that is why an experiment reports it.
  */
 import { lazyDependency } from './lazy-dependency.js';
-import { mean } from './linalg/vector.js';
+import { mean, sampleStandardDeviation } from './linalg/vector.js';
 
 /** The part of jStat used here (the package ships no types). */
 interface JStat {
@@ -66,7 +66,6 @@ export function pairedEffectSize(a: readonly number[], b: readonly number[]): nu
   if (n !== b.length) throw new Error(`paired effect size: the samples have different lengths, ${a.length} and ${b.length}`);
   if (n < 2) return null;
   const d = a.map((v, i) => v - b[i]!);
-  const m = mean(d);
-  const sd = Math.sqrt(d.reduce((s, v) => s + (v - m) ** 2, 0) / (n - 1));
-  return sd > 0 ? m / sd : null;
+  const sd = sampleStandardDeviation(d);
+  return sd > 0 ? mean(d) / sd : null;
 }

@@ -22,7 +22,7 @@
 import { toFloat64, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
-import { mean, norm } from './linalg/vector.js';
+import { mean, norm, sampleStandardDeviation } from './linalg/vector.js';
 import { gradientAt } from './hessian-operator.js';
 import { restrictedHessian } from './restricted-hessian.js';
 import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classifier, type OutputStatistics } from './classifier.js';
@@ -104,12 +104,6 @@ export function makeSubspaces(D: number, options: Pick<MeasureOptions, 'subspace
   );
 }
 
-const std = (xs: number[]): number => {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
-};
-
 function split(values: Float64Array): { traceOverNorm: number; spectralNorm: number } {
   const s = summarizeEigenvalues(values);
   return { traceOverNorm: s.traceOverNorm, spectralNorm: Math.max(Math.abs(s.minEigenvalue), Math.abs(s.maxEigenvalue)) };
@@ -157,8 +151,8 @@ export function measurePoint(classifier: Classifier, thetaVector: Vector, temper
     eigenvalues,
     traceOverNormByRepeat,
     positiveFractionByRepeat,
-    traceOverNormStd: std(traceOverNormByRepeat),
-    positiveFractionStd: std(positiveFractionByRepeat),
+    traceOverNormStd: sampleStandardDeviation(traceOverNormByRepeat),
+    positiveFractionStd: sampleStandardDeviation(positiveFractionByRepeat),
     asymmetry,
     ...(gn ? { gaussNewton: gn } : {}),
   };

@@ -21,7 +21,7 @@
  * subspace          random subspaces (dense, sparse, Fastfood) and operators restricted to them
  */
 export {
-  type LinearOperator, dot, norm, mean, axpy, scale, copy, stackVectors, splitVectors, applyToEach,
+  type LinearOperator, dot, norm, mean, sampleStandardDeviation, axpy, scale, copy, stackVectors, splitVectors, applyToEach,
 } from './vector.js';
 export { type CountedOperator, type ProductListener, countedOperator, countingOperator } from './operator.js';
 export {

@@ -56,6 +56,18 @@ export function mean(x: ArrayLike<number>): number {
   return sum / x.length;
 }
 
+/**
+ * The sample standard deviation √(Σ(xᵢ − x̄)² / (n − 1)), summed left to
+ * right; 0 for fewer than two numbers (no spread can be seen).
+ */
+export function sampleStandardDeviation(x: ArrayLike<number>): number {
+  if (x.length < 2) return 0;
+  const m = mean(x);
+  let squares = 0;
+  for (let i = 0; i < x.length; i++) squares += (x[i]! - m) ** 2;
+  return Math.sqrt(squares / (x.length - 1));
+}
+
 /** ⟨x, y⟩ = Σ xᵢyᵢ. */
 export function dot(x: Float64Array, y: Float64Array): number {
   if (x.length !== y.length) throw new Error(`dot: length mismatch ${x.length} vs ${y.length}`);
