@@ -192,9 +192,11 @@ test('a study over starts: summary fractions with binomial standard errors', () 
   assert.ok(Math.abs(summary.fractionCriticalStandardError - 0.25) < 1e-15);
   assert.is(summary.fractionFlat, 0.5);
   assert.is(summary.fractionEverFlat, 0.5);
+  assert.ok(Math.abs(summary.fractionEverFlatStandardError! - 0.25) < 1e-15); // √(½·½/4)
   const empty = summarizeRuns([] as CriticalRun[]);
   assert.is(empty.runs, 0);
   assert.is(empty.fractionCritical, 0);
+  assert.is(empty.fractionEverFlatStandardError, null);
 });
 
 test('MNIST 4×4 features: block means of the central 20×20, z-scored', () => {

@@ -536,7 +536,7 @@ const intrinsicDimensionConverged = intrinsicReproduction(true);
 // Critical-point finders on an MNIST network: gradient-flat regions
 
 interface MnistCriticalResult {
-  summary: { runs: number; fractionCritical: number; fractionFlat: number; fractionFlatStandardError: number; fractionEverFlat: number };
+  summary: { runs: number; fractionCritical: number; fractionFlat: number; fractionFlatStandardError: number; fractionEverFlat: number; fractionEverFlatStandardError: number };
   runs: { kind: string; loss: number; index: number; squaredGradientNorm: number; startSquaredGradientNorm: number; relativeResidual: number }[];
 }
 
@@ -561,7 +561,7 @@ const mnistCritical: Reproduction = {
         fractionFlatAtTheEnd: s.fractionFlat,
         fractionFlatStandardError: s.fractionFlatStandardError,
         fractionEverFlat: s.fractionEverFlat,
-        fractionEverFlatStandardError: Math.sqrt((s.fractionEverFlat * (1 - s.fractionEverFlat)) / s.runs),
+        fractionEverFlatStandardError: s.fractionEverFlatStandardError,
         largestFinalRelativeResidual: Math.max(...result.runs.map((r) => r.relativeResidual)),
         smallestDecadesOfGradientDecrease: Math.min(...decades),
         lossIndexSlope: line?.slope ?? null,

@@ -50,6 +50,8 @@ export interface RunSummary {
   fractionNeither: number;
   /** Runs whose trace ever had r > 0.9 (methods that solve H p = −g only; null for GNM). */
   fractionEverFlat: number | null;
+  /** Its binomial standard error √(q(1 − q)/n) over those runs (null for GNM). */
+  fractionEverFlatStandardError: number | null;
   /** Mean seconds per run (finder plus classification). */
   meanSeconds: number;
 }
@@ -92,6 +94,7 @@ export function summarizeRuns(runs: readonly CriticalRun[]): RunSummary {
     fractionFlatStandardError: binomialStandardError(q(gradientFlat), n),
     fractionNeither: q(neither),
     fractionEverFlat: solving.length > 0 ? everFlat / solving.length : null,
+    fractionEverFlatStandardError: solving.length > 0 ? binomialStandardError(everFlat / solving.length, solving.length) : null,
     meanSeconds: n > 0 ? seconds / n : 0,
   };
 }
