@@ -36,6 +36,58 @@ export interface Backend {
   readonly dtypes: readonly DType[];
   /** C = op(A) · op(B) as a row-major array of args.dtype: args.out, or a new one. */
   matmul(args: MatmulArgs): FloatArray;
+  /**
+   * Optional: memory of the backend's own that its kernels read and write
+   * where it lies. Evaluators that know when an intermediate result dies
+   * (evalJaxpr) take their intermediates' arrays from it.
+   */
+  readonly residentMemory?: ResidentMemory;
+  /** Optional: out = a ∘ b elementwise (BinaryRowsArgs); false when the backend declines and the caller computes it. */
+  binaryRows?(args: BinaryRowsArgs): boolean;
+  /** Optional: out[j] = Σ_i a[i, j], i = 0 … rows − 1 in order from 0; false when declined. */
+  sumColumns?(args: SumColumnsArgs): boolean;
+}
+
+/** Typed arrays in a backend's own memory (the 'wasm' backend's WebAssembly memory). */
+export interface ResidentMemory {
+  /** A new array of this dtype and length in that memory (contents unspecified), or undefined. */
+  allocate(dtype: DType, size: number): FloatArray | undefined;
+  /** True when the array lies in that memory. */
+  holds(array: FloatArray): boolean;
+}
+
+/**
+ * How an operand of binaryRows is read, from element `offset` of `data`:
+ * 'full' = its own rows·cols numbers in row-major order; 'row' = one row of
+ * cols numbers used for every row (a bias broadcast over a batch); 'each' =
+ * one number per row, repeated along it (rows = 1: one number for all).
+ */
+export interface RowOperand {
+  data: FloatArray;
+  offset: number;
+  mode: 'full' | 'row' | 'each';
+}
+
+/** out[i, j] = a(i, j) ∘ b(i, j) over rows × cols, every element rounded as the TypeScript loop rounds it. */
+export interface BinaryRowsArgs {
+  op: 'add' | 'sub' | 'mul';
+  dtype: DType;
+  a: RowOperand;
+  b: RowOperand;
+  /** rows·cols elements of dtype, overlapping no operand. */
+  out: FloatArray;
+  rows: number;
+  cols: number;
+}
+
+/** Column sums of the row-major [rows, cols] numbers at element `offset` of `a`, into `out` (cols elements). */
+export interface SumColumnsArgs {
+  dtype: DType;
+  a: FloatArray;
+  offset: number;
+  rows: number;
+  cols: number;
+  out: FloatArray;
 }
 
 /**

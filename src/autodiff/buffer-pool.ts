@@ -16,11 +16,19 @@
  * *active* one, and the kernels' `allocateOutput` / `allocateZeros` take
  * from it first.
  *
+ * Where new arrays come from while a pool is active: when the backend has
+ * memory of its own that its kernels work in (the 'wasm' backend's
+ * WebAssembly memory, `Backend.residentMemory`), a request the pool cannot
+ * serve gets an array there, so the intermediates of a program, once
+ * allocated, stay where the kernels read them (the evaluator copies the
+ * program's outputs out of it). Elsewhere, a plain new array.
+ *
  * Numbers do not depend on where an array came from: `allocateZeros` clears
  * a reused array, and `allocateOutput` is only used by kernels that write
  * every element of their result before reading any.
  */
 import { allocate, type DType, type FloatArray } from './dtype.js';
+import { getBackend } from './backend.js';
 
 /** Smaller arrays are left to the garbage collector, which recycles them cheaply. */
 const MIN_POOLED = 512;
@@ -90,15 +98,26 @@ export function withActivePool<T>(pool: BufferPool, body: () => T): T {
   }
 }
 
+/** A new array for the active pool's evaluator: in the backend's own memory when it has one, else a plain one. */
+function allocateNew(dtype: DType, size: number): FloatArray | undefined {
+  if (active === null || size < MIN_POOLED) return undefined;
+  return getBackend().residentMemory?.allocate(dtype, size);
+}
+
 /** An array for a result whose every element the caller writes (contents unspecified). */
 export function allocateOutput(dtype: DType, size: number): FloatArray {
-  return active?.take(dtype, size) ?? allocate(dtype, size);
+  return active?.take(dtype, size) ?? allocateNew(dtype, size) ?? allocate(dtype, size);
 }
 
 /** A zero-filled array, reused from the active pool when one fits. */
 export function allocateZeros(dtype: DType, size: number): FloatArray {
-  const reused = active?.take(dtype, size);
+  const reused = active?.take(dtype, size) ?? allocateNew(dtype, size);
   if (reused === undefined) return allocate(dtype, size);
   reused.fill(0);
   return reused;
+}
+
+/** Returns an array from allocateOutput that the caller did not use after all (kept by the active pool, if any). */
+export function giveBackUnused(data: FloatArray): void {
+  active?.give(data);
 }

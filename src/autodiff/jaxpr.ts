@@ -54,6 +54,8 @@ import { bind, withNewLevel } from './trace.js';
 import { formatShape, shapesEqual, type Shape } from './shape.js';
 import type { FloatArray } from './dtype.js';
 import { BufferPool, bufferReuseEnabled, withActivePool } from './buffer-pool.js';
+import { getBackend, type Backend } from './backend.js';
+import ndarray from 'ndarray';
 
 /** A variable of the program: an input, a constant or an equation's result. */
 export class Var {
@@ -257,7 +259,11 @@ function pruned(trace: JaxprTrace, invars: Var[], outputs: Atom[], returnsArray:
  * views the same array (a reshape, slice or transpose of it) or the array
  * belongs to an argument, a constant or an output. Later equations, and
  * later runs of the same program, write into those arrays instead of fresh
- * memory. The numbers are the same either way.
+ * memory. Where the backend has memory of its own that its kernels work in
+ * (the 'wasm' backend's WebAssembly memory), new intermediates are
+ * allocated there, the program's large constants are copied there once, and
+ * the outputs are copied out into plain arrays at the end, so that nothing
+ * the caller receives lies in it. The numbers are the same either way.
  */
 export function evalJaxpr<R extends JaxprResult>(jaxpr: Jaxpr<R>, ...args: Tensor[]): R {
   if (args.length !== jaxpr.invars.length) throw new Error(`evalJaxpr: the program takes ${jaxpr.invars.length} argument(s), got ${args.length}`);
@@ -289,6 +295,38 @@ interface ReusePlan {
   /** dying[i]: the intermediate variables that equation i reads last (or, if nothing reads them, defines). */
   readonly dying: readonly Var[][];
   readonly pool: BufferPool;
+  /** The constants as copies in a backend's own memory, made on the first run with that backend. */
+  residentConsts?: { backend: Backend; values: Tensor[] };
+}
+
+/** Constants shorter than this stay where they are (copying them in would save nothing). */
+const MIN_RESIDENT_CONSTANT = 512;
+
+/**
+ * The program's constants with every large array copied into the backend's
+ * own memory (one copy per array, so views that share an array still share
+ * it); the constants themselves where the backend has none.
+ */
+function residentConstants(jaxpr: Jaxpr, plan: ReusePlan): readonly Tensor[] {
+  const backend = getBackend();
+  const memory = backend.residentMemory;
+  if (memory === undefined) return jaxpr.consts;
+  if (plan.residentConsts?.backend === backend) return plan.residentConsts.values;
+  const copies = new Map<FloatArray, FloatArray>();
+  const values = jaxpr.consts.map((c) => {
+    const { data, shape, stride, offset } = (c as ConcreteTensor).data;
+    if (data.length < MIN_RESIDENT_CONSTANT || memory.holds(data)) return c;
+    let copy = copies.get(data);
+    if (copy === undefined) {
+      copy = memory.allocate(data instanceof Float32Array ? 'float32' : 'float64', data.length);
+      if (copy === undefined) return c;
+      copy.set(data);
+      copies.set(data, copy);
+    }
+    return new ConcreteTensor(ndarray(copy, [...shape], [...stride], offset));
+  });
+  plan.residentConsts = { backend, values };
+  return values;
 }
 
 const reusePlans = new WeakMap<Jaxpr, ReusePlan>();
@@ -322,8 +360,11 @@ export function programBufferPool(jaxpr: Jaxpr): BufferPool {
  * the array is free when the last of them dies.
  */
 function runReusingBuffers(jaxpr: Jaxpr, env: Map<Var, Tensor>, read: (a: Atom) => Tensor): void {
-  const { dying, pool } = reusePlan(jaxpr);
+  const plan = reusePlan(jaxpr);
+  const { dying, pool } = plan;
   const arrayOf = (t: Tensor): FloatArray => (t as ConcreteTensor).data.data;
+  const consts = residentConstants(jaxpr, plan);
+  jaxpr.constvars.forEach((v, i) => env.set(v, consts[i]!));
   // Arrays that belong to the caller or to the program: never given back.
   const owned = new Set<FloatArray>();
   for (const t of env.values()) owned.add(arrayOf(t));
@@ -348,6 +389,19 @@ function runReusingBuffers(jaxpr: Jaxpr, env: Map<Var, Tensor>, read: (a: Atom) 
       }
     });
   });
+  // Outputs whose arrays lie in a backend's memory (not in a plain
+  // ArrayBuffer) are copied out; those arrays go back to the pool.
+  const copied = new Map<FloatArray, FloatArray>();
+  for (const v of jaxpr.outputs) {
+    if (!(v instanceof Var)) continue;
+    const value = env.get(v) as ConcreteTensor;
+    const { data, shape, stride, offset } = value.data;
+    if (owned.has(data) || data.buffer instanceof ArrayBuffer) continue;
+    let copy = copied.get(data);
+    if (copy === undefined) copied.set(data, (copy = data.slice()));
+    env.set(v, new ConcreteTensor(ndarray(copy, [...shape], [...stride], offset)));
+  }
+  for (const data of copied.keys()) pool.give(data);
 }
 
 // ----------------------------------------------------------------- printing

@@ -15,10 +15,10 @@
 import ndarray from 'ndarray';
 import type { NdArray } from 'ndarray';
 import { dtypeOf, type DType, type FloatArray } from './dtype.js';
-import { allocateOutput, allocateZeros } from './buffer-pool.js';
+import { allocateOutput, allocateZeros, giveBackUnused } from './buffer-pool.js';
 import { contiguousStrides, sizeOf, type Shape } from './shape.js';
 import type { Comparison } from './primitives.js';
-import { getBackend } from './backend.js';
+import { getBackend, type RowOperand } from './backend.js';
 
 export type View = NdArray<FloatArray>;
 
@@ -211,9 +211,55 @@ function gcdRun(x: number, y: number): number {
   return x;
 }
 
+/**
+ * How a backend's binaryRows kernel (backend.ts) would read an operand: all
+ * of it in row-major order from its offset ('full'), one row of `cols`
+ * numbers repeated over the leading axes ('row', a broadcast bias), or one
+ * number per row repeated along the trailing `cols` ('each'; all axes
+ * broadcast: one number, cols = 0 meaning "any"). Undefined for any other view.
+ */
+function rowOperand(x: View): (RowOperand & { cols: number }) | undefined {
+  const { shape, stride, offset, data } = x;
+  const broadcast = (from: number, to: number): boolean => shape.slice(from, to).every((d, i) => d === 1 || stride[from + i] === 0);
+  const tail = rowMajorTailStart(shape, stride);
+  if (tail === 0) return { data, offset, mode: 'full', cols: 0 };
+  if (broadcast(0, shape.length)) return { data, offset, mode: 'each', cols: 0 };
+  if (broadcast(0, tail)) return { data, offset, mode: 'row', cols: sizeOf(shape.slice(tail)) };
+  let lead = 0;
+  while (lead < shape.length && (shape[lead] === 1 || stride[lead] !== 0)) lead++;
+  if (broadcast(lead, shape.length) && rowMajorTailStart(shape.slice(0, lead), stride.slice(0, lead)) === 0) {
+    return { data, offset, mode: 'each', cols: sizeOf(shape.slice(lead)) };
+  }
+  return undefined;
+}
+
+/**
+ * out = x ∘ y on the backend's binaryRows kernel when it has one and takes
+ * the operands (one of them read whole, the other whole, as a broadcast row
+ * or as one number per row); false to compute it here.
+ */
+function backendBinary(op: BinaryOp, x: View, y: View, out: FloatArray): boolean {
+  const backend = getBackend();
+  if (backend.binaryRows === undefined || (op !== 'add' && op !== 'sub' && op !== 'mul')) return false;
+  const a = rowOperand(x);
+  const b = rowOperand(y);
+  if (a === undefined || b === undefined) return false;
+  const n = out.length;
+  let cols: number;
+  if (a.mode === 'full' && b.mode === 'full') cols = n;
+  else if (a.mode === 'full') cols = b.cols === 0 || b.cols === n ? n : b.cols;
+  else if (b.mode === 'full') cols = a.cols === 0 || a.cols === n ? n : a.cols;
+  else return false;
+  // one number for everything: a single row of it
+  const rows = n / cols;
+  const single = (o: RowOperand & { cols: number }): RowOperand => ({ data: o.data, offset: o.offset, mode: o.mode === 'row' && rows === 1 ? 'full' : o.mode });
+  return backend.binaryRows({ op, dtype: dtypeOf(out), a: single(a), b: single(b), out, rows, cols });
+}
+
 export function binary(op: BinaryOp, x: View, y: View): View {
   const n = x.size;
   const out = allocateOutput(dtypeOf(x.data), n);
+  if (n > 0 && backendBinary(op, x, y, out)) return view(out, x.shape);
   if (isPlainRowMajor(x) && isPlainRowMajor(y)) {
     // The common case (same shape, both row-major): one plain loop per op.
     const a = x.data;
@@ -289,6 +335,10 @@ export type ReduceOp = 'sum' | 'max' | 'prod';
  * the fold: 0 for sum, 1 for product, −∞ for max.
  */
 export function reduce(kind: ReduceOp, x: View, axes: readonly number[], outShape: Shape): View {
+  if (kind === 'sum') {
+    const columns = backendColumnSums(x, axes, outShape);
+    if (columns !== undefined) return columns;
+  }
   const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const moved = x.transpose(...keep, ...axes);
   const a = toContiguous(moved);
@@ -322,6 +372,27 @@ export function reduce(kind: ReduceOp, x: View, axes: readonly number[], outShap
       }
       default: unreachable(kind, 'reduction');
     }
+  }
+  return view(out, outShape);
+}
+
+/**
+ * A sum over the leading axes of a row-major view (a batch's column sums:
+ * the same sums in the same order as the loop above) on the backend's
+ * sumColumns kernel, when it has one and takes them; else undefined.
+ */
+function backendColumnSums(x: View, axes: readonly number[], outShape: Shape): View | undefined {
+  const backend = getBackend();
+  if (backend.sumColumns === undefined || axes.length === 0 || rowMajorTailStart(x.shape, x.stride) !== 0) return undefined;
+  const sorted = [...axes].sort((p, q) => p - q);
+  if (!sorted.every((ax, i) => ax === i)) return undefined;
+  const rows = sizeOf(x.shape.slice(0, sorted.length));
+  const cols = sizeOf(x.shape.slice(sorted.length));
+  if (rows === 0 || cols === 0) return undefined;
+  const out = allocateOutput(dtypeOf(x.data), cols);
+  if (!backend.sumColumns({ dtype: dtypeOf(x.data), a: x.data, offset: x.offset, rows, cols, out })) {
+    giveBackUnused(out);
+    return undefined;
   }
   return view(out, outShape);
 }

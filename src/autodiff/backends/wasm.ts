@@ -42,18 +42,29 @@
  * lanes per instruction), each product and partial sum rounded to float32.
  * Products whose operands exceed the memory's 2 GiB are handed to the 'js'
  * kernel (float64: the same bits; float32: summed in float64, rounded once).
+ *
+ * Operands that stay in the memory. The memory is carved into blocks
+ * (wasm-arena.ts): the products' scratch space, and `residentMemory`, typed
+ * arrays viewing blocks of it, which evalJaxpr takes its intermediate
+ * results from (buffer-pool.ts). An operand that already lies in the memory
+ * is read where it is and a result whose array lies there is written in
+ * place, so a program's products copy only what comes from outside.
+ * Elementwise add, sub and mul (also with a bias row or a per-row number
+ * broadcast) and column sums run there too, as f64x2 / f32x4 loops
+ * (wasm-kernel/elementwise.ts), when every large operand lies in the memory
+ * and the work is large enough to pay for the call (ELEMENTWISE_MIN); else
+ * the TypeScript kernels run. A block goes back to its free list when its
+ * array is garbage-collected. setResidentIntermediates(false), or
+ * GOLDILOCKS_WASM_RESIDENT=0 in the environment, turns all of this off
+ * (every product copies, the TypeScript loops do the elementwise work);
+ * the numbers are the same either way.
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Backend, MatmulArgs } from '../backend.js';
-import type { FloatArray } from '../dtype.js';
+import type { Backend, BinaryRowsArgs, MatmulArgs, ResidentMemory, RowOperand, SumColumnsArgs } from '../backend.js';
+import type { DType, FloatArray } from '../dtype.js';
 import { THREADED_MIN_WORK, checkMatmulArgs, getMatmulThreads, jsMatmul, threadingSummary } from './js.js';
-
-/** A shared WebAssembly memory, as far as this file uses it. */
-interface SharedMemory {
-  readonly buffer: SharedArrayBuffer;
-  grow(pages: number): number;
-}
+import { PAGE_BYTES, WasmArena, type SharedMemory } from './wasm-arena.js';
 
 /** What matmul.wasm exports (see wasm-kernel/matmul.ts). */
 interface KernelExports {
@@ -65,6 +76,8 @@ interface KernelExports {
     a: number, transA: number, f32: number, m: number, k: number, n: number,
     packedB: number, c: number, rowStart: number, rowEnd: number, work: number,
   ): void;
+  binaryRows(op: number, f32: number, a: number, aMode: number, b: number, bMode: number, out: number, rows: number, cols: number): void;
+  sumColumns(f32: number, a: number, rows: number, cols: number, out: number, work: number): void;
 }
 
 /** The part of the WebAssembly API used here (the project's TypeScript libs declare no WebAssembly global). */
@@ -76,12 +89,13 @@ interface WebAssemblyApi {
 const { WebAssembly } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
 
 const KERNEL_URL = new URL('./wasm-kernel/matmul.wasm', import.meta.url);
-const PAGE_BYTES = 65536;
 /** The memory's maximum (as compiled: --maximumMemory 32768 pages = 2 GiB). */
 const MAX_PAGES = 32768;
-/** Control block (Int32 cells) in the first page; operands start at the second. */
+/** Control block (Int32 cells) in the first page; the arena's blocks start at the second. */
 const CONTROL_BYTE_OFFSET = 1024;
 const HEAP_START = PAGE_BYTES;
+/** At most this many bytes of intermediate results live in the memory at once; past it they are plain arrays. */
+const RESIDENT_LIMIT_BYTES = 768 * 1024 * 1024;
 
 // Control block cells.
 const NEXT = 0; // next chunk to claim
@@ -105,6 +119,9 @@ interface Kernel {
   memory: SharedMemory;
   exports: KernelExports;
   control: Int32Array;
+  arena: WasmArena;
+  /** The products' scratch block (packed B, workspaces, copies of operands from outside), grown as needed. */
+  scratch: { at: number; bytes: number };
 }
 
 let kernel: Kernel | undefined;
@@ -118,7 +135,8 @@ function loadKernel(): Kernel | undefined {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     const control = new Int32Array(memory.buffer, CONTROL_BYTE_OFFSET, CONTROL_CELLS);
     Atomics.store(control, NEXT, CLOSED);
-    kernel = { module, memory, exports: instance.exports as unknown as KernelExports, control };
+    const arena = new WasmArena(memory, HEAP_START, MAX_PAGES * PAGE_BYTES);
+    kernel = { module, memory, exports: instance.exports as unknown as KernelExports, control, arena, scratch: { at: 0, bytes: 0 } };
   } catch (error) {
     loadFailure = error instanceof Error ? error.message : String(error);
   }
@@ -214,30 +232,34 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
   if (m === 0 || n === 0 || k === 0) return dtype === 'float64' ? new Float64Array(m * n) : new Float32Array(m * n);
   const wasm = loadKernel();
   if (!wasm) throw new Error(`the wasm backend is unavailable here (${loadFailure}); use --backend js`);
-  const { exports: kernelFns, memory } = wasm;
+  const { exports: kernelFns } = wasm;
 
   const threaded = getMatmulThreads() > 1 && m * k * n >= THREADED_MIN_WORK && m >= 8;
   const threads = threaded ? getMatmulThreads() : 1;
   const f32 = dtype === 'float32';
   const elementBytes = f32 ? 4 : 8;
-  const aAt = HEAP_START;
-  const bAt = aAt + align16(m * k * elementBytes);
-  const cAt = bAt + align16(k * n * elementBytes);
-  const packedBAt = cAt + align16(m * n * elementBytes);
-  const workAt = packedBAt + align16(kernelFns.packedColumnsBytes(k, n, f32 ? 1 : 0));
+  // Operands already in the memory are read where they are, and C is
+  // written straight into `out` when `out` is there; the rest is copied
+  // into the scratch block.
+  const aHere = residentAddress(wasm, a, m * k, f32);
+  const bHere = residentAddress(wasm, b, k * n, f32);
+  const outHere = args.out === undefined ? -1 : residentAddress(wasm, args.out, m * n, f32);
+  const aBytes = aHere < 0 ? align16(m * k * elementBytes) : 0;
+  const bBytes = bHere < 0 ? align16(k * n * elementBytes) : 0;
+  const cBytes = outHere < 0 ? align16(m * n * elementBytes) : 0;
+  const packedBytes = align16(kernelFns.packedColumnsBytes(k, n, f32 ? 1 : 0));
   const workBytes = align16(kernelFns.rowWorkspaceBytes(k));
-  const end = workAt + threads * workBytes;
-  if (end > MAX_PAGES * PAGE_BYTES) return jsMatmul(args);
-  if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE_BYTES));
+  const base = scratchAt(wasm, aBytes + bBytes + cBytes + packedBytes + threads * workBytes);
+  if (base === undefined) return jsMatmul(args);
+  const aAt = aHere >= 0 ? aHere : base;
+  const bAt = bHere >= 0 ? bHere : base + aBytes;
+  const cAt = outHere >= 0 ? outHere : base + aBytes + bBytes;
+  const packedBAt = base + aBytes + bBytes + cBytes;
+  const workAt = packedBAt + packedBytes;
 
-  const buffer = memory.buffer;
-  if (f32) {
-    new Float32Array(buffer, aAt, m * k).set(a);
-    new Float32Array(buffer, bAt, k * n).set(b);
-  } else {
-    new Float64Array(buffer, aAt, m * k).set(a);
-    new Float64Array(buffer, bAt, k * n).set(b);
-  }
+  const buffer = wasm.arena.buffer();
+  if (aHere < 0) (f32 ? new Float32Array(buffer, aAt, m * k) : new Float64Array(buffer, aAt, m * k)).set(a);
+  if (bHere < 0) (f32 ? new Float32Array(buffer, bAt, k * n) : new Float64Array(buffer, bAt, k * n)).set(b);
   kernelFns.packColumns(bAt, transB ? 1 : 0, f32 ? 1 : 0, k, n, packedBAt);
   if (!threaded) {
     kernelFns.multiplyRows(aAt, transA ? 1 : 0, f32 ? 1 : 0, m, k, n, packedBAt, cAt, 0, m, workAt);
@@ -245,11 +267,165 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
     resizePool(wasm);
     runThreadedJob(wasm, { m, k, n, transA, f32, aAt, packedBAt, cAt, workAt, workBytes, threads });
   }
+  if (outHere >= 0) return args.out!;
   const c = f32 ? new Float32Array(buffer, cAt, m * n) : new Float64Array(buffer, cAt, m * n);
   const out = args.out !== undefined && args.out.length === m * n && (args.out instanceof Float32Array) === f32 ? args.out : undefined;
   if (out === undefined) return c.slice();
   out.set(c);
   return out;
+}
+
+/** The scratch block, grown to at least `bytes`; undefined when the memory cannot hold it. */
+function scratchAt(wasm: Kernel, bytes: number): number | undefined {
+  const { arena, scratch } = wasm;
+  if (scratch.bytes >= bytes) return scratch.at;
+  if (scratch.bytes > 0) arena.release(scratch.at, scratch.bytes);
+  const size = Math.ceil(bytes / PAGE_BYTES) * PAGE_BYTES;
+  const at = arena.allocate(size);
+  if (at === undefined) {
+    scratch.bytes = 0;
+    return undefined;
+  }
+  scratch.at = at;
+  scratch.bytes = size;
+  return at;
+}
+
+// ------------------------------------------------ arrays that stay in memory
+
+let residentOn = readResidencySetting();
+
+function readResidencySetting(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.GOLDILOCKS_WASM_RESIDENT !== '0';
+}
+
+/**
+ * Turns on or off (on by default; GOLDILOCKS_WASM_RESIDENT=0 turns it off)
+ * keeping intermediate results in the WebAssembly memory, with the
+ * elementwise kernels that run on them there. The numbers are the same
+ * either way; benchmarks and tests switch it to compare.
+ */
+export function setResidentIntermediates(on: boolean): void {
+  residentOn = on;
+}
+
+export function residentIntermediatesEnabled(): boolean {
+  return residentOn;
+}
+
+/**
+ * Byte address of `array` in the memory if it is a view into it holding
+ * exactly `length` elements of the product's type, else −1.
+ */
+function residentAddress(wasm: Kernel, array: FloatArray, length: number, f32: boolean): number {
+  if (!residentOn || array.length !== length || (array instanceof Float32Array) !== f32 || !wasm.arena.holds(array)) return -1;
+  return array.byteOffset;
+}
+
+/** Gives a block back to the arena when the array viewing it is garbage-collected. */
+const blocks = new FinalizationRegistry<{ at: number; bytes: number }>(({ at, bytes }) => {
+  kernel?.arena.release(at, bytes);
+  residentBytes -= bytes;
+});
+let residentBytes = 0;
+
+/** Bytes of resident arrays not yet garbage-collected (for tests and benchmarks). */
+export function residentBytesInUse(): number {
+  return residentBytes;
+}
+
+const residentMemory: ResidentMemory = {
+  allocate(dtype: DType, size: number): FloatArray | undefined {
+    if (!residentOn || size === 0) return undefined;
+    const wasm = loadKernel();
+    if (!wasm) return undefined;
+    const bytes = size * (dtype === 'float32' ? 4 : 8);
+    if (residentBytes + bytes > RESIDENT_LIMIT_BYTES) return undefined;
+    const at = wasm.arena.allocate(bytes);
+    if (at === undefined) return undefined;
+    const buffer = wasm.arena.buffer();
+    const array = dtype === 'float32' ? new Float32Array(buffer, at, size) : new Float64Array(buffer, at, size);
+    residentBytes += bytes;
+    blocks.register(array, { at, bytes });
+    return array;
+  },
+  holds(array: FloatArray): boolean {
+    return kernel !== undefined && kernel.arena.holds(array);
+  },
+};
+
+/**
+ * Below this many output elements the TypeScript loop is as fast as a call
+ * into WebAssembly (measured: bench/README.md, "Elementwise kernels").
+ */
+export const ELEMENTWISE_MIN = 2048;
+/** A broadcast operand ('row' or 'each') from outside the memory is copied in when it is at most this long. */
+const SMALL_OPERAND = 16384;
+
+const OPS = { add: 0, sub: 1, mul: 2 } as const;
+const MODES = { full: 0, row: 1, each: 2 } as const;
+
+/** How many elements of `data` an operand reads, from its offset. */
+function operandLength(x: RowOperand, rows: number, cols: number): number {
+  return x.mode === 'full' ? rows * cols : x.mode === 'row' ? cols : rows;
+}
+
+/**
+ * Byte address of an operand: where it lies if its array is in the memory;
+ * for a short broadcast operand from outside, a copy in the scratch block
+ * at `copyAt`; else −1.
+ */
+function operandAddress(wasm: Kernel, x: RowOperand, length: number, f32: boolean, copyAt: number): number {
+  const elementBytes = f32 ? 4 : 8;
+  if ((x.data instanceof Float32Array) !== f32 || x.offset + length > x.data.length) return -1;
+  if (wasm.arena.holds(x.data)) return x.data.byteOffset + x.offset * elementBytes;
+  if (x.mode === 'full' || length > SMALL_OPERAND) return -1;
+  const buffer = wasm.arena.buffer();
+  const source = x.data.subarray(x.offset, x.offset + length);
+  (f32 ? new Float32Array(buffer, copyAt, length) : new Float64Array(buffer, copyAt, length)).set(source);
+  return copyAt;
+}
+
+/** binaryRows on the SIMD kernel, when the output and the large operands lie in the memory. */
+function wasmBinaryRows(args: BinaryRowsArgs): boolean {
+  const { op, dtype, a, b, out, rows, cols } = args;
+  const n = rows * cols;
+  if (!residentOn || n < ELEMENTWISE_MIN || (a.mode === 'each' && b.mode === 'each')) return false;
+  const wasm = loadKernel();
+  const f32 = dtype === 'float32';
+  if (!wasm || out.length !== n || (out instanceof Float32Array) !== f32 || !wasm.arena.holds(out)) return false;
+  const elementBytes = f32 ? 4 : 8;
+  const aLength = operandLength(a, rows, cols);
+  const bLength = operandLength(b, rows, cols);
+  const base = scratchAt(wasm, align16(aLength * elementBytes) + align16(bLength * elementBytes));
+  if (base === undefined) return false;
+  const aAt = operandAddress(wasm, a, aLength, f32, base);
+  if (aAt < 0) return false;
+  const bAt = operandAddress(wasm, b, bLength, f32, base + align16(aLength * elementBytes));
+  if (bAt < 0) return false;
+  wasm.exports.binaryRows(OPS[op], f32 ? 1 : 0, aAt, MODES[a.mode], bAt, MODES[b.mode], out.byteOffset, rows, cols);
+  return true;
+}
+
+/** Column sums on the SIMD kernel, when the input and the output lie in the memory. */
+function wasmSumColumns(args: SumColumnsArgs): boolean {
+  const { dtype, a, offset, rows, cols, out } = args;
+  if (!residentOn || rows * cols < ELEMENTWISE_MIN) return false;
+  const wasm = loadKernel();
+  const f32 = dtype === 'float32';
+  if (!wasm || (a instanceof Float32Array) !== f32 || (out instanceof Float32Array) !== f32) return false;
+  if (out.length < cols || offset + rows * cols > a.length || !wasm.arena.holds(a)) return false;
+  const elementBytes = f32 ? 4 : 8;
+  const outHere = wasm.arena.holds(out);
+  // a float64 workspace for float32 sums, and a place for the sums when `out` lies outside
+  const workBytes = f32 ? align16(cols * 8) : 0;
+  const base = scratchAt(wasm, workBytes + (outHere ? 0 : align16(cols * elementBytes)));
+  if (base === undefined) return false;
+  const outAt = outHere ? out.byteOffset : base + workBytes;
+  wasm.exports.sumColumns(f32 ? 1 : 0, a.byteOffset + offset * elementBytes, rows, cols, outAt, base);
+  if (!outHere) out.set(f32 ? new Float32Array(wasm.arena.buffer(), outAt, cols) : new Float64Array(wasm.arena.buffer(), outAt, cols));
+  return true;
 }
 
 interface Job {
@@ -302,4 +478,7 @@ export const wasmBackend: Backend = {
     threadingSummary(),
   dtypes: ['float64', 'float32'],
   matmul: wasmMatmul,
+  residentMemory,
+  binaryRows: wasmBinaryRows,
+  sumColumns: wasmSumColumns,
 };

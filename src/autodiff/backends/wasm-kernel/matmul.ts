@@ -335,3 +335,6 @@ function multiplyRowsF32(a: usize, transA: bool, m: i32, k: i32, n: i32, packedB
     }
   }
 }
+
+// The elementwise and reduction kernels on operands that stay in this memory.
+export { binaryRows, sumColumns } from './elementwise';
