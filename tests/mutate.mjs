@@ -53,6 +53,9 @@ const MODULE_TESTS = {
   'src/autodiff/vjp.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/transforms.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
   'src/autodiff/vmap.ts': '(autodiff-(derivatives|closed-forms|edges|errors|jaxpr|tensor|vmap|buffer-reuse))\\.test\\.ts$',
+  // the kernels' glue and the memory they keep intermediates in
+  'src/autodiff/backends/wasm.ts': '^(backends|autodiff-wasm-resident|autodiff-buffer-reuse)\\.test\\.ts$',
+  'src/autodiff/backends/wasm-arena.ts': '^(autodiff-wasm-resident)\\.test\\.ts$',
   // the pure d_int90 functions (science-intrinsic-dim) and the runs on a 2-2 network (science-intrinsic-runs);
   // subspace-training.test.ts trains larger networks and is slow
   'src/landscape/intrinsic-dimension.ts': '^(science-intrinsic-dim|science-intrinsic-runs|science-boundaries)\\.test\\.ts$',

@@ -15,7 +15,7 @@ import { wasmBackend, wasmBackendAvailable } from './wasm.js';
 
 export { jsBackend, setMatmulThreads, getMatmulThreads, whenMatmulWorkersReady, lastThreadedMatmulStats } from './js.js';
 export { gpuBackend, gpuBackendInfo, type GpuBackendInfo } from './gpu.js';
-export { wasmBackend, wasmBackendAvailable, wasmBackendFailure } from './wasm.js';
+export { wasmBackend, wasmBackendAvailable, wasmBackendFailure, setResidentIntermediates, residentIntermediatesEnabled, residentKernelStats, residentBytesInUse } from './wasm.js';
 
 /** Makes 'wasm', 'js' and 'gpu' available to setBackend. Safe to call more than once. */
 export function registerBuiltinBackends(): void {

@@ -244,6 +244,7 @@ export function wasmMatmul(args: MatmulArgs): FloatArray {
   const aHere = residentAddress(wasm, a, m * k, f32);
   const bHere = residentAddress(wasm, b, k * n, f32);
   const outHere = args.out === undefined ? -1 : residentAddress(wasm, args.out, m * n, f32);
+  stats.inPlace += (aHere >= 0 ? 1 : 0) + (bHere >= 0 ? 1 : 0) + (outHere >= 0 ? 1 : 0);
   const aBytes = aHere < 0 ? align16(m * k * elementBytes) : 0;
   const bBytes = bHere < 0 ? align16(k * n * elementBytes) : 0;
   const cBytes = outHere < 0 ? align16(m * n * elementBytes) : 0;
@@ -335,6 +336,17 @@ export function residentBytesInUse(): number {
   return residentBytes;
 }
 
+const stats = { inPlace: 0, binary: 0, columnSums: 0 };
+
+/**
+ * Counts since the process started (for tests and benchmarks): product
+ * operands and results used in place, and calls of the elementwise and
+ * column-sum kernels.
+ */
+export function residentKernelStats(): { inPlace: number; binary: number; columnSums: number } {
+  return { ...stats };
+}
+
 const residentMemory: ResidentMemory = {
   allocate(dtype: DType, size: number): FloatArray | undefined {
     if (!residentOn || size === 0) return undefined;
@@ -356,10 +368,13 @@ const residentMemory: ResidentMemory = {
 };
 
 /**
- * Below this many output elements the TypeScript loop is as fast as a call
- * into WebAssembly (measured: bench/README.md, "Elementwise kernels").
+ * Below this many elements of work the TypeScript loop is about as fast as
+ * a call into WebAssembly (measured: equal at 64–128 float64 or float32
+ * products, the kernel 1.5–2 times faster at 256, 3–5 times from 1024 on;
+ * bench/README.md, "Elementwise kernels"). Arrays under 512 elements never
+ * lie in the memory anyway (buffer-pool.ts leaves them to the collector).
  */
-export const ELEMENTWISE_MIN = 2048;
+export const ELEMENTWISE_MIN = 256;
 /** A broadcast operand ('row' or 'each') from outside the memory is copied in when it is at most this long. */
 const SMALL_OPERAND = 16384;
 
@@ -405,6 +420,7 @@ function wasmBinaryRows(args: BinaryRowsArgs): boolean {
   const bAt = operandAddress(wasm, b, bLength, f32, base + align16(aLength * elementBytes));
   if (bAt < 0) return false;
   wasm.exports.binaryRows(OPS[op], f32 ? 1 : 0, aAt, MODES[a.mode], bAt, MODES[b.mode], out.byteOffset, rows, cols);
+  stats.binary++;
   return true;
 }
 
@@ -424,6 +440,7 @@ function wasmSumColumns(args: SumColumnsArgs): boolean {
   if (base === undefined) return false;
   const outAt = outHere ? out.byteOffset : base + workBytes;
   wasm.exports.sumColumns(f32 ? 1 : 0, a.byteOffset + offset * elementBytes, rows, cols, outAt, base);
+  stats.columnSums++;
   if (!outHere) out.set(f32 ? new Float32Array(wasm.arena.buffer(), outAt, cols) : new Float64Array(wasm.arena.buffer(), outAt, cols));
   return true;
 }

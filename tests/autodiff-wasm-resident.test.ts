@@ -1,0 +1,291 @@
+/**
+ * Intermediates that live in the WebAssembly memory (backends/wasm.ts,
+ * wasm-arena.ts) and the SIMD kernels that run on them there
+ * (wasm-kernel/elementwise.ts): evalJaxpr on the 'wasm' backend must give
+ * the numbers of the same function evaluated eagerly by the TypeScript
+ * loops, bit for bit, in float64 and float32, for every way an operand is
+ * read (whole, a broadcast row, one number per row, one number), at sizes
+ * below the kernels' threshold, odd sizes (vector tails) and sizes with
+ * full vectors, on one thread and on two; the kernels must actually have
+ * run (their counters move); and nothing a caller receives may lie in the
+ * WebAssembly memory. A few cases are also checked against loops written
+ * out here, so the reference is not only the engine's own TypeScript path.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as ad from '../src/autodiff/index.js';
+import type { DType, Tensor } from '../src/autodiff/index.js';
+import {
+  registerBuiltinBackends, residentKernelStats, setResidentIntermediates, wasmBackend, wasmBackendAvailable,
+} from '../src/autodiff/backends/index.js';
+import { WasmArena, type SharedMemory } from '../src/autodiff/backends/wasm-arena.js';
+
+registerBuiltinBackends();
+const available = wasmBackendAvailable();
+
+/** Same shape, dtype and bits (Object.is per element). */
+function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
+  assert.equal(actual.shape, expected.shape, `${what}: shape`);
+  assert.is(actual.dtype, expected.dtype, `${what}: dtype`);
+  const a = actual.toTypedArray();
+  const b = expected.toTypedArray();
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: element ${i} is ${a[i]}, expected ${b[i]}`);
+}
+
+/** True when the array is a plain one (not a view of a shared memory). */
+function plainArray(t: Tensor): boolean {
+  return (t.toTypedArray() as Float64Array).buffer instanceof ArrayBuffer;
+}
+
+function withBackend<T>(name: string, threads: number, body: () => T): T {
+  const before = ad.getBackend().name;
+  const threadsBefore = ad.getMatmulThreads();
+  ad.setBackend(name);
+  ad.setMatmulThreads(threads);
+  try {
+    return body();
+  } finally {
+    ad.setBackend(before);
+    ad.setMatmulThreads(threadsBefore);
+  }
+}
+
+/**
+ * Every way binaryRows reads an operand, and column sums. Inputs are
+ * negated first so that the operands are intermediates (which live in the
+ * memory); the broadcast ones (row, column, scalar) are the caller's
+ * arrays and are copied in.
+ */
+function elementwiseProgram(x: Tensor, y: Tensor, row: Tensor, column: Tensor, scalar: Tensor): Tensor[] {
+  const p = x.neg();
+  const q = y.neg();
+  return [
+    p.add(q), p.sub(q), p.mul(q), // whole with whole
+    p.add(row), row.sub(p), p.mul(row), // a bias row, on either side
+    p.mul(column), column.sub(p), // one number per row
+    p.mul(scalar), scalar.sub(p), // one number
+    p.sum(0), p.mul(q).sum(0, true), // column sums
+    p.reshape([2, x.shape[0]! / 2, x.shape[1]!]).sum([0, 1]), // over two leading axes
+    p.mul(q).sum(1), // a row sum (not a kernel here): still the same numbers
+  ];
+}
+
+/** Shapes: tiny (no array in the memory), odd (vector tails everywhere), a few columns, and full vectors. */
+const shapes: Array<[number, number]> = [[4, 5], [18, 37], [202, 3], [64, 40]];
+
+function inputs(rows: number, cols: number, dtype: DType, seed: number): Tensor[] {
+  const rng = new ad.Random(seed);
+  return [ad.randn([rows, cols], rng, 1, dtype), ad.randn([rows, cols], rng, 1, dtype), ad.randn([cols], rng, 1, dtype),
+    ad.randn([rows, 1], rng, 1, dtype), ad.randn([], rng, 1, dtype)];
+}
+
+for (const dtype of ['float64', 'float32'] as const) {
+  for (const threads of [1, 2]) {
+    test(`wasm resident: elementwise kernels equal the TypeScript loops bit for bit (${dtype}, ${threads} thread(s))`, () => {
+      if (!available) return;
+      withBackend('wasm', threads, () => {
+        for (const [rows, cols] of shapes) {
+          const args = inputs(rows, cols, dtype, rows * 1000 + cols);
+          const expected = elementwiseProgram(...(args as [Tensor, Tensor, Tensor, Tensor, Tensor]));
+          const program = ad.makeJaxpr(elementwiseProgram)(...args);
+          const before = residentKernelStats();
+          for (let run = 0; run < 2; run++) {
+            // a second run reuses the first run's arrays
+            const outs = ad.evalJaxpr(program, ...args) as Tensor[];
+            outs.forEach((o, i) => {
+              assertSameBits(o, expected[i]!, `${rows}×${cols} output ${i}, run ${run}`);
+              assert.ok(plainArray(o), `${rows}×${cols} output ${i} lies in the WebAssembly memory`);
+            });
+          }
+          const after = residentKernelStats();
+          if (rows * cols >= 512) {
+            // 12 binary ops (p·q three times) and 3 column sums per run, all with operands in the memory
+            assert.is(after.binary - before.binary, 24, `${rows}×${cols}: elementwise kernel calls`);
+            assert.is(after.columnSums - before.columnSums, 6, `${rows}×${cols}: column-sum kernel calls`);
+          } else {
+            assert.is(after.binary, before.binary, `${rows}×${cols}: too small for the kernel`);
+          }
+        }
+      });
+    });
+  }
+}
+
+test('wasm resident: kernel results against loops written out here (float64, float32)', () => {
+  if (!available) return;
+  withBackend('wasm', 1, () => {
+    const rows = 40;
+    const cols = 21;
+    for (const dtype of ['float64', 'float32'] as const) {
+      const [x, y, row] = inputs(rows, cols, dtype, 7);
+      const program = ad.makeJaxpr((a: Tensor, b: Tensor, r: Tensor) => {
+        const p = a.neg();
+        return [p.mul(b.neg()), p.add(r), p.sum(0)];
+      })(x!, y!, row!);
+      const [prod, biased, sums] = ad.evalJaxpr(program, x!, y!, row!) as Tensor[];
+      const X = x!.toTypedArray();
+      const Y = y!.toTypedArray();
+      const R = row!.toTypedArray();
+      // float32: each result is the float64 operation on float32 numbers, rounded once to float32
+      const round = dtype === 'float32' ? Math.fround : (v: number): number => v;
+      const P = prod!.toTypedArray();
+      const B = biased!.toTypedArray();
+      const S = sums!.toTypedArray();
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const k = i * cols + j;
+          assert.ok(Object.is(P[k], round(-X[k]! * -Y[k]!)), `${dtype} product ${k}`);
+          assert.ok(Object.is(B[k], round(-X[k]! + R[j]!)), `${dtype} biased ${k}`);
+        }
+      }
+      for (let j = 0; j < cols; j++) {
+        let s = 0; // summed in float64 from i = 0, rounded once
+        for (let i = 0; i < rows; i++) s += -X[i * cols + j]!;
+        assert.ok(Object.is(S[j], round(s)), `${dtype} column sum ${j}`);
+      }
+    }
+  });
+});
+
+test('wasm resident: signed zeros and special values pass through the kernels as in the loops', () => {
+  if (!available) return;
+  withBackend('wasm', 1, () => {
+    const n = 1024;
+    const values = [0, -0, Infinity, -Infinity, 1e308, -1e308, 5e-324, 1, -1, 0.1];
+    const a = new Float64Array(n);
+    const b = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      a[i] = values[i % values.length]!;
+      b[i] = values[(i * 7 + 3) % values.length]!;
+    }
+    const x = ad.fromTypedArray(a, [32, 32]);
+    const y = ad.fromTypedArray(b, [32, 32]);
+    const f = (u: Tensor, v: Tensor): Tensor[] => {
+      const p = u.neg();
+      const q = v.neg();
+      return [p.add(q), p.sub(q), p.mul(q), p.sum(0)];
+    };
+    const before = residentKernelStats().binary;
+    const outs = ad.evalJaxpr(ad.makeJaxpr(f)(x, y), x, y) as Tensor[];
+    assert.is(residentKernelStats().binary - before, 3, 'the kernel ran');
+    const expected = f(x, y);
+    // NaN (∞ − ∞, 0·∞) compares as NaN whatever its payload; every other value bit for bit
+    outs.forEach((o, i) => {
+      const got = o.toTypedArray();
+      const want = expected[i]!.toTypedArray();
+      for (let k = 0; k < got.length; k++) {
+        if (Number.isNaN(want[k])) assert.ok(Number.isNaN(got[k]), `output ${i} element ${k}: NaN`);
+        else assert.ok(Object.is(got[k], want[k]), `output ${i} element ${k}: ${got[k]} against ${want[k]}`);
+      }
+    });
+  });
+});
+
+/** Products whose operands and result are intermediates: read and written in place. */
+function productProgram(a: Tensor, b: Tensor, bias: Tensor): Tensor {
+  const h = a.neg().matmul(b.neg());
+  return h.add(bias).mul(h).transpose([1, 0]).matmul(a.neg()).sum(0);
+}
+
+for (const threads of [1, 2]) {
+  test(`wasm resident: products read operands and write results in place, same bits as the reference product (${threads} thread(s))`, () => {
+    if (!available) return;
+    withBackend('wasm', threads, () => {
+      // 128·96·100 ≥ 2^20 multiply-adds: large enough to be threaded on 2 threads
+      for (const dtype of ['float64', 'float32'] as const) {
+        const rng = new ad.Random(11);
+        const a = ad.randn([128, 96], rng, 1, dtype);
+        const b = ad.randn([96, 100], rng, 1, dtype);
+        const bias = ad.randn([100], rng, 1, dtype);
+        const expected = productProgram(a, b, bias); // the same product kernel, operands copied in
+        const program = ad.makeJaxpr(productProgram)(a, b, bias);
+        const before = residentKernelStats().inPlace;
+        const got = ad.evalJaxpr(program, a, b, bias);
+        // first product: A and B in place, C in place; second: A (a transposed intermediate) and C; B is -a, in place
+        assert.is(residentKernelStats().inPlace - before, 6, `${dtype}: operands used in place`);
+        assertSameBits(got, expected, `${dtype} product chain`);
+        assert.ok(plainArray(got), 'the output is a plain array');
+      }
+      // float64 against the plain i-k-j loop
+      const rng = new ad.Random(12);
+      const a = ad.randn([128, 96], rng);
+      const b = ad.randn([96, 100], rng);
+      const program = ad.makeJaxpr((u: Tensor, v: Tensor) => u.neg().matmul(v.neg()))(a, b);
+      const got = ad.evalJaxpr(program, a, b);
+      const neg = (t: Tensor): Float64Array => (t.toTypedArray() as Float64Array).map((v) => -v);
+      const reference = ad.referenceMatmul({ a: neg(a), b: neg(b), m: 128, k: 96, n: 100, transA: false, transB: false, dtype: 'float64' });
+      assertSameBits(got, ad.fromTypedArray(reference, [128, 100]), 'product against referenceMatmul');
+    });
+  });
+}
+
+test('wasm resident: switched off, and on the js backend, nothing lies in the memory and the numbers are the same', () => {
+  if (!available) return;
+  const [x, y, row, column, scalar] = inputs(18, 37, 'float64', 3);
+  const args = [x!, y!, row!, column!, scalar!];
+  const expected = elementwiseProgram(x!, y!, row!, column!, scalar!);
+  for (const [backend, resident] of [['wasm', false], ['js', true]] as const) {
+    setResidentIntermediates(resident);
+    try {
+      withBackend(backend, 1, () => {
+        const program = ad.makeJaxpr(elementwiseProgram)(...args);
+        const before = residentKernelStats();
+        const pool = ad.programBufferPool(program);
+        for (let run = 0; run < 2; run++) {
+          const outs = ad.evalJaxpr(program, ...args) as Tensor[];
+          outs.forEach((o, i) => assertSameBits(o, expected[i]!, `${backend} output ${i}`));
+        }
+        assert.equal(residentKernelStats(), before, `${backend}: no kernel ran`);
+        assert.ok(pool.reused > 0, `${backend}: the pool still reuses arrays`);
+      });
+    } finally {
+      setResidentIntermediates(true);
+    }
+  }
+});
+
+test('wasm resident: a program\'s pooled intermediates are views of the WebAssembly memory', () => {
+  if (!available) return;
+  withBackend('wasm', 1, () => {
+    const x = ad.randn([30, 30], new ad.Random(5));
+    const program = ad.makeJaxpr((u: Tensor) => u.neg().mul(u.neg()).exp())(x);
+    ad.evalJaxpr(program, x);
+    ad.evalJaxpr(program, x);
+    const pool = ad.programBufferPool(program);
+    assert.ok(pool.given > 0, 'intermediates were given back');
+    // the pool keeps what it was given; every array it hands out again lies in the memory
+    const taken = pool.take('float64', 900);
+    assert.ok(taken !== undefined, 'a 900-element array is kept');
+    assert.ok(wasmBackend.residentMemory!.holds(taken!), 'and it lies in the memory');
+    assert.not.ok(taken!.buffer instanceof ArrayBuffer);
+  });
+});
+
+test('WasmArena: blocks are aligned, reused by exact size, and the memory grows without moving them', () => {
+  const pages: SharedArrayBuffer[] = [new SharedArrayBuffer(65536)];
+  // a stand-in for a shared WebAssembly.Memory: growing gives a new, longer buffer object
+  const memory: SharedMemory = {
+    get buffer() { return pages[pages.length - 1]!; },
+    grow(n: number) {
+      const before = pages[pages.length - 1]!.byteLength / 65536;
+      pages.push(new SharedArrayBuffer((before + n) * 65536));
+      return before;
+    },
+  };
+  const arena = new WasmArena(memory, 100, 4 * 65536);
+  const a = arena.allocate(10)!;
+  const b = arena.allocate(100)!;
+  assert.is(a, 128, 'the first block starts on a 64-byte boundary after the start');
+  assert.is(b, 192, 'the next one after the 64 bytes of the first');
+  const big = arena.allocate(70000)!;
+  assert.is(pages.length, 2, 'the memory grew');
+  assert.ok(arena.holds(new Float64Array(pages[0]!)) && arena.holds(new Float64Array(arena.buffer())), 'views of old and new buffers are in it');
+  assert.not.ok(arena.holds(new Float64Array(8)), 'a plain array is not');
+  arena.release(b, 100);
+  assert.is(arena.allocate(80), b, 'a released block is handed out again for the same rounded size');
+  assert.is.not(arena.allocate(80), b, 'but only once');
+  assert.is(arena.allocate(300000), undefined, 'past the maximum: undefined');
+  assert.ok(big >= 256);
+});
+
+test.run();
