@@ -6,8 +6,8 @@
  *      Hessian PᵀHP of the zone study. The Hessian operator (a fresh one per
  *      timed run, so its tracing is counted) does the forward and backward
  *      pass at θ once and then runs only the tangent work per direction;
- *      also without buffer reuse, in vmapped blocks, and as one plain vmap
- *      of hvp. The target is ≤ 10 single HVPs for all 20 (the loop costs
+ *      also without buffer reuse, with intermediates outside the
+ *      WebAssembly memory, in vmapped blocks, and as one plain vmap of hvp. The target is ≤ 10 single HVPs for all 20 (the loop costs
  *      20), and the same matrix PᵀHP to 1e-12.
  *   2. per-example gradients of 256 examples: `vmap(grad(f))` against a loop
  *      of `grad(f)` over single examples, in blocks of 16 and all at once.
@@ -17,6 +17,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { grad, hvp, randn, setBufferReuse, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
+import { residentIntermediatesEnabled, setResidentIntermediates } from '../src/autodiff/backends/index.js';
 import { HVP_BLOCK_SIZE, hessianOperator } from '../src/landscape/hessian-operator.js';
 import { mlpLogits, mlpLoss, timeRuns } from './mlp.js';
 
@@ -97,6 +98,15 @@ export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): Batch
         return operator(HVP_BLOCK_SIZE)(_, vs);
       } finally {
         setBufferReuse(true);
+      }
+    } },
+    { what: 'the same, intermediates outside the WebAssembly memory (every product copies, TypeScript elementwise loops)', run: (_, vs) => {
+      const before = residentIntermediatesEnabled();
+      setResidentIntermediates(false);
+      try {
+        return operator(HVP_BLOCK_SIZE)(_, vs);
+      } finally {
+        setResidentIntermediates(before);
       }
     } },
     { what: 'the Hessian operator in blocks of 5 (a vmap of the tangent program)', run: operator(5) },

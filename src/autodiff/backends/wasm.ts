@@ -95,7 +95,7 @@ const MAX_PAGES = 32768;
 const CONTROL_BYTE_OFFSET = 1024;
 const HEAP_START = PAGE_BYTES;
 /** At most this many bytes of intermediate results live in the memory at once; past it they are plain arrays. */
-const RESIDENT_LIMIT_BYTES = 768 * 1024 * 1024;
+const RESIDENT_LIMIT_BYTES = 512 * 1024 * 1024;
 
 // Control block cells.
 const NEXT = 0; // next chunk to claim
