@@ -256,7 +256,7 @@ interface InitSelectJson {
     selections: { score: 'traceOverNorm' | 'positiveFraction' | 'initialLoss'; best: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } }; worst: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } } }[];
   }[];
   comparisons: {
-    score: string; bestWins: number; trials: number; tiedTrials: number; scales: { bestSmaller: number; geometricMeanBest: number; geometricMeanWorst: number };
+    score: string; bestWins: number; trials: number; tiedTrials: number; sharedBestTrials: number; scales: { bestSmaller: number; geometricMeanBest: number; geometricMeanWorst: number };
     trainLoss: { tTest: TestResult; wilcoxon: TestResult; power: { observedEffectSize: number | null; minimumDetectableEffect: number; powerAtMediumEffect: number } }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult };
   }[];
   scale: { finalLoss: { rho: number; n: number } | null; scores: Record<string, { rho: number; n: number } | null> };
@@ -311,6 +311,7 @@ test('init-select: best and worst from the candidates\' scores; t-test and exact
     close(comparison.scales.geometricMeanBest, bestScales.reduce((a, b) => a * b, 1) ** (1 / 4), 1e-12, 'geometric mean of the best α');
     close(comparison.scales.geometricMeanWorst, worstScales.reduce((a, b) => a * b, 1) ** (1 / 4), 1e-12, 'geometric mean of the worst α');
     assert.is(comparison.tiedTrials, picks.filter((p) => p.best.value === p.worst.value).length);
+    assert.is(comparison.sharedBestTrials, picks.filter((p, i) => report.trials[i]!.candidates.filter((c) => c[p.score] === p.best.value).length > 1).length);
     const { tTest, wilcoxon } = comparison.trainLoss;
     close(tTest.meanDifference, mean(d), 1e-12, 'mean difference');
     // what 4 trials can detect (SciPy 1.17.1, non-central t): |d_z| ≥ 2.128 at 80 % power; 11.1 % power at d_z = 0.5

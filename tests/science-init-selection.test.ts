@@ -219,6 +219,15 @@ test('compareSelections: trials where best and worst tie, and which scales α ea
   });
   const c = compareSelections([picked(1, 0.25, 4, 3, 1), picked(2, 2, 0.5, 3, 1), picked(3, 1, 1, 2, 2)], ['traceOverNorm'])[0]!;
   assert.is(c.tiedTrials, 1);
+  // the candidates' own scores (all 0 here) never equal the picks' values 3, 1 and 2: no shared best
+  assert.is(c.sharedBestTrials, 0);
+  // three candidates, two of them at the best value 5: the best is shared; a best above the rest is not
+  const shared = (values: number[]): SelectionTrial => ({
+    seed: 7,
+    candidates: values.map((v, index) => ({ ...scaled(index, 1), traceOverNorm: v })),
+    selections: [{ score: 'traceOverNorm', best: { index: values.indexOf(Math.max(...values)), value: Math.max(...values), outcome: outcome(1, 0) }, worst: { index: values.indexOf(Math.min(...values)), value: Math.min(...values), outcome: outcome(2, 0) } }],
+  });
+  assert.is(compareSelections([shared([5, 1, 5]), shared([5, 1, 4]), shared([2, 5, 5])], ['traceOverNorm'])[0]!.sharedBestTrials, 2);
   // the best's α is below the worst's in trial 1 only (equal α in trial 3 is not below)
   assert.is(c.scales.bestSmaller, 1);
   // geometric means: (1/4 · 2 · 1)^(1/3) = 2^(−1/3) and (4 · 1/2 · 1)^(1/3) = 2^(1/3)

@@ -229,6 +229,8 @@ export interface ScoreComparison {
   testAccuracy: { tTest: PairedTestResult; wilcoxon: PairedTestResult };
   /** Trials in which best and worst have the same score, so the score chose nothing (the pair is one candidate with itself, or two tied ones). */
   tiedTrials: number;
+  /** Trials in which several candidates share the best score, so the pick among them went by index (no choice of the score's). */
+  sharedBestTrials: number;
   /** Which scales α the score picked: trials with the best's α below the worst's, and the geometric means of the two. */
   scales: { bestSmaller: number; geometricMeanBest: number; geometricMeanWorst: number };
 }
@@ -325,6 +327,7 @@ export function compareSelections(trials: readonly SelectionTrial[], scores: rea
       trainLoss: { tTest: pairedTTest(bestLoss, worstLoss), wilcoxon: wilcoxonSignedRank(bestLoss, worstLoss), power: testPower(bestLoss, worstLoss) },
       testAccuracy: { tTest: pairedTTest(bestAccuracy, worstAccuracy), wilcoxon: wilcoxonSignedRank(bestAccuracy, worstAccuracy) },
       tiedTrials: picks.filter((p) => p.best.value === p.worst.value).length,
+      sharedBestTrials: picks.filter((p, i) => trials[i]!.candidates.filter((c) => c[score] === p.best.value).length > 1).length,
       scales: {
         bestSmaller: bestScales.filter((b, i) => b < worstScales[i]!).length,
         geometricMeanBest: geometricMean(bestScales),

@@ -110,7 +110,7 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<(InitSelect
     title: `${model.name} on ${flags.dataset}: training loss after ${flags.epochs} epoch(s), ${flags.trials} trials`, xLabel: 'worst candidate by the score', yLabel: 'best candidate by the score', series,
   }), { png: true });
   const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}; ${formatPower(c.trainLoss.power)}; `
-    + `best has the smaller α in ${c.scales.bestSmaller}/${c.trials}${c.tiedTrials > 0 ? `, best and worst tied in ${c.tiedTrials}` : ''}`);
+    + `best has the smaller α in ${c.scales.bestSmaller}/${c.trials}${c.sharedBestTrials > 0 ? `, best shared by several candidates in ${c.sharedBestTrials}` : ''}${c.tiedTrials > 0 ? `, best and worst tied in ${c.tiedTrials}` : ''}`);
   lines.push(`α against the final training loss: ${formatRho(report.scale.finalLoss)}; α against ${SELECTION_SCORES.map((s) => `${s} ${formatRho(report.scale.scores[s] ?? null)}`).join(', ')}`);
   run.finish(full, `${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png`);
   return full;
