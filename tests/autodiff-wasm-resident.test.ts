@@ -261,31 +261,56 @@ test('wasm resident: a program\'s pooled intermediates are views of the WebAssem
   });
 });
 
-test('WasmArena: blocks are aligned, reused by exact size, and the memory grows without moving them', () => {
-  const pages: SharedArrayBuffer[] = [new SharedArrayBuffer(65536)];
-  // a stand-in for a shared WebAssembly.Memory: growing gives a new, longer buffer object
-  const memory: SharedMemory = {
-    get buffer() { return pages[pages.length - 1]!; },
+/** A stand-in for a shared WebAssembly.Memory: growing gives a new, longer buffer object (or throws, if `refuse`). */
+function fakeMemory(pages: number, refuse = false): SharedMemory & { buffers: SharedArrayBuffer[] } {
+  const buffers = [new SharedArrayBuffer(pages * 65536)];
+  return {
+    buffers,
+    get buffer() { return buffers[buffers.length - 1]!; },
     grow(n: number) {
-      const before = pages[pages.length - 1]!.byteLength / 65536;
-      pages.push(new SharedArrayBuffer((before + n) * 65536));
+      if (refuse) throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+      const before = buffers[buffers.length - 1]!.byteLength / 65536;
+      buffers.push(new SharedArrayBuffer((before + n) * 65536));
       return before;
     },
   };
+}
+
+test('WasmArena: blocks are aligned, reused by exact size, and the memory grows by what is needed without moving them', () => {
+  const memory = fakeMemory(1);
   const arena = new WasmArena(memory, 100, 4 * 65536);
   const a = arena.allocate(10)!;
   const b = arena.allocate(100)!;
   assert.is(a, 128, 'the first block starts on a 64-byte boundary after the start');
-  assert.is(b, 192, 'the next one after the 64 bytes of the first');
+  assert.is(b, 192, 'the next one after the 64 bytes of the first (100 bytes take 128)');
+  // 320 + 65216 = 65536: exactly the first page's end, no growth
+  assert.is(arena.allocate(65216), 320);
+  assert.is(memory.buffers.length, 1, 'a block ending exactly at the memory\'s end needs no growth');
   const big = arena.allocate(70000)!;
-  assert.is(pages.length, 2, 'the memory grew');
-  assert.ok(arena.holds(new Float64Array(pages[0]!)) && arena.holds(new Float64Array(arena.buffer())), 'views of old and new buffers are in it');
+  assert.is(big, 65536);
+  assert.is(memory.buffers.length, 2, 'the memory grew');
+  // 65536 + 70016 = 135552 bytes: 3 pages (196608 bytes)
+  assert.is(memory.buffer.byteLength, 3 * 65536, 'by the pages the block needs');
+  assert.ok(arena.holds(new Float64Array(memory.buffers[0]!)) && arena.holds(new Float64Array(arena.buffer())), 'views of old and new buffers are in it');
   assert.not.ok(arena.holds(new Float64Array(8)), 'a plain array is not');
   arena.release(b, 100);
-  assert.is(arena.allocate(80), b, 'a released block is handed out again for the same rounded size');
-  assert.is.not(arena.allocate(80), b, 'but only once');
-  assert.is(arena.allocate(300000), undefined, 'past the maximum: undefined');
-  assert.ok(big >= 256);
+  arena.release(a, 64);
+  const c = arena.allocate(80)!;
+  assert.is(c, b, 'a released block is handed out again for the same rounded size');
+  assert.is(arena.allocate(1), a, 'and each released block of a size, the last first');
+  assert.is(arena.allocate(80), 135552, 'once they are used up, a new block at the top');
+  arena.release(c, 80);
+  arena.release(135552, 128);
+  assert.equal([arena.allocate(100), arena.allocate(100)], [135552, c], 'two released blocks of one size are both kept');
+  assert.is(arena.allocate(4 * 65536 - 135680 - 64), 135680, 'a block that ends 64 bytes before the maximum (80 bytes took 128)');
+  assert.is(arena.allocate(64), 4 * 65536 - 64, 'one that ends exactly at the maximum');
+  assert.is(arena.allocate(1), undefined, 'past the maximum: undefined');
+});
+
+test('WasmArena: a memory that refuses to grow gives undefined, and the arena stays usable', () => {
+  const arena = new WasmArena(fakeMemory(1, true), 0, 100 * 65536);
+  assert.is(arena.allocate(65536 + 1), undefined, 'growth refused');
+  assert.is(arena.allocate(64), 0, 'the next block that fits still starts at the bottom');
 });
 
 test.run();

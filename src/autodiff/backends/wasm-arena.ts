@@ -27,8 +27,6 @@ export class WasmArena {
   /** Byte offset of the first never-used byte. */
   private top: number;
   private readonly free = new Map<number, number[]>();
-  /** Bytes in blocks handed out and not released. */
-  liveBytes = 0;
   /** Every SharedArrayBuffer that memory.buffer has been: a view on one of them is in this memory. */
   private readonly buffers = new WeakSet<ArrayBufferLike>();
 
@@ -53,10 +51,7 @@ export class WasmArena {
   allocate(bytes: number): number | undefined {
     const size = blockSize(bytes);
     const reused = this.free.get(size)?.pop();
-    if (reused !== undefined) {
-      this.liveBytes += size;
-      return reused;
-    }
+    if (reused !== undefined) return reused;
     const at = this.top;
     const end = at + size;
     if (end > this.maxBytes) return undefined;
@@ -69,7 +64,6 @@ export class WasmArena {
       }
     }
     this.top = end;
-    this.liveBytes += size;
     return at;
   }
 
@@ -79,12 +73,6 @@ export class WasmArena {
     let list = this.free.get(size);
     if (list === undefined) this.free.set(size, (list = []));
     list.push(at);
-    this.liveBytes -= size;
-  }
-
-  /** Bytes of the memory in use or on the free lists (the high-water mark). */
-  usedBytes(): number {
-    return this.top;
   }
 }
 
