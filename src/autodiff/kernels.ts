@@ -517,7 +517,11 @@ function matmul2d(a: View, b: View): FloatArray {
   const B = matrixOperand(b);
   const dtype = dtypeOf(a.data);
   const out = allocateOutput(dtype, m * n);
-  return getBackend().matmul({ a: A.data, b: B.data, m, k, n, transA: A.transposed, transB: B.transposed, dtype, out });
+  const c = getBackend().matmul({ a: A.data, b: B.data, m, k, n, transA: A.transposed, transB: B.transposed, dtype, out });
+  // an operand copied to row-major order is dead now: the active pool may hand it out again
+  if (A.data !== a.data) giveBackUnused(A.data);
+  if (B.data !== b.data) giveBackUnused(B.data);
+  return c;
 }
 
 export function matmul(a: View, b: View): View {
