@@ -181,6 +181,45 @@ test('wasm resident: signed zeros and special values pass through the kernels as
   });
 });
 
+test('wasm resident: operands that start inside their array (a slice of an intermediate) are read from their offset', () => {
+  if (!available) return;
+  withBackend('wasm', 1, () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const [x, y] = inputs(64, 40, dtype, 9);
+      // rows 1… of p against rows …62 of q, and column sums of rows 1…: contiguous views at an offset
+      const f = (u: Tensor, v: Tensor): Tensor[] => {
+        const p = u.neg();
+        const q = v.neg();
+        const below = p.slice([1, 0], [64, 40]);
+        return [below.mul(q.slice([0, 0], [63, 40])), below.sum(0), q.slice([0, 0], [63, 40]).sub(below)];
+      };
+      const expected = f(x!, y!);
+      const before = residentKernelStats();
+      const outs = ad.evalJaxpr(ad.makeJaxpr(f)(x!, y!), x!, y!) as Tensor[];
+      const after = residentKernelStats();
+      assert.is(after.binary - before.binary, 2, `${dtype}: the elementwise kernel ran on the slices`);
+      assert.is(after.columnSums - before.columnSums, 1, `${dtype}: the column sums too`);
+      outs.forEach((o, i) => assertSameBits(o, expected[i]!, `${dtype} sliced output ${i}`));
+    }
+  });
+});
+
+test('wasm resident: a broadcast row from outside the memory is copied in up to 16384 numbers, longer ones left to TypeScript', () => {
+  if (!available) return;
+  withBackend('wasm', 1, () => {
+    for (const [cols, runs] of [[16384, 1], [16385, 0]] as const) {
+      const rng = new ad.Random(cols);
+      const x = ad.randn([2, cols], rng);
+      const row = ad.randn([cols], rng);
+      const f = (u: Tensor, r: Tensor): Tensor => u.neg().add(r);
+      const before = residentKernelStats().binary;
+      const got = ad.evalJaxpr(ad.makeJaxpr(f)(x, row), x, row);
+      assert.is(residentKernelStats().binary - before, runs, `a row of ${cols}`);
+      assertSameBits(got, f(x, row), `a row of ${cols}`);
+    }
+  });
+});
+
 /** Products whose operands and result are intermediates: read and written in place. */
 function productProgram(a: Tensor, b: Tensor, bias: Tensor): Tensor {
   const h = a.neg().matmul(b.neg());
