@@ -13,10 +13,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as ad from '../src/autodiff/index.js';
 import type { DType, Tensor } from '../src/autodiff/index.js';
 import {
-  registerBuiltinBackends, residentKernelStats, setResidentIntermediates, wasmBackend, wasmBackendAvailable,
+  registerBuiltinBackends, residentBytesInUse, residentIntermediatesEnabled, residentKernelStats, setResidentIntermediates,
+  wasmBackend, wasmBackendAvailable,
 } from '../src/autodiff/backends/index.js';
 import { WasmArena, type SharedMemory } from '../src/autodiff/backends/wasm-arena.js';
 
@@ -281,6 +284,39 @@ test('wasm resident: switched off, and on the js backend, nothing lies in the me
       setResidentIntermediates(true);
     }
   }
+});
+
+test('wasm resident: the switch, its environment variable, and the bytes held', () => {
+  if (!available) return;
+  assert.ok(residentIntermediatesEnabled(), 'on by default');
+  setResidentIntermediates(false);
+  assert.not.ok(residentIntermediatesEnabled());
+  assert.is(wasmBackend.residentMemory!.allocate('float64', 1000), undefined, 'switched off: no array in the memory');
+  setResidentIntermediates(true);
+  const before = residentBytesInUse();
+  const kept = wasmBackend.residentMemory!.allocate('float32', 1000);
+  assert.is(residentBytesInUse() - before, 4000, '1000 float32 numbers: 4000 bytes');
+  assert.ok(kept instanceof Float32Array && kept.length === 1000 && wasmBackend.residentMemory!.holds(kept));
+  assert.not.ok(wasmBackend.residentMemory!.holds(new Float32Array(1000)), 'a plain array is not in the memory');
+  // GOLDILOCKS_WASM_RESIDENT=0 turns it off from the start (a fresh process reads it)
+  const wasmModule = fileURLToPath(new URL('../src/autodiff/backends/wasm.ts', import.meta.url));
+  const probe = `import('${wasmModule}').then((m) => process.stdout.write(String(m.residentIntermediatesEnabled())))`;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], { env: { ...process.env, GOLDILOCKS_WASM_RESIDENT: '0' }, encoding: 'utf8' });
+  assert.is(run.stdout, 'false', `GOLDILOCKS_WASM_RESIDENT=0: ${run.stderr}`);
+});
+
+test('wasm resident: a product of the caller\'s arrays copies them in and writes only its result in place', () => {
+  if (!available) return;
+  withBackend('wasm', 1, () => {
+    const rng = new ad.Random(13);
+    const a = ad.randn([40, 30], rng);
+    const b = ad.randn([30, 20], rng);
+    const program = ad.makeJaxpr((u: Tensor, v: Tensor) => u.matmul(v))(a, b);
+    const before = residentKernelStats().inPlace;
+    const got = ad.evalJaxpr(program, a, b);
+    assert.is(residentKernelStats().inPlace - before, 1, 'the result only (800 numbers, in the memory)');
+    assertSameBits(got, a.matmul(b), 'the product');
+  });
 });
 
 test('wasm resident: a program\'s pooled intermediates are views of the WebAssembly memory', () => {
