@@ -569,7 +569,7 @@ test('‖x‖ recomputed at the next step that lands exactly on maxxnorm stops t
   // Found by search. In exact arithmetic the refinement at step k only lowers ‖(u₁ … u_{k−1})‖ below ‖x_{k−1}‖
   // (L_{k−1}'s Gram matrix grows by a rank-one term); here the two eigenvalues 2⁻²⁶ apart make it lower by far
   // less than an ulp, and the recomputed ‖(u₁, u₂)‖ at step 3 rounds to 1.4999999900658925, one ulp above the
-  // ‖x₂‖ that let step 2 pass. With maxxnorm exactly that value the run stops at step 3 with x₂, though u₃
+  // running ‖x₂‖ (1.4999999900658922) that let step 2 pass. With maxxnorm exactly that value the run stops at step 3 with x₂, though u₃
   // (about −2e-8) would not have moved ‖x‖ past it; one ulp more room and it reaches A⁻¹b.
   const d = [1, 1 + 2 ** -26, 2];
   const b = Float64Array.of(1, 1, 1);
