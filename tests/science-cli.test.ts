@@ -255,7 +255,11 @@ interface InitSelectJson {
     candidates: { index: number; scale: number; traceOverNorm: number; positiveFraction: number; initialLoss: number }[];
     selections: { score: 'traceOverNorm' | 'positiveFraction' | 'initialLoss'; best: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } }; worst: { index: number; value: number; outcome: { trainLoss: number; testAccuracy: number } } }[];
   }[];
-  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: TestResult; wilcoxon: TestResult; power: { observedEffectSize: number | null; minimumDetectableEffect: number; powerAtMediumEffect: number } }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult } }[];
+  comparisons: {
+    score: string; bestWins: number; trials: number; tiedTrials: number; sharedBestTrials: number; scales: { bestSmaller: number; geometricMeanBest: number; geometricMeanWorst: number };
+    trainLoss: { tTest: TestResult; wilcoxon: TestResult; power: { observedEffectSize: number | null; minimumDetectableEffect: number; powerAtMediumEffect: number } }; testAccuracy: { tTest: TestResult; wilcoxon: TestResult };
+  }[];
+  scale: { finalLoss: { rho: number; n: number } | null; scores: Record<string, { rho: number; n: number } | null> };
 }
 
 /** Two-sided p of Student's t with 3 degrees of freedom: F(t) = ½ + (1/π)[t/(√3(1 + t²/3)) + atan(t/√3)]. */
@@ -299,6 +303,15 @@ test('init-select: best and worst from the candidates\' scores; t-test and exact
     const worst = picks.map((p) => p.worst.outcome.trainLoss);
     const d = best.map((b, i) => b - worst[i]!);
     assert.is(comparison.bestWins, d.filter((x) => x < 0).length);
+    // the scales picked, read from the candidates
+    const scaleOf = (trial: number, index: number): number => report.trials[trial]!.candidates[index]!.scale;
+    const bestScales = picks.map((p, i) => scaleOf(i, p.best.index));
+    const worstScales = picks.map((p, i) => scaleOf(i, p.worst.index));
+    assert.is(comparison.scales.bestSmaller, bestScales.filter((b, i) => b < worstScales[i]!).length);
+    close(comparison.scales.geometricMeanBest, bestScales.reduce((a, b) => a * b, 1) ** (1 / 4), 1e-12, 'geometric mean of the best α');
+    close(comparison.scales.geometricMeanWorst, worstScales.reduce((a, b) => a * b, 1) ** (1 / 4), 1e-12, 'geometric mean of the worst α');
+    assert.is(comparison.tiedTrials, picks.filter((p) => p.best.value === p.worst.value).length);
+    assert.is(comparison.sharedBestTrials, picks.filter((p, i) => report.trials[i]!.candidates.filter((c) => c[p.score] === p.best.value).length > 1).length);
     const { tTest, wilcoxon } = comparison.trainLoss;
     close(tTest.meanDifference, mean(d), 1e-12, 'mean difference');
     // what 4 trials can detect (SciPy 1.17.1, non-central t): |d_z| ≥ 2.128 at 80 % power; 11.1 % power at d_z = 0.5
@@ -321,6 +334,21 @@ test('init-select: best and worst from the candidates\' scores; t-test and exact
       assert.is(wilcoxon.statistic, wPlus);
       close(wilcoxon.pValue!, wilcoxonExactP(wPlus, d.length), 1e-12, `${comparison.score}: exact Wilcoxon p`);
     }
+  }
+  // α against each score over all 12 candidates, by ranks computed here (no ties among continuous draws): ρ = 1 − 6Σd²/(n(n² − 1))
+  const candidates = report.trials.flatMap((t) => t.candidates);
+  const rankOf = (v: number[]): number[] => v.map((x) => v.filter((y) => y < x).length + 1);
+  const spearman = (x: number[], y: number[]): number => {
+    const [rx, ry] = [rankOf(x), rankOf(y)];
+    const n = x.length;
+    return 1 - (6 * rx.reduce((s, r, i) => s + (r - ry[i]!) ** 2, 0)) / (n * (n * n - 1));
+  };
+  const scales = candidates.map((c) => c.scale);
+  for (const score of ['traceOverNorm', 'initialLoss'] as const) {
+    const values = candidates.map((c) => c[score]);
+    if (new Set(values).size !== values.length) continue;
+    assert.is(report.scale.scores[score]!.n, 12);
+    close(report.scale.scores[score]!.rho, spearman(scales, values), 1e-12, `ρ(α, ${score})`);
   }
 });
 

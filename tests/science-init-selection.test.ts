@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { Random, fromTypedArray } from '../src/autodiff/index.js';
 import { adam, crossEntropy, evaluate, mlp, trainModel, type data } from '../src/nn/index.js';
 import {
-  HIGHER_IS_BETTER, SELECTION_SCORES, bestAndWorst, compareSelections, initSelectionExperiment, pairedTTest, scoreCandidates, selectionTrial, wilcoxonSignedRank,
+  HIGHER_IS_BETTER, SELECTION_SCORES, bestAndWorst, compareSelections, initSelectionExperiment, pairedTTest, scaleAssociation, scoreCandidates, selectionTrial, wilcoxonSignedRank,
   type InitCandidate, type InitSelectionOptions, type SelectionTrial, type TrainingOutcome,
 } from '../src/landscape/init-selection.js';
 import { makeSubspaces, measurePoint } from '../src/landscape/zone.js';
@@ -164,10 +164,13 @@ test('bestAndWorst: ties go to the lower index, in both directions; fewer than t
 
 const outcome = (trainLoss: number, testAccuracy: number): TrainingOutcome => ({ trainLoss, testLoss: 0, testAccuracy, meanEpochTrainLoss: 0 });
 
-/** A trial whose selection by every score pairs best (loss, accuracy) with worst (loss, accuracy). */
+const scaled = (index: number, scale: number, traceOverNorm = 0): Omit<InitCandidate, 'theta'> =>
+  ({ index, scale, radius: 1, traceOverNorm, positiveFraction: 0, initialLoss: 0 });
+
+/** A trial whose selection by every score pairs best (loss, accuracy) with worst (loss, accuracy); the best has α = 1/2, the worst α = 2. */
 const trial = (seed: number, best: [number, number], worst: [number, number]): SelectionTrial => ({
   seed,
-  candidates: [],
+  candidates: [scaled(0, 0.5), scaled(1, 2)],
   selections: SELECTION_SCORES.map((score) => ({ score, best: { index: 0, value: 1, outcome: outcome(...best) }, worst: { index: 1, value: 0, outcome: outcome(...worst) } })),
 });
 
@@ -196,7 +199,7 @@ test('compareSelections: wins counted strictly, both tests on the loss and on th
   // each score reads its own selection: the loss picks won by 3 and 4, the positive-fraction picks lost by 2
   const mixed: SelectionTrial[] = [1, 2].map((seed) => ({
     seed,
-    candidates: [],
+    candidates: [scaled(0, 1), scaled(1, 1)],
     selections: [
       { score: 'positiveFraction', best: { index: 0, value: 1, outcome: outcome(3, 0) }, worst: { index: 1, value: 0, outcome: outcome(1, 0) } },
       { score: 'initialLoss', best: { index: 1, value: 1, outcome: outcome(1, 0) }, worst: { index: 0, value: 3, outcome: outcome(3 + seed, 0) } },
@@ -205,6 +208,60 @@ test('compareSelections: wins counted strictly, both tests on the loss and on th
   assert.equal(compareSelections(mixed, ['initialLoss', 'positiveFraction']).map((c) => [c.score, c.bestWins, c.trainLoss.tTest.meanDifference]), [['initialLoss', 2, -3.5], ['positiveFraction', 0, 2]]);
   const missing: SelectionTrial = { seed: 9, candidates: [], selections: [] };
   fails(() => compareSelections([trials[0]!, missing], ['initialLoss']), 'init selection: trial 9 has no selection by initialLoss');
+});
+
+test('compareSelections: trials where best and worst tie, and which scales α each score picked', () => {
+  // trial 1: best α = 1/4 (value 3), worst α = 4 (value 1); trial 2: best α = 2, worst α = 1/2; trial 3: tied values (2 and 2), α 1 and 1
+  const picked = (seed: number, bestScale: number, worstScale: number, bestValue: number, worstValue: number): SelectionTrial => ({
+    seed,
+    candidates: [scaled(0, bestScale), scaled(1, worstScale)],
+    selections: [{ score: 'traceOverNorm', best: { index: 0, value: bestValue, outcome: outcome(1, 0) }, worst: { index: 1, value: worstValue, outcome: outcome(2 + seed, 0) } }],
+  });
+  const c = compareSelections([picked(1, 0.25, 4, 3, 1), picked(2, 2, 0.5, 3, 1), picked(3, 1, 1, 2, 2)], ['traceOverNorm'])[0]!;
+  assert.is(c.tiedTrials, 1);
+  // the candidates' own scores (all 0 here) never equal the picks' values 3, 1 and 2: no shared best
+  assert.is(c.sharedBestTrials, 0);
+  // three candidates, two of them at the best value 5: the best is shared; a best above the rest is not
+  const shared = (values: number[]): SelectionTrial => ({
+    seed: 7,
+    candidates: values.map((v, index) => ({ ...scaled(index, 1), traceOverNorm: v })),
+    selections: [{ score: 'traceOverNorm', best: { index: values.indexOf(Math.max(...values)), value: Math.max(...values), outcome: outcome(1, 0) }, worst: { index: values.indexOf(Math.min(...values)), value: Math.min(...values), outcome: outcome(2, 0) } }],
+  });
+  assert.is(compareSelections([shared([5, 1, 5]), shared([5, 1, 4]), shared([2, 5, 5])], ['traceOverNorm'])[0]!.sharedBestTrials, 2);
+  // the best's α is below the worst's in trial 1 only (equal α in trial 3 is not below)
+  assert.is(c.scales.bestSmaller, 1);
+  // geometric means: (1/4 · 2 · 1)^(1/3) = 2^(−1/3) and (4 · 1/2 · 1)^(1/3) = 2^(1/3)
+  assert.ok(Math.abs(c.scales.geometricMeanBest - 2 ** (-1 / 3)) < 1e-15, `${c.scales.geometricMeanBest}`);
+  assert.ok(Math.abs(c.scales.geometricMeanWorst - 2 ** (1 / 3)) < 1e-15, `${c.scales.geometricMeanWorst}`);
+  // a candidate that is both best and worst (all scores equal) is one tie
+  const self: SelectionTrial = { seed: 4, candidates: [scaled(0, 3)], selections: [{ score: 'traceOverNorm', best: { index: 0, value: 1, outcome: outcome(1, 0) }, worst: { index: 0, value: 1, outcome: outcome(1, 0) } }] };
+  assert.equal(compareSelections([self], ['traceOverNorm'])[0]!.tiedTrials, 1);
+  // exp(log 3) is 3 to within one rounding
+  const selfScales = compareSelections([self], ['traceOverNorm'])[0]!.scales;
+  assert.is(selfScales.bestSmaller, 0);
+  assert.ok(Math.abs(selfScales.geometricMeanBest - 3) < 4e-16 * 3 && selfScales.geometricMeanWorst === selfScales.geometricMeanBest, JSON.stringify(selfScales));
+});
+
+test('scaleAssociation: Spearman’s ρ of α against the final loss (each trained candidate once) and against each score (every candidate)', () => {
+  // two trials of three candidates; the final loss rises with α except one swap, the score falls with α exactly
+  const make = (seed: number, scales: number[], losses: number[]): SelectionTrial => ({
+    seed,
+    candidates: scales.map((scale, index) => scaled(index, scale, -scale)),
+    selections: [
+      { score: 'traceOverNorm', best: { index: 0, value: -scales[0]!, outcome: outcome(losses[0]!, 0) }, worst: { index: 2, value: -scales[2]!, outcome: outcome(losses[2]!, 0) } },
+      // candidate 0 again (trained once, counted once) and candidate 1
+      { score: 'initialLoss', best: { index: 0, value: 0, outcome: outcome(losses[0]!, 0) }, worst: { index: 1, value: 0, outcome: outcome(losses[1]!, 0) } },
+    ],
+  });
+  const trials = [make(1, [1, 2, 3], [10, 20, 30]), make(2, [4, 5, 6], [50, 40, 60])];
+  const association = scaleAssociation(trials, ['traceOverNorm', 'positiveFraction']);
+  // six pairs (α, loss): ranks of the losses 1 2 3 5 4 6 against 1 … 6, Σd² = 2, ρ = 1 − 6·2/(6·35) = 1 − 2/35
+  assert.is(association.finalLoss!.n, 6);
+  assert.ok(Math.abs(association.finalLoss!.rho - (1 - 2 / 35)) < 1e-15, `${association.finalLoss!.rho}`);
+  assert.is(association.scores.traceOverNorm!.rho, -1);
+  // the positive fraction is 0 for every candidate: no correlation
+  assert.is(association.scores.positiveFraction, null);
+  assert.equal(Object.keys(association.scores), ['traceOverNorm', 'positiveFraction']);
 });
 
 // ---------------------------------------------------------------------------
@@ -309,6 +366,7 @@ test('initSelectionExperiment: one trial per seed, compared by the asked scores;
   assert.equal(report.trials.map((t) => t.seed), [5, 6]);
   assert.equal(report.trials[1], selectionTrial(options, 6, 1));
   assert.equal(report.comparisons, compareSelections(report.trials, ['initialLoss', 'positiveFraction']));
+  assert.equal(report.scale, scaleAssociation(report.trials, ['initialLoss', 'positiveFraction']));
   const all = initSelectionExperiment({ ...base, count: 2, epochs: 1, seeds: [5, 6] });
   assert.equal(all.comparisons.map((c) => c.score), [...SELECTION_SCORES]);
   fails(() => initSelectionExperiment({ ...base, seeds: [] }), 'init selection: need at least one seed');

@@ -39,7 +39,8 @@
  * the outliers without a network (a model)     logitGradientModel, then summarizeLogitGradientModel
  * training on a hyperplane or sphere through θ₀  hyperplaneParametrisation / hypersphereParametrisation → nn's trainModel
  * the intrinsic dimension (d_int90)            measureIntrinsicDimension
- * picking initialisations by curvature         initSelectionExperiment (paired tests: pairedTTest, wilcoxonSignedRank)
+ * picking initialisations by curvature         initSelectionExperiment (paired tests: pairedTTest, wilcoxonSignedRank;
+ *                                              Spearman's ρ: rankCorrelation)
  * critical points                              newtonMR / dampedNewton / gradientNormMinimization, then classifyEndpoint;
  *                                              many starts: criticalPointStudy; test problems: toyProblem, dlaeProblem, mnistMlpProblem
  * Lanczos, MINRES-QLP, Hutchinson, SLQ, random subspaces, vector helpers
@@ -85,7 +86,8 @@ export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsic
 // Picking initialisations
 export { pairedTTestPower, minimumDetectableEffect, pairedEffectSize } from './power.js';
 export { fitLine, type LineFit } from './line-fit.js';
-export { type InitSelectionReport, type PairedTestResult, type SelectionTrial, type TestPower, SELECTION_SCORES, compareSelections, initSelectionExperiment, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
+export { type InitSelectionReport, type PairedTestResult, type ScaleAssociation, type SelectionTrial, type TestPower, SELECTION_SCORES, compareSelections, initSelectionExperiment, scaleAssociation, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
+export { type RankCorrelation, rankCorrelation } from './rank-correlation.js';
 
 // Critical points
 export { FINDER_METHODS, type FinderMethod, type FinderResult } from './critical/finder.js';

@@ -47,6 +47,7 @@ import { makeSubspaces, measurePoint, type ProjectionKind } from './zone.js';
 import { mean, norm } from './linalg/vector.js';
 import { lazyDependency } from './lazy-dependency.js';
 import { minimumDetectableEffect, pairedEffectSize, pairedTTestPower } from './power.js';
+import { rankCorrelation, type RankCorrelation } from './rank-correlation.js';
 
 /** The two tests, loaded on first use (see lazy-dependency.ts). */
 const ttest = lazyDependency<typeof ttestFunction>('@stdlib/stats-ttest');
@@ -226,6 +227,25 @@ export interface ScoreComparison {
   trainLoss: { tTest: PairedTestResult; wilcoxon: PairedTestResult; power: TestPower };
   /** best − worst in test accuracy (positive: best is better). */
   testAccuracy: { tTest: PairedTestResult; wilcoxon: PairedTestResult };
+  /** Trials in which best and worst have the same score, so the score chose nothing (the pair is one candidate with itself, or two tied ones). */
+  tiedTrials: number;
+  /** Trials in which several candidates share the best score, so the pick among them went by index (no choice of the score's). */
+  sharedBestTrials: number;
+  /** Which scales α the score picked: trials with the best's α below the worst's, and the geometric means of the two. */
+  scales: { bestSmaller: number; geometricMeanBest: number; geometricMeanWorst: number };
+}
+
+/**
+ * How the scale α ties the scores and the outcome together (Spearman's ρ;
+ * null where undefined). With α spread over a wide range, a score that
+ * follows α selects by α; whether that helps depends on how the final loss
+ * follows α.
+ */
+export interface ScaleAssociation {
+  /** α against the final training loss, over every trained candidate (each counted once per trial). */
+  finalLoss: RankCorrelation | null;
+  /** α against each score, over every candidate. */
+  scores: Partial<Record<SelectionScore, RankCorrelation | null>>;
 }
 
 /** What the paired t-test on these trials could find (power.ts). */
@@ -253,6 +273,7 @@ export interface InitSelectionOptions extends Omit<CandidateOptions, 'seed' | 'o
 export interface InitSelectionReport {
   trials: SelectionTrial[];
   comparisons: ScoreComparison[];
+  scale: ScaleAssociation;
 }
 
 function trainCandidate(options: InitSelectionOptions, theta: Float64Array, batchSeed: number): TrainingOutcome {
@@ -295,14 +316,48 @@ export function compareSelections(trials: readonly SelectionTrial[], scores: rea
     const worstLoss = worst.map((o) => o.trainLoss);
     const bestAccuracy = best.map((o) => o.testAccuracy);
     const worstAccuracy = worst.map((o) => o.testAccuracy);
+    const scaleOf = (t: SelectionTrial, index: number): number => t.candidates[index]!.scale;
+    const bestScales = picks.map((p, i) => scaleOf(trials[i]!, p.best.index));
+    const worstScales = picks.map((p, i) => scaleOf(trials[i]!, p.worst.index));
+    const geometricMean = (v: readonly number[]): number => Math.exp(mean(v.map(Math.log)));
     return {
       score,
       bestWins: bestLoss.filter((b, i) => b < worstLoss[i]!).length,
       trials: picks.length,
       trainLoss: { tTest: pairedTTest(bestLoss, worstLoss), wilcoxon: wilcoxonSignedRank(bestLoss, worstLoss), power: testPower(bestLoss, worstLoss) },
       testAccuracy: { tTest: pairedTTest(bestAccuracy, worstAccuracy), wilcoxon: wilcoxonSignedRank(bestAccuracy, worstAccuracy) },
+      tiedTrials: picks.filter((p) => p.best.value === p.worst.value).length,
+      sharedBestTrials: picks.filter((p, i) => trials[i]!.candidates.filter((c) => c[score] === p.best.value).length > 1).length,
+      scales: {
+        bestSmaller: bestScales.filter((b, i) => b < worstScales[i]!).length,
+        geometricMeanBest: geometricMean(bestScales),
+        geometricMeanWorst: geometricMean(worstScales),
+      },
     };
   });
+}
+
+/** Spearman's ρ of α against the final loss (trained candidates, once each) and against each score (all candidates). */
+export function scaleAssociation(trials: readonly SelectionTrial[], scores: readonly SelectionScore[]): ScaleAssociation {
+  const trainedScales: number[] = [];
+  const trainedLosses: number[] = [];
+  for (const t of trials) {
+    const seen = new Set<number>();
+    for (const s of t.selections) {
+      for (const pick of [s.best, s.worst]) {
+        if (seen.has(pick.index)) continue;
+        seen.add(pick.index);
+        trainedScales.push(t.candidates[pick.index]!.scale);
+        trainedLosses.push(pick.outcome.trainLoss);
+      }
+    }
+  }
+  const candidates = trials.flatMap((t) => t.candidates);
+  const scales = candidates.map((c) => c.scale);
+  return {
+    finalLoss: rankCorrelation(trainedScales, trainedLosses),
+    scores: Object.fromEntries(scores.map((score) => [score, rankCorrelation(scales, candidates.map((c) => c[score]))])),
+  };
 }
 
 /** One trial: draw and score the candidates of `seed`, train the best and the worst by each score. `trial` numbers the progress events. */
@@ -337,5 +392,5 @@ export function initSelectionExperiment(options: InitSelectionOptions): InitSele
   const scores = options.scores ?? SELECTION_SCORES;
   if (options.seeds.length < 1) throw new Error('init selection: need at least one seed');
   const trials: SelectionTrial[] = options.seeds.map((seed, trial) => selectionTrial(options, seed, trial));
-  return { trials, comparisons: compareSelections(trials, scores) };
+  return { trials, comparisons: compareSelections(trials, scores), scale: scaleAssociation(trials, scores) };
 }

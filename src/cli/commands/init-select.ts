@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { getBackend } from '../../autodiff/index.js';
 import { expectedRadius, data as nnData } from '../../nn/index.js';
-import { SELECTION_SCORES, compareSelections, selectionTrial, type InitSelectionReport, type PairedTestResult, type TestPower } from '../../landscape/index.js';
+import { SELECTION_SCORES, compareSelections, scaleAssociation, selectionTrial, type InitSelectionReport, type RankCorrelation, type PairedTestResult, type TestPower } from '../../landscape/index.js';
 import { UserError, parseChoice, parseIntOption, type OptionParser } from '../errors.js';
 import { writeCsv, writeJson } from '../output.js';
 import { startRun } from '../harness.js';
@@ -74,7 +74,7 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<(InitSelect
     run.finishShard();
     return undefined;
   }
-  const report: InitSelectionReport = { trials, comparisons: compareSelections(trials, SELECTION_SCORES) };
+  const report: InitSelectionReport = { trials, comparisons: compareSelections(trials, SELECTION_SCORES), scale: scaleAssociation(trials, SELECTION_SCORES) };
   const config = {
     command: 'init-select', dataset: flags.dataset, normalize: flags.normalize, samples: train.labels.length, testSamples: test.labels.length, scoreSamples: flags.scoreSamples,
     model: model.name, parameters: model.spec.size, activation: flags.activation, init: flags.init, bias: flags.bias,
@@ -109,9 +109,16 @@ export async function runInitSelect(flags: InitSelectFlags): Promise<(InitSelect
   await savePlot(join(out, 'best-vs-worst'), scatterChartSpec({
     title: `${model.name} on ${flags.dataset}: training loss after ${flags.epochs} epoch(s), ${flags.trials} trials`, xLabel: 'worst candidate by the score', yLabel: 'best candidate by the score', series,
   }), { png: true });
-  const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}; ${formatPower(c.trainLoss.power)}`);
+  const lines = report.comparisons.map((c) => `by ${c.score}: best trains to lower loss in ${c.bestWins}/${c.trials} trials; Δloss (best − worst) mean ${c.trainLoss.tTest.meanDifference.toPrecision(3)}, paired t-test p = ${formatP(c.trainLoss.tTest)}, Wilcoxon p = ${formatP(c.trainLoss.wilcoxon)}; ${formatPower(c.trainLoss.power)}; `
+    + `best has the smaller α in ${c.scales.bestSmaller}/${c.trials}${c.sharedBestTrials > 0 ? `, best shared by several candidates in ${c.sharedBestTrials}` : ''}${c.tiedTrials > 0 ? `, best and worst tied in ${c.tiedTrials}` : ''}`);
+  lines.push(`α against the final training loss: ${formatRho(report.scale.finalLoss)}; α against ${SELECTION_SCORES.map((s) => `${s} ${formatRho(report.scale.scores[s] ?? null)}`).join(', ')}`);
   run.finish(full, `${lines.join('\n')}\nwrote ${out}/init-select.json, candidates.csv, selections.csv, tests.csv, best-vs-worst.svg/.png`);
   return full;
+}
+
+/** Spearman's ρ and its p-value, in words. */
+function formatRho(r: RankCorrelation | null): string {
+  return r === null ? 'ρ undefined' : `ρ = ${r.rho.toFixed(2)} (p = ${r.pValue.toPrecision(2)})`;
 }
 
 /** The effect size and what the t-test could detect, in words. */
