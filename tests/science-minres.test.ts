@@ -634,4 +634,12 @@ test('bad arguments are refused with the value named', () => {
   assert.is(minresQlp(op, Float64Array.of(1, 2, 3), { maxit: 1 }).iterations, 1);
 });
 
+test('an ‖x‖ whose square overflows never reads as converged: 1e-160·diag(1, 2, 3) with maxxnorm ∞ stops with flag 6', () => {
+  // the solution 1e160·(1, 1/2, 1/3) is representable, but ‖x‖² is not; relres = r/(‖A‖·∞ + ‖b‖) would read 0 (flag 1)
+  const result = minresQlp(diagonal([1e-160, 2e-160, 3e-160]), Float64Array.of(1, 1, 1), { maxxnorm: Infinity });
+  assert.is(result.flag, 6);
+  // with the default maxxnorm (1e4) the run stops long before, with the same flag
+  assert.is(minresQlp(diagonal([1e-160, 2e-160, 3e-160]), Float64Array.of(1, 1, 1)).flag, 6);
+});
+
 test.run();
