@@ -117,7 +117,6 @@ test('init-select: the explanation checks compare the bands a factor 2–4 below
   const dir = join(scratch, 'select-reversed');
   // one trial, three candidates at α = 1/4 (band below), 1 (neither band) and 4 (band above); candidate 1 is trained twice, counted once
   const write = (below: { loss: number; trace: number; initial: number }, above: { loss: number; trace: number; initial: number }): void => {
-    mkdirSync(join(dir, 'trials'), { recursive: true });
     const candidates = [
       { index: 0, scale: 0.25, traceOverNorm: below.trace, positiveFraction: 0.5, initialLoss: below.initial },
       { index: 1, scale: 1, traceOverNorm: 3, positiveFraction: 1, initialLoss: 3 },
@@ -128,10 +127,14 @@ test('init-select: the explanation checks compare the bands a factor 2–4 below
       { score: 'traceOverNorm', best: { index: 1, outcome: outcome(0.2) }, worst: { index: 0, outcome: outcome(below.loss) } },
       { score: 'initialLoss', best: { index: 1, outcome: outcome(0.2) }, worst: { index: 2, outcome: outcome(above.loss) } },
     ];
-    const comparison = (score: string): unknown => ({ score, bestWins: 1, trials: 1, trainLoss: { tTest: { meanDifference: -1, pValue: null }, power: { observedEffectSize: null, minimumDetectableEffect: null } } });
-    writeFileSync(join(dir, 'trials', 'init-select.json'), JSON.stringify({ comparisons: [comparison('traceOverNorm'), comparison('initialLoss')], trials: [{ candidates, selections }] }));
+    const comparison = (score: string, sharedBestTrials = 0): unknown => ({ score, bestWins: 1, trials: 1, sharedBestTrials, trainLoss: { tTest: { meanDifference: -1, pValue: null }, wilcoxon: { pValue: null }, power: { observedEffectSize: null, minimumDetectableEffect: null } } });
+    const json = JSON.stringify({ comparisons: [comparison('traceOverNorm'), comparison('positiveFraction', 1), comparison('initialLoss')], trials: [{ candidates, selections }] });
+    for (const step of ['trials', 'fixed-scale']) {
+      mkdirSync(join(dir, step), { recursive: true });
+      writeFileSync(join(dir, step, 'init-select.json'), json);
+    }
   };
-  const explanation = (): boolean[] => select.summarize((step) => join(dir, step)).checks.slice(2).map((c) => c.holds);
+  const explanation = (): boolean[] => select.summarize((step) => join(dir, step)).checks.slice(2, 5).map((c) => c.holds);
   // as measured: training hurt above, curvature low below, initial loss high above
   write({ loss: 0.3, trace: 0.5, initial: 2.3 }, { loss: 1, trace: 2.5, initial: 30 });
   assert.equal(explanation(), [true, true, true]);
@@ -147,6 +150,13 @@ test('init-select: the explanation checks compare the bands a factor 2–4 below
   // equal is not higher
   write({ loss: 1, trace: 1, initial: 3 }, { loss: 1, trace: 1, initial: 3 });
   assert.equal(explanation(), [false, false, false]);
+  // the positive fraction's shared best: 1 of 1 trials is most; 0 of 1 is not
+  const saturation = (): boolean => select.summarize((step) => join(dir, step)).checks[5]!.holds;
+  assert.is(saturation(), true);
+  const unshared = JSON.parse(readFileSync(join(dir, 'trials', 'init-select.json'), 'utf8')) as { comparisons: { sharedBestTrials: number }[] };
+  unshared.comparisons[1]!.sharedBestTrials = 0;
+  writeFileSync(join(dir, 'trials', 'init-select.json'), JSON.stringify(unshared));
+  assert.is(saturation(), false);
 });
 
 test('unknown or missing names: one line, exit 2; --list names every reproduction', () => {

@@ -71,6 +71,7 @@ const MODULE_TESTS = {
   'src/landscape/subspace-training.ts': '^(science-surfaces)\\.test\\.ts$',
   // the experiment on a 2-3-2 network with one short epoch; subspace-training.test.ts and the CLI tests are slow
   'src/landscape/init-selection.ts': '^(science-init-selection)\\.test\\.ts$',
+  'src/landscape/rank-correlation.ts': '^(science-rank-correlation)\\.test\\.ts$',
 };
 
 function usage(message) {

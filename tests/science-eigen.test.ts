@@ -232,6 +232,23 @@ test('symmetricEigen solves the symmetric part of an asymmetric matrix when told
   assert.equal(Array.from(symmetricEigen([[1, 2], [0, 3]], { tolerance: 0.8 }).values), Array.from(ignored.result.values));
 });
 
+test('symmetricEigen refuses a NaN or infinite entry, naming it, whatever the asymmetry option', () => {
+  const cases: [number[][] | Float64Array, string][] = [
+    [[[1, Number.NaN], [Number.NaN, 1]], 'entry (0, 1) is NaN'],
+    [[[1, 0], [0, Number.NaN]], 'entry (1, 1) is NaN'],
+    [[[Number.POSITIVE_INFINITY, 0], [0, 1]], 'entry (0, 0) is Infinity'],
+    [Float64Array.of(1, 2, 3, 2, 5, 6, 3, 6, Number.NEGATIVE_INFINITY), 'entry (2, 2) is -Infinity'],
+  ];
+  for (const [matrix, what] of cases) {
+    for (const onAsymmetry of ['throw', 'warn', 'ignore'] as const) {
+      const { warnings } = withWarnings(() =>
+        assert.throws(() => symmetricEigen(matrix, { onAsymmetry }), (error: Error) => error.message === `symmetricEigen: ${what}; the matrix must be finite`),
+      );
+      assert.equal(warnings, []);
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------
 // denseOperator
 // ---------------------------------------------------------------------------

@@ -21,8 +21,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Matrix, pseudoInverse } from 'ml-matrix';
-import { axpy, copy, norm, type LinearOperator } from '../src/landscape/linalg/vector.js';
+import { CholeskyDecomposition, Matrix, QrDecomposition, pseudoInverse } from 'ml-matrix';
+import { axpy, copy, dot, norm, type LinearOperator } from '../src/landscape/linalg/vector.js';
 import { minresQlp, symOrtho, type MinresQlpResult } from '../src/landscape/linalg/minres-qlp.js';
 
 /** The diagonal operator diag(d), counting its products. */
@@ -46,6 +46,21 @@ function dense(rows: readonly (readonly number[])[]): LinearOperator {
 /** A⁺b by ml-matrix's SVD pseudo-inverse (an independent computation). */
 function pseudoInverseSolve(rows: readonly (readonly number[])[], b: readonly number[]): number[] {
   return pseudoInverse(new Matrix(rows.map((r) => [...r]))).mmul(Matrix.columnVector([...b])).getColumn(0);
+}
+
+/**
+ * The two-step MINRES iterate for diag(d): argmin ‖b − A x‖ over x in span{b, Ab}, from the 2×2 normal
+ * equations for x = c₀ b + c₁ A b (residual b − c₀ Ab − c₁ A²b).
+ */
+function twoStepIterate(d: readonly number[], b: Float64Array): number[] {
+  const ab = Float64Array.from(b, (bi, i) => d[i]! * bi);
+  const a2b = Float64Array.from(ab, (v, i) => d[i]! * v);
+  const dotp = (x: Float64Array, y: Float64Array): number => x.reduce((sum, xi, i) => sum + xi * y[i]!, 0);
+  const [g00, g01, g11, r0, r1] = [dotp(ab, ab), dotp(ab, a2b), dotp(a2b, a2b), dotp(ab, b), dotp(a2b, b)];
+  const det = g00 * g11 - g01 * g01;
+  const c0 = (r0 * g11 - r1 * g01) / det;
+  const c1 = (g00 * r1 - g01 * r0) / det;
+  return Array.from(b, (bi, i) => c0 * bi + c1 * ab[i]!);
 }
 
 function maxAbsDifference(x: ArrayLike<number>, y: ArrayLike<number>): number {
@@ -466,20 +481,147 @@ test('acondlim reached with a last diagonal of L that is not null: nothing is dr
   // the null level ‖A‖/2, so x stays x₂ = argmin ‖b − A x‖ over span{b, Ab}, from the 2×2 normal equations.
   const d = [1, -1, 0.01];
   const b = Float64Array.of(0.1, 0.1, 1);
-  const ab = Float64Array.from(b, (bi, i) => d[i]! * bi);
-  const a2b = Float64Array.from(ab, (v, i) => d[i]! * v);
-  const dotp = (x: Float64Array, y: Float64Array): number => x.reduce((sum, xi, i) => sum + xi * y[i]!, 0);
-  // minimise ‖b − c₀ Ab − c₁ A²b‖
-  const [g00, g01, g11, r0, r1] = [dotp(ab, ab), dotp(ab, a2b), dotp(a2b, a2b), dotp(ab, b), dotp(a2b, b)];
-  const det = g00 * g11 - g01 * g01;
-  const c0 = (r0 * g11 - r1 * g01) / det;
-  const c1 = (g00 * r1 - g01 * r0) / det;
-  const x2 = Array.from(b, (bi, i) => c0 * bi + c1 * ab[i]!);
+  const x2 = twoStepIterate(d, b);
   for (const trancond of [1e4, 1]) {
     const result = minresQlp(diagonal(d), b, { acondlim: 2, trancond });
     assert.equal([result.flag, result.iterations], [7, 2]);
     assert.ok(result.acond >= 2);
     assert.ok(maxAbsDifference(result.x, x2) < 1e-13, `trancond ${trancond}: ${Array.from(result.x)} vs ${x2}`);
+  }
+});
+
+// ---------------------------------------------------------------------------
+// The forward substitution's drops and the cond(A) estimate, at their edges
+// ---------------------------------------------------------------------------
+
+test('a last diagonal of L of exactly 2⁻¹⁰²² is kept, one of 2⁻¹⁰²³ counts as zero (flag 9)', () => {
+  // A = s·diag(1, 1, −1, −1), b = s·(1, 1, 1, 1), s a power of two: v₁ = (½, ½, ½, ½), α₁ = 0 and β₂ = s, all
+  // exact (the subnormal products s/2, s/4 are exact too), so μ̄₁ = γ₁ = s. For s = 2⁻¹⁰²² (the smallest normal
+  // number) the component is kept (u₁ = τ₁/γ₁ = 0, since c₁ = α₁/γ₁ = 0), and the second step (α₂ = 0, β₃ = 0)
+  // gives the solution A⁻¹b = (1, 1, −1, −1); for s = 2⁻¹⁰²³ the run stops at step 1 with x = 0.
+  for (const trancond of [1e4, 1]) {
+    const s = 2 ** -1022;
+    const kept = minresQlp(diagonal([s, s, -s, -s]), Float64Array.of(s, s, s, s), { trancond });
+    assert.equal([kept.flag, kept.iterations], [1, 2], kept.reason);
+    assert.equal(Array.from(kept.x), [1, 1, -1, -1]);
+    const t = 2 ** -1023;
+    const dropped = minresQlp(diagonal([t, t, -t, -t]), Float64Array.of(t, t, t, t), { trancond });
+    assert.equal([dropped.flag, dropped.iterations], [9, 1], dropped.reason);
+    assert.equal(Array.from(dropped.x), [0, 0, 0, 0]);
+  }
+});
+
+test('cond(A) ≈ ‖A‖ / min |diagonal of L| counts the final diagonals: diag(−3, 2, 3), b = (1, 4, 1)', () => {
+  // After three steps L₃ = R₃P₃ with R₃ the triangle of the QR of T₃, so L₃L₃ᵀ = R₃R₃ᵀ and R₃ᵀR₃ = T₃²: |diag L₃|
+  // is the diagonal of the Cholesky factor of R₃R₃ᵀ, with R₃ᵀ the Cholesky factor of T₃². T₃ = QᵀAQ, Q from
+  // ml-matrix's QR of the Krylov matrix [b, Ab, A²b] (the Lanczos basis up to signs, which leave |diag| alone).
+  // Here the smallest entry is the first, μ₁ ≈ 2.258 (against 2.916 and 2.734), final since step 3.
+  const d = [-3, 2, 3];
+  const bValues = [1, 4, 1];
+  const a = Matrix.diag(d);
+  const b = Matrix.columnVector(bValues);
+  const krylov = new Matrix(3, 3);
+  krylov.setColumn(0, b.getColumn(0));
+  krylov.setColumn(1, a.mmul(b).getColumn(0));
+  krylov.setColumn(2, a.mmul(a).mmul(b).getColumn(0));
+  const q = new QrDecomposition(krylov).orthogonalMatrix;
+  const t = q.transpose().mmul(a).mmul(q);
+  const rT = new CholeskyDecomposition(t.mmul(t)).lowerTriangularMatrix; // T² = Rᵀ R
+  const l = new CholeskyDecomposition(rT.transpose().mmul(rT)).lowerTriangularMatrix; // R Rᵀ = L Lᵀ
+  const diagL = [0, 1, 2].map((i) => Math.abs(l.get(i, i)));
+  assert.ok(diagL[0]! < 0.9 * Math.min(diagL[1]!, diagL[2]!), `${diagL}`);
+  for (const trancond of [1e4, 1]) {
+    const result = minresQlp(diagonal(d), Float64Array.from(bValues), { trancond });
+    assert.equal([result.flag, result.iterations], [1, 3], result.reason);
+    // the QR/Cholesky route agrees with the recurrences to about 1e-15 relative; 1e-12 leaves room
+    const expected = result.anorm / Math.min(...diagL);
+    assert.ok(Math.abs(result.acond - expected) <= 1e-12 * expected, `trancond ${trancond}: acond ${result.acond} vs ${expected}`);
+  }
+});
+
+test('‖x‖ counts the finished components: diag(−3, 2, 3), b = (1, 4, 1) with maxxnorm = 2 stops at step 3 with x₂', () => {
+  // A⁻¹b = (−1/3, 2, 1/3) has norm √38/3 ≈ 2.055 > 2, the two-step iterate x₂ norm ≈ 1.936 < 2: the third step's
+  // component is left out. (At step 3 the finished u₁ ≈ 1.57 is most of ‖x‖: without it ‖x‖ would look like
+  // ‖(u₂, u₃)‖ ≈ 1.33 and the solution would be accepted.) With MINRES updates x stays x₂; with QLP updates
+  // x = W₃(u₁, u₂, 0) is A⁻¹b = W₃u less u₃ times a unit vector orthogonal to it (W₃ has orthonormal columns).
+  const d = [-3, 2, 3];
+  const b = Float64Array.of(1, 4, 1);
+  const solution = Float64Array.of(-1 / 3, 2, 1 / 3);
+  const x2 = twoStepIterate(d, b);
+  assert.ok(norm(Float64Array.from(x2)) < 2);
+  for (const trancond of [1e4, 1]) {
+    const capped = minresQlp(diagonal(d), b, { maxxnorm: 2, trancond });
+    assert.equal([capped.flag, capped.iterations], [6, 3], capped.reason);
+    if (trancond === 1e4) {
+      assert.ok(maxAbsDifference(capped.x, x2) < 1e-14, `${Array.from(capped.x)} vs ${x2}`);
+    } else {
+      const left = axpy(-1, capped.x, copy(solution));
+      assert.ok(norm(capped.x) < 2 && norm(left) > 0.5, `${Array.from(capped.x)}`);
+      assert.ok(Math.abs(dot(capped.x, left)) < 1e-14, `${dot(capped.x, left)}`);
+    }
+    const room = minresQlp(diagonal(d), b, { maxxnorm: 2.06, trancond });
+    assert.equal([room.flag, room.iterations], [1, 3], room.reason);
+    assert.ok(maxAbsDifference(room.x, [-1 / 3, 2, 1 / 3]) < 1e-14);
+  }
+});
+
+test('‖x‖ recomputed at the next step that lands exactly on maxxnorm stops the run (diag(1, 1 + 2⁻²⁶, 2), b = (1, 1, 1))', () => {
+  // Found by search. In exact arithmetic the refinement at step k only lowers ‖(u₁ … u_{k−1})‖ below ‖x_{k−1}‖
+  // (L_{k−1}'s Gram matrix grows by a rank-one term); here the two eigenvalues 2⁻²⁶ apart make it lower by far
+  // less than an ulp, and the recomputed ‖(u₁, u₂)‖ at step 3 rounds to 1.4999999900658925, one ulp above the
+  // running ‖x₂‖ (1.4999999900658922) that let step 2 pass. With maxxnorm exactly that value the run stops at step 3 with x₂, though u₃
+  // (about −2e-8) would not have moved ‖x‖ past it; one ulp more room and it reaches A⁻¹b.
+  const d = [1, 1 + 2 ** -26, 2];
+  const b = Float64Array.of(1, 1, 1);
+  const maxxnorm = 1.4999999900658925;
+  const stopped = minresQlp(diagonal(d), b, { maxxnorm });
+  assert.equal([stopped.flag, stopped.iterations], [6, 3], stopped.reason);
+  assert.ok(maxAbsDifference(stopped.x, twoStepIterate(d, b)) < 1e-15, `${Array.from(stopped.x)}`);
+  const above = minresQlp(diagonal(d), b, { maxxnorm: 1.4999999900658927 }); // the next double
+  assert.equal([above.flag, above.iterations], [1, 3], above.reason);
+  assert.ok(maxAbsDifference(above.x, [1, 1 / (1 + 2 ** -26), 0.5]) < 1e-15, `${Array.from(above.x)}`);
+});
+
+test('an operator that returns NaN stops the run at once with flag 6 (‖x‖ is not finite), not as converged', () => {
+  // The NaN from the second product reaches ‖(u₁ …)‖, which is then not below maxxnorm; the Krylov-exhausted test
+  // (β₃ = NaN is not > 0) must not report a least-squares solution (flag 4).
+  for (const trancond of [1e4, 1]) {
+    let calls = 0;
+    const op: LinearOperator = {
+      dim: 3,
+      apply: (v) => {
+        calls++;
+        return calls === 1 ? Float64Array.from(v, (x, i) => (i + 1) * x) : Float64Array.from(v, () => Number.NaN);
+      },
+    };
+    const result = minresQlp(op, Float64Array.of(1, 1, 1), { trancond });
+    assert.equal([result.flag, result.iterations], [6, 2], result.reason);
+  }
+});
+
+test('flag 5 on the tie ‖A‖‖x‖ε = ‖b‖ exactly: diag(0, 1, Λ), Λ = 7165183131591495, b = (1, 1, 1)', () => {
+  // Found by search. Next to Λ ≈ 7e15 Lanczos sees the eigenvalues 0 and 1 only through rounding; after two steps
+  // x₂ ≈ 0.7698 (1, 1, 0) (its running ‖x₂‖ is 1.0886621079036345) and ‖A‖ ≈ Λ exactly, and
+  // fl(Λ·‖x₂‖)·ε = √3 = ‖b‖ to the last bit. The residual tests do not hold (rtol = −1; relres and relAres
+  // ≈ 1.4e-16 and 1.7e-16, above ε/2), so the tie itself stops the run; without it the run goes on to step 3.
+  const lambda = 7165183131591495;
+  assert.is(lambda * 1.0886621079036345 * Number.EPSILON, Math.sqrt(3)); // the tie, in the solver's order
+  for (const trancond of [1e4, 1]) {
+    const result = minresQlp(diagonal([0, 1, lambda]), Float64Array.of(1, 1, 1), { rtol: -1, maxxnorm: Infinity, acondlim: Infinity, trancond });
+    assert.equal([result.flag, result.iterations, result.anorm], [5, 2, lambda], result.reason);
+  }
+});
+
+test('the machine-precision least-squares stop (flag 4) leaves out the numerically null component: diag(3, 3, 0), b = (1, 2, 2)', () => {
+  // b touches the eigenvalues 3 and 0: T₂ is singular and the Krylov space is exhausted after two steps. In
+  // rounding (v₁ = b/3 is rounded) μ̄₂ is tiny but not 0 and its component u₂ moderate; with rtol = 0 only the
+  // machine-precision test 1 + relAres ≤ 1 stops the run, and the component must go: A⁺b = (1/3, 2/3, 0),
+  // where keeping it would put 2/3 along the null vector e₃.
+  const expected = pseudoInverseSolve([[3, 0, 0], [0, 3, 0], [0, 0, 0]], [1, 2, 2]);
+  for (const trancond of [1e4, 1]) {
+    const result = minresQlp(diagonal([3, 3, 0]), Float64Array.of(1, 2, 2), { rtol: 0, trancond });
+    assert.equal([result.flag, result.iterations], [4, 2], result.reason);
+    assert.ok(maxAbsDifference(result.x, expected) < 1e-15, `trancond ${trancond}: ${Array.from(result.x)}`);
   }
 });
 
@@ -490,6 +632,14 @@ test('bad arguments are refused with the value named', () => {
     assert.throws(() => minresQlp(op, Float64Array.of(1, 2, 3), { maxit }), (error: Error) => error.message === `minresQlp: maxit must be a positive integer, got ${maxit}`);
   }
   assert.is(minresQlp(op, Float64Array.of(1, 2, 3), { maxit: 1 }).iterations, 1);
+});
+
+test('an ‖x‖ whose square overflows never reads as converged: 1e-160·diag(1, 2, 3) with maxxnorm ∞ stops with flag 6', () => {
+  // the solution 1e160·(1, 1/2, 1/3) is representable, but ‖x‖² is not; relres = r/(‖A‖·∞ + ‖b‖) would read 0 (flag 1)
+  const result = minresQlp(diagonal([1e-160, 2e-160, 3e-160]), Float64Array.of(1, 1, 1), { maxxnorm: Infinity });
+  assert.is(result.flag, 6);
+  // with the default maxxnorm (1e4) the run stops long before, with the same flag
+  assert.is(minresQlp(diagonal([1e-160, 2e-160, 3e-160]), Float64Array.of(1, 1, 1)).flag, 6);
 });
 
 test.run();

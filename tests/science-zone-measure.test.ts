@@ -130,13 +130,13 @@ test('measurePoint over three subspaces: sample standard deviations with N − 1
   close(point.traceOverNormStd, (Math.SQRT2 - 1 / Math.sqrt(5)) / Math.sqrt(3), 'std of Tr/‖H‖', 1e-15);
 });
 
-test('measurePoint with no subspaces: the output statistics and the gradient, no eigenvalues', () => {
-  const point = measurePoint(model, zero, 1, [], false);
-  close(point.loss, Math.log(2), 'loss');
-  close(point.gradientNorm, 0.5, '‖g‖');
-  assert.equal(point.eigenvalues, []);
-  assert.equal(point.traceOverNormByRepeat, []);
-  assert.equal(point.positiveFractionByRepeat, []);
+test('measurePoint with no subspaces is refused (the curvature means would be NaN), also through the sweeps', () => {
+  const message = 'measurePoint: no subspaces to measure the curvature on (give at least one)';
+  for (const gaussNewton of [false, true]) throwsWith(() => measurePoint(model, zero, 1, [], gaussNewton), message);
+  // repeats 0 with an empty list of subspaces passes the sweeps' own fit check
+  const options = { subspaceDim: 2, projection: 'dense' as const, repeats: 0, seed: 1, gaussNewton: false, subspaces: [] };
+  throwsWith(() => temperatureSweep(model, zero, [1], options), message);
+  throwsWith(() => scaleSweep(model, Float64Array.of(1, 0, 0), [1], options), message);
 });
 
 test('measurePoint with one subspace: standard deviations 0; the order of the subspaces picks the eigenvalues', () => {

@@ -583,7 +583,10 @@ const mnistCritical: Reproduction = {
 // Choosing initialisations by curvature or by loss
 
 interface InitSelectResult {
-  comparisons: { score: string; bestWins: number; trials: number; trainLoss: { tTest: { meanDifference: number; pValue: number | null }; power: { observedEffectSize: number | null; minimumDetectableEffect: number | null } } }[];
+  comparisons: {
+    score: string; bestWins: number; trials: number; sharedBestTrials: number;
+    trainLoss: { tTest: { meanDifference: number; pValue: number | null }; wilcoxon: { pValue: number | null }; power: { observedEffectSize: number | null; minimumDetectableEffect: number | null } };
+  }[];
   trials: {
     candidates: { index: number; scale: number; traceOverNorm: number; positiveFraction: number; initialLoss: number }[];
     selections: { best: { index: number; outcome: { trainLoss: number } }; worst: { index: number; outcome: { trainLoss: number } } }[];
@@ -628,7 +631,11 @@ function scaleBands(trials: InitSelectResult['trials']): { below: ScaleBand; abo
   return { below: band((a) => a >= 1 / 4 && a <= 1 / 2), above: band((a) => a >= 2 && a <= 4) };
 }
 
-const initSelectSteps = oneCommand('trials', ['init-select'], 'init-select.json');
+/** Two runs of init-select with the same settings: candidates spread over scales α (the default range), and all at α = 1. */
+const initSelectSteps = (args: readonly string[]): ReproductionStep[] => [
+  { name: 'trials', args: ['init-select', ...args], result: 'init-select.json' },
+  { name: 'fixed-scale', args: ['init-select', ...args, '--scale-range', '1:1'], result: 'init-select.json' },
+];
 
 const initSelection: Reproduction = {
   name: 'init-select',
@@ -647,6 +654,16 @@ const initSelection: Reproduction = {
       numbers[`${c.score}EffectSize`] = c.trainLoss.power.observedEffectSize;
     }
     const byLoss = result.comparisons.find((c) => c.score === 'initialLoss')!;
+    const byPositive = result.comparisons.find((c) => c.score === 'positiveFraction')!;
+    numbers.positiveFractionSharedBestTrials = byPositive.sharedBestTrials;
+    // the same selection among plain initialisations (α = 1 for every candidate)
+    const fixedScale = readJson<InitSelectResult>(join(dirOf('fixed-scale'), 'init-select.json'));
+    for (const c of fixedScale.comparisons) {
+      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}BestWins`] = c.bestWins;
+      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}MeanLossDifference`] = c.trainLoss.tTest.meanDifference;
+      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}PValue`] = c.trainLoss.tTest.pValue;
+      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}WilcoxonPValue`] = c.trainLoss.wilcoxon.pValue;
+    }
     numbers.trials = byLoss.trials;
     numbers.minimumDetectableEffect = byLoss.trainLoss.power.minimumDetectableEffect;
     const { below, above } = scaleBands(result.trials);
@@ -674,6 +691,8 @@ const initSelection: Reproduction = {
           `Tr(H)/‖H‖ ${pair('traceOverNorm')}`),
         check('the initial loss ranks them as training does: higher above r_Xavier than below', bands && above.initialLoss! > below.initialLoss!,
           `initial loss ${pair('initialLoss')}`),
+        check('the positive fraction on the small subspace saturates: in most trials several candidates share the highest', byPositive.sharedBestTrials > byPositive.trials / 2,
+          `the best shared in ${byPositive.sharedBestTrials} of ${byPositive.trials} trials`),
       ],
     };
   },

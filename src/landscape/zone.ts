@@ -109,8 +109,10 @@ function split(values: Float64Array): { traceOverNorm: number; spectralNorm: num
   return { traceOverNorm: s.traceOverNorm, spectralNorm: Math.max(Math.abs(s.minEigenvalue), Math.abs(s.maxEigenvalue)) };
 }
 
-/** Every quantity of the study at one θ and temperature, on the given subspaces. */
+/** Every quantity of the study at one θ and temperature, on the given subspaces (at least one). */
 export function measurePoint(classifier: Classifier, thetaVector: Vector, temperature: number, subspaces: RandomSubspace[], gaussNewton: boolean): PointMeasurement {
+  // with none, every curvature mean would be the mean of nothing (NaN)
+  if (subspaces.length === 0) throw new Error('measurePoint: no subspaces to measure the curvature on (give at least one)');
   const theta = toFloat64(thetaVector);
   const stats = outputStatistics(classifier, theta, temperature);
   if (!Number.isFinite(stats.loss)) throw new Error(`the loss is ${stats.loss} at ‖θ‖ = ${norm(theta)}, temperature ${temperature}; the point cannot be analysed`);

@@ -99,7 +99,7 @@ export interface MinresQlpOptions {
  * -1 b is an eigenvector (β₂ = 0); 0 x = 0 is the answer (b = 0, or A b = 0 at step 1);
  * 1 relres ≤ rtol (x solves A x = b); 2 relAres ≤ rtol (least-squares solution);
  * 3, 4 the same to machine precision; 5 x has converged to an eigenvector (‖A‖‖x‖ε ≥ ‖b‖);
- * 6 ‖x‖ reached maxxnorm; 7 κ(A) estimate reached acondlim; 8 maxit reached;
+ * 6 ‖x‖ reached maxxnorm (or overflowed); 7 κ(A) estimate reached acondlim; 8 maxit reached;
  * 9 the system looks exactly singular (μ̄_k = 0) and the component was dropped.
  */
 export type MinresQlpFlag = -1 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
@@ -518,6 +518,9 @@ class MinresQlpRun {
     if (relAres <= rtol) flag = 2;
     if (relres <= rtol) flag = 1;
     if (flag === null && !(betaNext > 0)) flag = relres <= relAres ? 3 : 4; // Krylov space exhausted
+    // ‖x‖ is tracked through its square, which overflows once ‖x‖ passes about 1e154 (only possible with a maxxnorm
+    // that large): relres would then read 0 and claim convergence, so an overflowed ‖x‖ stops the run as flag 6
+    if (!Number.isFinite(xnorm)) flag = 6;
     this.flag = flag;
     if (flag === 2 || flag === 4 || flag === 7) this.dropNumericalNullComponent(k, muBarK);
   }

@@ -99,12 +99,16 @@ export function symmetrize(matrix: DenseMatrix): Float64Array {
 
 /**
  * All eigenvalues (ascending) and unit eigenvectors of a dense symmetric
- * matrix. The matrix is checked for symmetry (see SymmetryCheckOptions) and
- * then symmetrised, so rounding-level asymmetry does no harm.
+ * matrix. A matrix with a NaN or infinite entry is refused; the matrix is
+ * checked for symmetry (see SymmetryCheckOptions) and then symmetrised, so
+ * rounding-level asymmetry does no harm.
  */
 export function symmetricEigen(matrix: DenseMatrix, options: SymmetryCheckOptions = {}): SymmetricEigenResult {
+  const { n, data } = toRowMajor(matrix);
+  // A NaN or ±∞ would otherwise read as asymmetry (NaN > tolerance) or fail deep inside the solver.
+  const bad = data.findIndex((a) => !Number.isFinite(a));
+  if (bad >= 0) throw new Error(`symmetricEigen: entry (${Math.floor(bad / n)}, ${bad % n}) is ${data[bad]}; the matrix must be finite`);
   checkSymmetric(matrix, options);
-  const n = toRowMajor(matrix).n;
   if (n === 0) return { values: new Float64Array(0), vectors: [] };
   const symmetric = symmetrize(matrix);
   const rows: number[][] = [];
