@@ -11,16 +11,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as ad from '../src/autodiff/index.js';
+import { assertSameBits } from './support/assertions.js';
 import type { Jaxpr, Tensor } from '../src/autodiff/index.js';
 
-/** Same shape, dtype and bits (Object.is per element). */
-function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
-  assert.equal(actual.shape, expected.shape, `${what}: shape`);
-  assert.is(actual.dtype, expected.dtype, `${what}: dtype`);
-  const a = actual.toTypedArray();
-  const b = expected.toTypedArray();
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: element ${i} is ${a[i]}, expected ${b[i]}`);
-}
 
 function withoutReuse<T>(body: () => T): T {
   ad.setBufferReuse(false);

@@ -16,6 +16,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as ad from '../src/autodiff/index.js';
+import { assertSameBits } from './support/assertions.js';
 import type { DType, Tensor } from '../src/autodiff/index.js';
 import {
   registerBuiltinBackends, residentBytesInUse, residentIntermediatesEnabled, residentKernelStats, setResidentIntermediates,
@@ -26,14 +27,6 @@ import { WasmArena, type SharedMemory } from '../src/autodiff/backends/wasm-aren
 registerBuiltinBackends();
 const available = wasmBackendAvailable();
 
-/** Same shape, dtype and bits (Object.is per element). */
-function assertSameBits(actual: Tensor, expected: Tensor, what: string): void {
-  assert.equal(actual.shape, expected.shape, `${what}: shape`);
-  assert.is(actual.dtype, expected.dtype, `${what}: dtype`);
-  const a = actual.toTypedArray();
-  const b = expected.toTypedArray();
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.unreachable(`${what}: element ${i} is ${a[i]}, expected ${b[i]}`);
-}
 
 /** True when the array is a plain one (not a view of a shared memory). */
 function plainArray(t: Tensor): boolean {
