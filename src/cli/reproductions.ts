@@ -18,7 +18,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fitLine, linalg, type LineFit } from '../landscape/index.js';
+import { fitLine, linalg, trainedLosses, type LineFit } from '../landscape/index.js';
 import { lineChartSpec, type VegaLiteSpec } from './plot.js';
 
 /** One command of a reproduction: a folder name and the arguments after `goldilocks` (without --out). */
@@ -612,17 +612,15 @@ interface ScaleBand {
 function scaleBands(trials: InitSelectResult['trials']): { below: ScaleBand; above: ScaleBand } {
   const band = (inBand: (scale: number) => boolean): ScaleBand => {
     const candidates = trials.flatMap((t) => t.candidates.filter((c) => inBand(c.scale)));
-    const trainedLosses: number[] = [];
+    const trained: number[] = [];
     for (const t of trials) {
-      const losses = new Map<number, number>();
-      for (const s of t.selections) for (const pick of [s.best, s.worst]) losses.set(pick.index, pick.outcome.trainLoss);
-      for (const [index, loss] of losses) if (inBand(t.candidates[index]!.scale)) trainedLosses.push(loss);
+      for (const [index, loss] of trainedLosses(t)) if (inBand(t.candidates[index]!.scale)) trained.push(loss);
     }
     const meanOrNull = (v: number[]): number | null => (v.length ? linalg.mean(v) : null);
     return {
       candidates: candidates.length,
-      trained: trainedLosses.length,
-      finalLoss: meanOrNull(trainedLosses),
+      trained: trained.length,
+      finalLoss: meanOrNull(trained),
       traceOverNorm: meanOrNull(candidates.map((c) => c.traceOverNorm)),
       positiveFraction: meanOrNull(candidates.map((c) => c.positiveFraction)),
       initialLoss: meanOrNull(candidates.map((c) => c.initialLoss)),
@@ -659,10 +657,11 @@ const initSelection: Reproduction = {
     // the same selection among plain initialisations (α = 1 for every candidate)
     const fixedScale = readJson<InitSelectResult>(join(dirOf('fixed-scale'), 'init-select.json'));
     for (const c of fixedScale.comparisons) {
-      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}BestWins`] = c.bestWins;
-      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}MeanLossDifference`] = c.trainLoss.tTest.meanDifference;
-      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}PValue`] = c.trainLoss.tTest.pValue;
-      numbers[`fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}WilcoxonPValue`] = c.trainLoss.wilcoxon.pValue;
+      const prefix = `fixedScale${c.score[0]!.toUpperCase()}${c.score.slice(1)}`;
+      numbers[`${prefix}BestWins`] = c.bestWins;
+      numbers[`${prefix}MeanLossDifference`] = c.trainLoss.tTest.meanDifference;
+      numbers[`${prefix}PValue`] = c.trainLoss.tTest.pValue;
+      numbers[`${prefix}WilcoxonPValue`] = c.trainLoss.wilcoxon.pValue;
     }
     numbers.trials = byLoss.trials;
     numbers.minimumDetectableEffect = byLoss.trainLoss.power.minimumDetectableEffect;

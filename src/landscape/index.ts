@@ -86,7 +86,7 @@ export { type IntrinsicDimensionResult, type ThresholdCrossing, measureIntrinsic
 // Picking initialisations
 export { pairedTTestPower, minimumDetectableEffect, pairedEffectSize } from './power.js';
 export { fitLine, type LineFit } from './line-fit.js';
-export { type InitSelectionReport, type PairedTestResult, type ScaleAssociation, type SelectionTrial, type TestPower, SELECTION_SCORES, compareSelections, initSelectionExperiment, scaleAssociation, selectionTrial, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
+export { type InitSelectionReport, type PairedTestResult, type ScaleAssociation, type SelectionTrial, type TestPower, SELECTION_SCORES, compareSelections, initSelectionExperiment, scaleAssociation, selectionTrial, trainedLosses, pairedTTest, wilcoxonSignedRank } from './init-selection.js';
 export { type RankCorrelation, rankCorrelation } from './rank-correlation.js';
 
 // Critical points

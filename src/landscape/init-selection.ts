@@ -337,25 +337,37 @@ export function compareSelections(trials: readonly SelectionTrial[], scores: rea
   });
 }
 
+/** A pick as far as trainedLosses reads it. */
+interface TrainedPick {
+  index: number;
+  outcome: { trainLoss: number };
+}
+
+/**
+ * The final training loss of every candidate a trial trained, by candidate
+ * index. A candidate picked more than once (by several scores, or as both
+ * best and worst) was trained once and appears once.
+ */
+export function trainedLosses(trial: { selections: readonly { best: TrainedPick; worst: TrainedPick }[] }): Map<number, number> {
+  const losses = new Map<number, number>();
+  for (const s of trial.selections) for (const pick of [s.best, s.worst]) losses.set(pick.index, pick.outcome.trainLoss);
+  return losses;
+}
+
 /** Spearman's ρ of α against the final loss (trained candidates, once each) and against each score (all candidates). */
 export function scaleAssociation(trials: readonly SelectionTrial[], scores: readonly SelectionScore[]): ScaleAssociation {
   const trainedScales: number[] = [];
-  const trainedLosses: number[] = [];
+  const trainedLossValues: number[] = [];
   for (const t of trials) {
-    const seen = new Set<number>();
-    for (const s of t.selections) {
-      for (const pick of [s.best, s.worst]) {
-        if (seen.has(pick.index)) continue;
-        seen.add(pick.index);
-        trainedScales.push(t.candidates[pick.index]!.scale);
-        trainedLosses.push(pick.outcome.trainLoss);
-      }
+    for (const [index, loss] of trainedLosses(t)) {
+      trainedScales.push(t.candidates[index]!.scale);
+      trainedLossValues.push(loss);
     }
   }
   const candidates = trials.flatMap((t) => t.candidates);
   const scales = candidates.map((c) => c.scale);
   return {
-    finalLoss: rankCorrelation(trainedScales, trainedLosses),
+    finalLoss: rankCorrelation(trainedScales, trainedLossValues),
     scores: Object.fromEntries(scores.map((score) => [score, rankCorrelation(scales, candidates.map((c) => c[score]))])),
   };
 }
