@@ -299,6 +299,12 @@ interface ReusePlan {
   residentConsts?: { backend: Backend; values: Tensor[] };
 }
 
+/** The tensor's view (shape, strides, offset) laid over `data`, a copy of its array. */
+function sameViewOf(t: ConcreteTensor, data: FloatArray): ConcreteTensor {
+  const { shape, stride, offset } = t.data;
+  return new ConcreteTensor(ndarray(data, [...shape], [...stride], offset));
+}
+
 /** Constants shorter than this stay where they are (copying them in would save nothing). */
 const MIN_RESIDENT_CONSTANT = 512;
 
@@ -314,7 +320,7 @@ function residentConstants(jaxpr: Jaxpr, plan: ReusePlan): readonly Tensor[] {
   if (plan.residentConsts?.backend === backend) return plan.residentConsts.values;
   const copies = new Map<FloatArray, FloatArray>();
   const values = jaxpr.consts.map((c) => {
-    const { data, shape, stride, offset } = (c as ConcreteTensor).data;
+    const data = (c as ConcreteTensor).data.data;
     if (data.length < MIN_RESIDENT_CONSTANT || memory.holds(data)) return c;
     let copy = copies.get(data);
     if (copy === undefined) {
@@ -323,7 +329,7 @@ function residentConstants(jaxpr: Jaxpr, plan: ReusePlan): readonly Tensor[] {
       copy.set(data);
       copies.set(data, copy);
     }
-    return new ConcreteTensor(ndarray(copy, [...shape], [...stride], offset));
+    return sameViewOf(c as ConcreteTensor, copy);
   });
   plan.residentConsts = { backend, values };
   return values;
@@ -395,11 +401,11 @@ function runReusingBuffers(jaxpr: Jaxpr, env: Map<Var, Tensor>, read: (a: Atom) 
   for (const v of jaxpr.outputs) {
     if (!(v instanceof Var)) continue;
     const value = env.get(v) as ConcreteTensor;
-    const { data, shape, stride, offset } = value.data;
+    const data = value.data.data;
     if (owned.has(data) || data.buffer instanceof ArrayBuffer) continue;
     let copy = copied.get(data);
     if (copy === undefined) copied.set(data, (copy = data.slice()));
-    env.set(v, new ConcreteTensor(ndarray(copy, [...shape], [...stride], offset)));
+    env.set(v, sameViewOf(value, copy));
   }
   for (const data of copied.keys()) pool.give(data);
 }
