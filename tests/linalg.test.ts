@@ -522,6 +522,32 @@ test('dense subspace: columns orthonormal to 1e-12, products match, seeded', () 
   assert.not.equal(Array.from(denseOrthonormalSubspace(D, d, 2).toDense().subarray(0, 10)), Array.from(p.subarray(0, 10)));
 });
 
+test('dense subspace: column(j) is P·e_j and Pᵀ·g is each column\'s dot product, bit for bit, for d not a multiple of 4', () => {
+  const D = 257;
+  for (const d of [1, 4, 7]) {
+    const subspace = denseOrthonormalSubspace(D, d, 3);
+    const p = subspace.toDense();
+    const g = Float64Array.from({ length: D }, (_, i) => Math.sin(1.7 * i) * 10 ** ((i % 7) - 3));
+    const projected = subspace.projectTranspose(g);
+    for (let j = 0; j < d; j++) {
+      const unit = new Float64Array(d);
+      unit[j] = 1;
+      const column = subspace.column!(j);
+      assert.equal(Array.from(column), Array.from(subspace.project(unit)), `d = ${d}: column ${j}`);
+      assert.equal(Array.from(column), Array.from({ length: D }, (_, i) => p[i * d + j]!), `d = ${d}: column ${j} of toDense`);
+      // the same sum in the same order: Σ_i p_ij g_i from i = 0, as one plain loop
+      let sum = 0;
+      for (let i = 0; i < D; i++) sum += p[i * d + j]! * g[i]!;
+      assert.ok(Object.is(projected[j], sum), `d = ${d}: (Pᵀg)_${j} = ${projected[j]}, the loop gives ${sum}`);
+    }
+    // a copy each time: writing to one does not change the subspace
+    subspace.column!(0).fill(0);
+    assert.equal(Array.from(subspace.column!(0)), Array.from({ length: D }, (_, i) => p[i * d]!));
+    assert.throws(() => subspace.column!(d), new RegExp(`j must be an integer in \\[0, ${d - 1}\\], got ${d}`));
+    assert.throws(() => subspace.column!(0.5), /j must be an integer/);
+  }
+});
+
 test('sparse subspace: unit ±1/√nnz columns, about √D non-zeros per column, products match', () => {
   const D = 10000;
   const d = 60;

@@ -48,6 +48,8 @@ export interface RandomSubspace {
   projectTranspose(g: Float64Array): Float64Array;
   /** The matrix P itself, D×d row-major (for tests; O(D·d) memory). */
   toDense(): Float64Array;
+  /** Optional, where P is stored: the column p_j = P·e_j itself (the numbers project(e_j) gives), as a new array. */
+  column?(j: number): Float64Array;
 }
 
 function checkDims(where: string, ambientDim: number, subspaceDim: number): void {
@@ -60,13 +62,42 @@ function checkLength(where: string, v: Float64Array, expected: number): void {
 }
 
 /** The columns p_j = P·e_j of the subspace's basis. */
-export function basisDirections(subspace: Pick<RandomSubspace, 'subspaceDim' | 'project'>): Float64Array[] {
+export function basisDirections(subspace: Pick<RandomSubspace, 'subspaceDim' | 'project' | 'column'>): Float64Array[] {
   const d = subspace.subspaceDim;
   return Array.from({ length: d }, (_, j) => {
+    if (subspace.column) return subspace.column(j);
     const unit = new Float64Array(d);
     unit[j] = 1;
     return subspace.project(unit);
   });
+}
+
+/**
+ * [dot(c, g) for each column c], the same numbers, four columns at a time:
+ * one pass over g feeds four independent sums, each still added up from
+ * i = 0 in order, so the processor overlaps four chains of additions that
+ * dot would run one after another.
+ */
+function dotWithEach(columns: readonly Float64Array[], g: Float64Array): Float64Array {
+  const out = new Float64Array(columns.length);
+  let j = 0;
+  for (; j + 4 <= columns.length; j += 4) {
+    const [c0, c1, c2, c3] = [columns[j]!, columns[j + 1]!, columns[j + 2]!, columns[j + 3]!];
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let i = 0; i < g.length; i++) {
+      const gi = g[i]!;
+      s0 += c0[i]! * gi;
+      s1 += c1[i]! * gi;
+      s2 += c2[i]! * gi;
+      s3 += c3[i]! * gi;
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (; j < columns.length; j++) out[j] = dot(columns[j]!, g);
+  return out;
 }
 
 /** Builds the row-major D×d matrix from the columns P·e_j. */
@@ -112,7 +143,11 @@ export function denseOrthonormalSubspace(ambientDim: number, subspaceDim: number
     },
     projectTranspose(g: Float64Array): Float64Array {
       checkLength('dense projectTranspose', g, ambientDim);
-      return Float64Array.from(columns, (c) => dot(c, g));
+      return dotWithEach(columns, g);
+    },
+    column(j: number): Float64Array {
+      if (!Number.isInteger(j) || j < 0 || j >= subspaceDim) throw new Error(`dense column: j must be an integer in [0, ${subspaceDim - 1}], got ${j}`);
+      return columns[j]!.slice();
     },
     toDense(): Float64Array {
       const dense = new Float64Array(ambientDim * subspaceDim);
