@@ -5,14 +5,21 @@
  * transformations cost over plain evaluation.
  */
 import { fileURLToPath } from 'node:url';
-import { grad, hvp, randn, softmaxCrossEntropy, Random, getBackend, type DType, type Tensor } from '../src/autodiff/index.js';
+import { evalJaxpr, grad, hvp, makeJaxpr, randn, softmaxCrossEntropy, Random, getBackend, type DType, type Tensor } from '../src/autodiff/index.js';
 
 export interface MlpTiming {
   backend: string;
   dtype: DType;
   forwardMs: number;
   gradientMs: number;
+  /** A plain (eager) `hvp` call: traced and evaluated on every call. */
   hvpMs: number;
+  /**
+   * The same HVP as a program: traced once by makeJaxpr, then run by
+   * evalJaxpr, which reuses its intermediates in the backend's memory — what
+   * jit is in JAX, and how the Hessian operator of `zone` runs its products.
+   */
+  hvpProgramMs: number;
 }
 
 /** The layer widths of the benchmark MLP. */
@@ -72,48 +79,78 @@ export function benchMlp(dtype: DType, batch = 1000, repeats = 5): MlpTiming {
     forwardMs: timeRuns(() => loss(theta).item(), repeats).median,
     gradientMs: timeRuns(() => gradient(theta).toTypedArray(), repeats).median,
     hvpMs: timeRuns(() => hvp(loss, theta, v).toTypedArray(), repeats).median,
+    hvpProgramMs: timeRuns(hvpProgram(loss, theta, v), repeats).median,
   };
+}
+
+/**
+ * HVP(θ, v) as a program of both inputs, checked against a plain `hvp` bit
+ * for bit, ready to time.
+ */
+export function hvpProgram(loss: (theta: Tensor) => Tensor, theta: Tensor, v: Tensor): () => Float64Array | Float32Array {
+  const program = makeJaxpr((t: Tensor, u: Tensor) => hvp(loss, t, u))(theta, v);
+  const run = (): Float64Array | Float32Array => evalJaxpr(program, theta, v).toTypedArray();
+  const eager = hvp(loss, theta, v).toTypedArray();
+  const traced = run();
+  for (let i = 0; i < eager.length; i++) {
+    if (!Object.is(eager[i], traced[i])) throw new Error(`bench: the HVP program differs from hvp at element ${i} (${traced[i]} against ${eager[i]})`);
+  }
+  return run;
 }
 
 /**
  * The HVP in float32 over the HVP in float64 on the current backend, timed
  * alternately (64, 32, 64, 32, …) so that both see the same machine; the
- * median of the per-pair ratios, with both medians in ms.
+ * median of the per-pair ratios, with both medians in ms, for a plain `hvp`
+ * call and for the same HVP as a program.
  */
-export function hvpDtypeRatio(batch = 1000, pairs = 9): { ratio: number; float64Ms: number; float32Ms: number } {
-  const setup = (dtype: DType): (() => unknown) => {
+export function hvpDtypeRatio(batch = 1000, pairs = 9): {
+  ratio: number; float64Ms: number; float32Ms: number;
+  programRatio: number; float64ProgramMs: number; float32ProgramMs: number;
+} {
+  const setup = (dtype: DType): { eager: () => unknown; program: () => unknown } => {
     const { loss, theta, v } = mlpProblem(dtype, batch);
-    return () => hvp(loss, theta, v).toTypedArray();
+    return { eager: () => hvp(loss, theta, v).toTypedArray(), program: hvpProgram(loss, theta, v) };
   };
   const run64 = setup('float64');
   const run32 = setup('float32');
-  run64();
-  run32();
+  const eager = alternate(run64.eager, run32.eager, pairs);
+  const program = alternate(run64.program, run32.program, pairs);
+  return {
+    ratio: eager.ratio, float64Ms: eager.firstMs, float32Ms: eager.secondMs,
+    programRatio: program.ratio, float64ProgramMs: program.firstMs, float32ProgramMs: program.secondMs,
+  };
+}
+
+/** `second` over `first`, timed alternately after one warm-up each: the median per-pair ratio and both medians (ms). */
+function alternate(first: () => unknown, second: () => unknown, pairs: number): { ratio: number; firstMs: number; secondMs: number } {
+  first();
+  second();
   const time = (fn: () => unknown): number => {
     const start = performance.now();
     fn();
     return performance.now() - start;
   };
   const ratios: number[] = [];
-  const t64: number[] = [];
-  const t32: number[] = [];
+  const t1: number[] = [];
+  const t2: number[] = [];
   for (let i = 0; i < pairs; i++) {
-    t64.push(time(run64));
-    t32.push(time(run32));
-    ratios.push(t32[i]! / t64[i]!);
+    t1.push(time(first));
+    t2.push(time(second));
+    ratios.push(t2[i]! / t1[i]!);
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return { ratio: median(ratios), float64Ms: median(t64), float32Ms: median(t32) };
+  return { ratio: median(ratios), firstMs: median(t1), secondMs: median(t2) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv[2] === 'ratio') {
     const r = hvpDtypeRatio(1000, Number(process.argv[3] ?? 9));
-    console.log(`HVP float32 / float64, alternating: ${r.ratio.toFixed(2)} (medians ${r.float32Ms.toFixed(0)} / ${r.float64Ms.toFixed(0)} ms)`);
+    console.log(`HVP float32 / float64, alternating: ${r.ratio.toFixed(2)} (medians ${r.float32Ms.toFixed(0)} / ${r.float64Ms.toFixed(0)} ms); as programs ${r.programRatio.toFixed(2)} (${r.float32ProgramMs.toFixed(0)} / ${r.float64ProgramMs.toFixed(0)} ms)`);
     process.exit(0);
   }
   for (const dtype of ['float64', 'float32'] as const) {
     const t = benchMlp(dtype);
-    console.log(`${t.backend} ${dtype}: forward ${t.forwardMs.toFixed(0)} ms, gradient ${t.gradientMs.toFixed(0)} ms, HVP ${t.hvpMs.toFixed(0)} ms; HVP/gradient ${(t.hvpMs / t.gradientMs).toFixed(2)}, gradient/forward ${(t.gradientMs / t.forwardMs).toFixed(2)}`);
+    console.log(`${t.backend} ${dtype}: forward ${t.forwardMs.toFixed(0)} ms, gradient ${t.gradientMs.toFixed(0)} ms, HVP ${t.hvpMs.toFixed(0)} ms (as a program ${t.hvpProgramMs.toFixed(0)} ms); HVP/gradient ${(t.hvpMs / t.gradientMs).toFixed(2)}, gradient/forward ${(t.gradientMs / t.forwardMs).toFixed(2)}`);
   }
 }
