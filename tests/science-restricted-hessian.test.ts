@@ -144,6 +144,32 @@ test('hessianOperator traces the pass at θ once: later products, single or batc
   assert.equal(Array.from(H.apply(Float64Array.of(1, 1, 1, 1))), [1, 2, 3, 4]);
 });
 
+test('hessianOperator.gradient(): ∇L(θ) from the pass at θ, the numbers of gradientAt bit for bit, without calling the loss again', () => {
+  // closed form first: ∇(½θᵀAθ) = Aθ
+  const theta = Float64Array.of(1, -2, 0.5, 3);
+  const H = hessianOperator(quadratic, theta);
+  H.apply(Float64Array.of(1, 0, 0, 0));
+  lossCalls = 0;
+  assert.equal(Array.from(H.gradient()), [0, -4.5, 3, 15.5]);
+  assert.is(lossCalls, 0, 'the gradient came from the pass at θ');
+  // a loss whose gradient rounds: the same bits as a separate backward pass
+  const W = ad.tensor([[0.3, -1.7, 0.45], [2.2, 0.05, -0.9]]);
+  const wavy = (t: Tensor): Tensor => t.reshape([2, 2]).matmul(W).tanh().mul(t.sum().exp()).sum().div(3);
+  const at = Float64Array.of(0.1, -0.7, 1.3, 0.35);
+  const expected = gradientAt(wavy, at);
+  for (const first of ['product', 'gradient'] as const) {
+    const op = hessianOperator(wavy, at);
+    if (first === 'product') op.applyMany!([Float64Array.of(1, 2, 3, 4), Float64Array.of(-1, 0, 0.5, 0)]);
+    const g = op.gradient();
+    for (let i = 0; i < 4; i++) assert.ok(Object.is(g[i], expected[i]), `${first} first: entry ${i} is ${g[i]}, gradientAt gives ${expected[i]}`);
+    // a copy each call
+    g.fill(0);
+    assert.equal(Array.from(op.gradient()), Array.from(expected));
+    // the products after a gradient asked for first are those of a fresh operator
+    assert.equal(Array.from(op.apply(Float64Array.of(0, 1, 0, 0))), Array.from(hessianOperator(wavy, at).apply(Float64Array.of(0, 1, 0, 0))));
+  }
+});
+
 test('hessianOperator refuses a block size that is not a positive integer, naming it', () => {
   for (const bad of [0, -1, 1.5, NaN]) {
     assert.throws(

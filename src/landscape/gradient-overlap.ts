@@ -113,9 +113,11 @@ export function gradientHessianOverlap(
 ): GradientOverlap {
   const theta = toFloat64(thetaVector);
   const { operator, ...lanczos } = options;
-  const op = operator ?? hessianOperator(loss, theta);
-  const pairs = topEigenpairs(op, k, { tolerance: 1e-8, ...lanczos });
-  return { ...overlapWithEigenvectors(gradientAt(loss, theta), pairs, k), products: pairs.steps, converged: pairs.converged };
+  const hessian = operator === undefined ? hessianOperator(loss, theta) : undefined;
+  const pairs = topEigenpairs(operator ?? hessian!, k, { tolerance: 1e-8, ...lanczos });
+  // the Hessian's pass at θ has computed the gradient already
+  const gradient = hessian ? hessian.gradient() : gradientAt(loss, theta);
+  return { ...overlapWithEigenvectors(gradient, pairs, k), products: pairs.steps, converged: pairs.converged };
 }
 
 // ---------------------------------------------------------------------------

@@ -23,8 +23,8 @@ import { toFloat64, type Vector } from '../nn/index.js';
 import { denseOrthonormalSubspace, sparseRandomSubspace, type RandomSubspace } from './linalg/subspace.js';
 import { symmetricEigen } from './linalg/symmetric-eigen.js';
 import { mean, norm, sampleStandardDeviation } from './linalg/vector.js';
-import { gradientAt } from './hessian-operator.js';
-import { restrictedHessian } from './restricted-hessian.js';
+import { hessianOperator } from './hessian-operator.js';
+import { restrictOperator } from './restricted-hessian.js';
 import { crossEntropyLoss, outputStatistics, restrictedGaussNewton, type Classifier, type OutputStatistics } from './classifier.js';
 import { randomMatrixTraceOverNormStd, summarizeEigenvalues, type CurvatureSummary } from './curvature.js';
 
@@ -117,13 +117,14 @@ export function measurePoint(classifier: Classifier, thetaVector: Vector, temper
   const stats = outputStatistics(classifier, theta, temperature);
   if (!Number.isFinite(stats.loss)) throw new Error(`the loss is ${stats.loss} at ‖θ‖ = ${norm(theta)}, temperature ${temperature}; the point cannot be analysed`);
   const loss = crossEntropyLoss(classifier, temperature);
-  const gradientNorm = norm(gradientAt(loss, theta));
+  // one pass at θ for every subspace's products and the gradient
+  const hessian = hessianOperator(loss, theta);
   const summaries: CurvatureSummary[] = [];
   let eigenvalues: number[] = [];
   let asymmetry = 0;
   let gn: GaussNewtonSplit | undefined;
   subspaces.forEach((subspace, r) => {
-    const H = restrictedHessian(loss, theta, subspace);
+    const H = restrictOperator(hessian, subspace);
     asymmetry = Math.max(asymmetry, H.asymmetry);
     const values = symmetricEigen(H.matrix).values;
     summaries.push(summarizeEigenvalues(values));
@@ -138,6 +139,7 @@ export function measurePoint(classifier: Classifier, thetaVector: Vector, temper
       }
     }
   });
+  const gradientNorm = norm(hessian.gradient());
   const pick = (key: keyof CurvatureSummary): number => mean(summaries.map((s) => s[key]));
   const traceOverNormByRepeat = summaries.map((s) => s.traceOverNorm);
   const positiveFractionByRepeat = summaries.map((s) => s.positiveFraction);
