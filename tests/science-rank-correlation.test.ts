@@ -47,6 +47,44 @@ test('ten untied pairs with five swapped neighbours: ρ = 1 − 60/990, t = ρ�
   assert.ok(Math.abs(reversed.rho + rho) < 1e-15 && Math.abs(reversed.pValue - r.pValue) < 1e-15);
 });
 
+/**
+ * The same tail without cancellation, for tiny p: P(|T| > t) = I_c(a, 1/2)
+ * with a = ν/2, and I_c(a, b) = c^a (1 − c)^b / (a·B(a, b)) · Σ_k ((a + b)_k / (a + 1)_k) c^k;
+ * B(1, 1/2) = 2 and B(a + 1, 1/2) = B(a, 1/2)·a/(a + 1/2).
+ */
+function twoSidedTailSmall(t: number, nu: number): number {
+  const a = nu / 2;
+  const c = nu / (nu + t * t);
+  let beta = 2;
+  for (let j = 1; j < a; j++) beta *= j / (j + 0.5);
+  let term = 1;
+  let sum = 1;
+  for (let k = 0; k < 5000 && term > 1e-18 * sum; k++) {
+    term *= ((a + 0.5 + k) / (a + 1 + k)) * c;
+    sum += term;
+  }
+  return (c ** a * Math.sqrt(1 - c) * sum) / (a * beta);
+}
+
+test('a p-value far below 1e-16 is computed, not rounded to 0, for positive and negative ρ alike', () => {
+  // the two references agree where both are accurate
+  for (const [t, nu] of [[2, 2], [3.5, 8], [4, 38]] as const) {
+    assert.ok(Math.abs(twoSidedTailSmall(t, nu) - twoSidedTailEvenDf(t, nu)) < 1e-13, `t = ${t}, ν = ${nu}`);
+  }
+  // 40 pairs in order but for one swapped neighbouring pair: Σd² = 2, ρ = 1 − 12/(40·1599)
+  const x = Array.from({ length: 40 }, (_, i) => i);
+  const y = x.map((v) => (v === 10 ? 11 : v === 11 ? 10 : v));
+  const rho = 1 - 12 / (40 * 1599);
+  const t = (rho * Math.sqrt(38)) / Math.sqrt(1 - rho * rho);
+  const expected = twoSidedTailSmall(t, 38);
+  assert.ok(expected > 0 && expected < 1e-60, `reference p = ${expected}`);
+  for (const sign of [1, -1]) {
+    const r = rankCorrelation(x, y.map((v) => sign * v))!;
+    assert.ok(Math.abs(r.rho - sign * rho) < 1e-15, `ρ = ${r.rho}`);
+    assert.ok(Math.abs(r.pValue - expected) < 1e-9 * expected, `sign ${sign}: p = ${r.pValue}, reference ${expected}`);
+  }
+});
+
 test('ties take the mean of their ranks: x = 1, 2, 2, 3 against 1, 3, 2, 4 gives ρ = 3/√10', () => {
   // ranks of x: 1, 2.5, 2.5, 4; deviations −1.5, 0, 0, 1.5 and −1.5, 0.5, −0.5, 1.5: Σ = 4.5, Σx² = 4.5, Σy² = 5
   const r = rankCorrelation([1, 2, 2, 3], [1, 3, 2, 4])!;

@@ -40,6 +40,12 @@ export function rankCorrelation(x: readonly number[], y: readonly number[]): Ran
   });
   if (x.length < 4) return null;
   if (x.every((v) => v === x[0]) || y.every((v) => v === y[0])) return null;
-  const result = pcorrtest()(ranks()([...x]), ranks()([...y]), { alternative: 'two-sided' });
-  return { rho: result.pcorr, pValue: Math.min(1, result.pValue), n: x.length };
+  const xRanks = ranks()([...x]);
+  const result = pcorrtest()(xRanks, ranks()([...y]), { alternative: 'two-sided' });
+  // The library takes a positive t's tail as 1 − CDF(t), which is 0 once the
+  // tail is below 1e-16; the tail is the same on the negative side, where it
+  // comes from CDF(−t) directly. So for ρ > 0 the p-value is read from the
+  // same test with y's order reversed (ρ → −ρ).
+  const pValue = result.pcorr > 0 ? pcorrtest()(xRanks, ranks()(y.map((v) => -v)), { alternative: 'two-sided' }).pValue : result.pValue;
+  return { rho: result.pcorr, pValue: Math.min(1, pValue), n: x.length };
 }
