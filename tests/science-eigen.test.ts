@@ -232,6 +232,26 @@ test('symmetricEigen solves the symmetric part of an asymmetric matrix when told
   assert.equal(Array.from(symmetricEigen([[1, 2], [0, 3]], { tolerance: 0.8 }).values), Array.from(ignored.result.values));
 });
 
+test('symmetricEigen on entries near the top of the float64 range: exact where the answer is representable, the same vectors as the scaled-down matrix', () => {
+  assert.equal(Array.from(symmetricEigen([[1e308, 0], [0, -1e308]]).values), [-1e308, 1e308]);
+  // [[3, 1], [1, 3]]·2^1000 has eigenvalues 2·2^1000 and 4·2^1000, eigenvectors (1, −1)/√2 and (1, 1)/√2
+  const big = 2 ** 1000;
+  const result = symmetricEigen([[3 * big, big], [big, 3 * big]]);
+  close(Array.from(result.values, (v) => v / big), [2, 4], 1e-15, 'values / 2^1000');
+  close(result.vectors[0]!, [Math.SQRT1_2, -Math.SQRT1_2], 1e-15, 'λ = 2·2^1000');
+  close(result.vectors[1]!, [Math.SQRT1_2, Math.SQRT1_2], 1e-15, 'λ = 4·2^1000');
+  // a 3×3 matrix and its copy scaled by 1e300: eigenvalues scaled, eigenvectors the same
+  const small = [[2, -1, 0.5], [-1, 3, 0.25], [0.5, 0.25, -1]];
+  const reference = symmetricEigen(small);
+  const scaled = symmetricEigen(small.map((row) => row.map((a) => a * 1e300)));
+  close(Array.from(scaled.values, (v) => v / 1e300), Array.from(reference.values), 1e-14, 'scaled values');
+  scaled.vectors.forEach((v, i) => close(v, Array.from(reference.vectors[i]!), 1e-14, `vector ${i}`));
+  // the asymmetry check still works at that scale
+  assert.throws(() => symmetricEigen([[1e300, 2e300], [0, 3e300]], { tolerance: 0.1 }), /not symmetric/);
+  // a true eigenvalue beyond the largest float64 is +∞, not a failure: 2e308 here
+  assert.equal(Array.from(symmetricEigen([[1e308, 1e308], [1e308, 1e308]]).values), [0, Infinity]);
+});
+
 test('symmetricEigen refuses a NaN or infinite entry, naming it, whatever the asymmetry option', () => {
   const cases: [number[][] | Float64Array, string][] = [
     [[[1, Number.NaN], [Number.NaN, 1]], 'entry (0, 1) is NaN'],

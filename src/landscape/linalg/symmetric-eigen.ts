@@ -108,9 +108,16 @@ export function symmetricEigen(matrix: DenseMatrix, options: SymmetryCheckOption
   // A NaN or ±∞ would otherwise read as asymmetry (NaN > tolerance) or fail deep inside the solver.
   const bad = data.findIndex((a) => !Number.isFinite(a));
   if (bad >= 0) throw new Error(`symmetricEigen: entry (${Math.floor(bad / n)}, ${bad % n}) is ${data[bad]}; the matrix must be finite`);
-  checkSymmetric(matrix, options);
+  // The symmetry check, the symmetrising and the solver all add or square
+  // entries, which overflows above about 1e154; a power of two brings the
+  // entries down without rounding, and the eigenvalues are scaled back (the
+  // eigenvectors and the relative asymmetry do not change).
+  const largestEntry = data.reduce((m, a) => Math.max(m, Math.abs(a)), 0);
+  const scale = largestEntry > 2 ** 500 ? 2 ** -Math.ceil(Math.log2(largestEntry)) : 1;
+  const scaled = scale === 1 ? matrix : data.map((a) => a * scale);
+  checkSymmetric(scaled, options);
   if (n === 0) return { values: new Float64Array(0), vectors: [] };
-  const symmetric = symmetrize(matrix);
+  const symmetric = symmetrize(scaled);
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) rows.push(Array.from(symmetric.subarray(i * n, (i + 1) * n)));
   const { EigenvalueDecomposition, Matrix } = mlMatrix();
@@ -123,7 +130,7 @@ export function symmetricEigen(matrix: DenseMatrix, options: SymmetryCheckOption
   const values = new Float64Array(n);
   const vectors: Float64Array[] = [];
   order.forEach((column, rank) => {
-    values[rank] = rawValues[column]!;
+    values[rank] = rawValues[column]! / scale;
     const v = new Float64Array(n);
     let largest = 0;
     for (let i = 0; i < n; i++) {
