@@ -545,6 +545,7 @@ test('dense subspace: column(j) is P·e_j and Pᵀ·g is each column\'s dot prod
     assert.equal(Array.from(subspace.column!(0)), Array.from({ length: D }, (_, i) => p[i * d]!));
     assert.throws(() => subspace.column!(d), new RegExp(`j must be an integer in \\[0, ${d - 1}\\], got ${d}`));
     assert.throws(() => subspace.column!(0.5), /j must be an integer/);
+    assert.throws(() => subspace.column!(-1), new RegExp(`j must be an integer in \\[0, ${d - 1}\\], got -1`));
   }
 });
 
