@@ -344,6 +344,20 @@ function fakeMemory(pages: number, refuse = false): SharedMemory & { buffers: Sh
   };
 }
 
+test('wasm resident: the scratch block of a product, of copied-in broadcast operands and of float32 column sums holds all it is given, and no more', () => {
+  if (!available) return;
+  // each case in a fresh process (the scratch block only grows), with guard blocks right before and after it
+  const script = fileURLToPath(new URL('./support/wasm-scratch-neighbours.ts', import.meta.url));
+  for (const which of ['matmul', 'rows', 'columns']) {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script, which], { encoding: 'utf8' });
+    assert.is(run.status, 0, `${which}: exit ${run.status}: ${run.stderr}`);
+    const report = JSON.parse(run.stdout.trim()) as { before: number; after: number; result: number };
+    assert.is(report.before, -1, `${which}: the block before the scratch block changed at entry ${report.before}`);
+    assert.is(report.after, -1, `${which}: the block after the scratch block changed at entry ${report.after}`);
+    assert.is(report.result, -1, `${which}: the result differs at element ${report.result}`);
+  }
+});
+
 test('WasmArena: blocks are aligned, reused by exact size, and the memory grows by what is needed without moving them', () => {
   const memory = fakeMemory(1);
   const arena = new WasmArena(memory, 100, 4 * 65536);
