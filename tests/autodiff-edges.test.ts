@@ -184,6 +184,13 @@ test('jacfwd and jacrev with an empty input or an empty output: zeros of shape [
   }
   // and the Hessian of a scalar function of no entries: [0, 0]
   assert.equal(ad.hessian((x: Tensor) => x.square().sum())(ad.zeros([0])).shape, [0, 0]);
+  // the dtype does not depend on whether x is empty: jacfwd's is f's output's (its tangents'), jacrev's x's (its cotangents')
+  const widened = (x: Tensor): Tensor => ad.stack([ad.astype(x.sum(), 'float64'), ad.astype(x.sum(), 'float64').add(1)]);
+  for (const n of [2, 0]) {
+    const x = ad.zeros([n], 'float32');
+    assert.is(ad.jacfwd(widened)(x).dtype, 'float64', `jacfwd, ${n} entries`);
+    assert.is(ad.jacrev(widened)(x).dtype, 'float32', `jacrev, ${n} entries`);
+  }
 });
 
 test('a leaked jvp tracer used later names the jvp transformation', () => {

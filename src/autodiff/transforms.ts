@@ -157,7 +157,11 @@ function basisVectors(shape: readonly number[], dtype: Tensor['dtype']): Tensor 
  */
 export function jacfwd(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
   return (x) => {
-    if (x.size === 0) return full([...f(x).shape, ...x.shape], 0, x.dtype);
+    if (x.size === 0) {
+      // no columns to compute; the dtype is that of f's tangents, as for any other x
+      const y = f(x);
+      return full([...y.shape, ...x.shape], 0, y.dtype);
+    }
     const columns = vmap((e: Tensor) => jvp(f, [x], [e])[1], 0, -1)(basisVectors(x.shape, x.dtype));
     return ops.reshape(columns, [...columns.shape.slice(0, -1), ...x.shape]);
   };
