@@ -7,8 +7,9 @@
  *      timed run, so its tracing is counted) does the forward and backward
  *      pass at θ once and then runs only the tangent work per direction;
  *      also without buffer reuse, with intermediates outside the
- *      WebAssembly memory, in vmapped blocks, and as one plain vmap of hvp. The target is ≤ 10 single HVPs for all 20 (the loop costs
- *      20), and the same matrix PᵀHP to 1e-12.
+ *      WebAssembly memory, in vmapped blocks, and as one plain vmap of hvp.
+ *      The target is ≤ 10 single HVPs for all 20 (the loop costs 20), and
+ *      the same matrix PᵀHP to 1e-12.
  *   2. per-example gradients of 256 examples: `vmap(grad(f))` against a loop
  *      of `grad(f)` over single examples, in blocks of 16 and all at once.
  *
@@ -16,7 +17,7 @@
  * first part only); `npm run bench` includes it.
  */
 import { fileURLToPath } from 'node:url';
-import { grad, hvp, randn, setBufferReuse, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
+import { bufferReuseEnabled, grad, hvp, randn, setBufferReuse, tensor, vmap, Random, type Tensor } from '../src/autodiff/index.js';
 import { residentIntermediatesEnabled, setResidentIntermediates } from '../src/autodiff/backends/index.js';
 import { HVP_BLOCK_SIZE, hessianOperator } from '../src/landscape/hessian-operator.js';
 import { mlpLogits, mlpLoss, timeRuns } from './mlp.js';
@@ -90,25 +91,20 @@ export function benchRestrictedHessian(d = 20, batch = 1000, repeats = 3): Batch
   };
   const batchedHvp = vmap((v: Tensor) => hvp(loss, theta, v));
   const operator = (blockSize: number) => (_: Tensor, vs: Float64Array[]): Float64Array => joined(hessianOperator(loss, thetaValues, { blockSize }).applyMany!(vs));
+  /** The default Hessian operator with one setting off for the run, restored after. */
+  const switchedOff = (enabled: () => boolean, set: (on: boolean) => void) => (_: Tensor, vs: Float64Array[]): Float64Array => {
+    const before = enabled();
+    set(false);
+    try {
+      return operator(HVP_BLOCK_SIZE)(_, vs);
+    } finally {
+      set(before);
+    }
+  };
   const methods: ProductMethod[] = [
     { what: `the Hessian operator (what \`zone\` does): the pass at θ once, then a tangent program per vector (blocks of ${HVP_BLOCK_SIZE})`, run: operator(HVP_BLOCK_SIZE) },
-    { what: 'the same, intermediates not reused (buffer pool off)', run: (_, vs) => {
-      setBufferReuse(false);
-      try {
-        return operator(HVP_BLOCK_SIZE)(_, vs);
-      } finally {
-        setBufferReuse(true);
-      }
-    } },
-    { what: 'the same, intermediates outside the WebAssembly memory (every product copies, TypeScript elementwise loops)', run: (_, vs) => {
-      const before = residentIntermediatesEnabled();
-      setResidentIntermediates(false);
-      try {
-        return operator(HVP_BLOCK_SIZE)(_, vs);
-      } finally {
-        setResidentIntermediates(before);
-      }
-    } },
+    { what: 'the same, intermediates not reused (buffer pool off)', run: switchedOff(bufferReuseEnabled, setBufferReuse) },
+    { what: 'the same, intermediates outside the WebAssembly memory (every product copies, TypeScript elementwise loops)', run: switchedOff(residentIntermediatesEnabled, setResidentIntermediates) },
     { what: 'the Hessian operator in blocks of 5 (a vmap of the tangent program)', run: operator(5) },
     { what: `one vmap of hvp over all ${d} directions, no program`, run: (V) => batchedHvp(V).toTypedArray() as Float64Array },
   ];
